@@ -1,0 +1,276 @@
+"""A report: cells, prose, explanations — and the exchange JSON in and out.
+
+A cell value is one of
+
+* ``None`` — left blank;
+* ``"/"`` — marked not applicable;
+* an ``int`` — a count (or a whole amount);
+* a :class:`decimal.Decimal` — a fee in 万元, or a fractional number a check will flag in a count cell.
+
+Values are kept exactly as given (a negative or fractional count is kept so that the checks can say so);
+what a cell may *hold* at all is decided by :func:`parse_value`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Union
+
+from .form import ALL_CELL_KEYS, AMOUNT_DECIMALS, TEXT_KEYS, CellKind, Form, form_for
+
+FORMAT_NAME = "gov-info-disclosure-annual-report"
+FORMAT_VERSION = 1
+
+SLASH = "/"
+Value = Union[int, Decimal, str, None]
+
+
+class ReportError(ValueError):
+    """Input that is not a report; ``str(err)`` is a Chinese message for the clerk."""
+
+
+@dataclass
+class Explanation:
+    """A written explanation (说明) attached to a finding: the finding's rule and cells identify it."""
+
+    rule: str
+    cells: list[str]
+    text: str
+
+    def matches(self, rule: str, cells: list[str] | tuple[str, ...]) -> bool:
+        return self.rule == rule and sorted(self.cells) == sorted(cells)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rule": self.rule, "cells": list(self.cells), "text": self.text}
+
+
+@dataclass
+class Report:
+    template: str = "2021"
+    agency: str = ""
+    year: int | None = None
+    title: str | None = None
+    date: str | None = None
+    text: dict[str, str] = field(default_factory=lambda: {k: "" for k in TEXT_KEYS})
+    cells: dict[str, Value] = field(default_factory=dict)
+    explanations: list[Explanation] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for k in TEXT_KEYS:
+            self.text.setdefault(k, "")
+        for k in ALL_CELL_KEYS:
+            self.cells.setdefault(k, None)
+
+    @property
+    def form(self) -> Form:
+        return form_for(self.template)
+
+    def get(self, key: str) -> Value:
+        return self.cells.get(key)
+
+    def copy(self) -> Report:
+        return Report(
+            self.template,
+            self.agency,
+            self.year,
+            self.title,
+            self.date,
+            dict(self.text),
+            dict(self.cells),
+            [Explanation(e.rule, list(e.cells), e.text) for e in self.explanations],
+        )
+
+    # ---------------------------------------------------------------------------------------------
+    # explanations
+
+    def explanation_for(self, rule: str, cells: list[str] | tuple[str, ...]) -> Explanation | None:
+        return next((e for e in self.explanations if e.matches(rule, cells)), None)
+
+    def explain(self, rule: str, cells: list[str] | tuple[str, ...], text: str) -> None:
+        """Attach (or, with empty ``text``, remove) the explanation of a finding."""
+        self.explanations = [e for e in self.explanations if not e.matches(rule, cells)]
+        if text.strip():
+            self.explanations.append(Explanation(rule, list(cells), text.strip()))
+
+    # ---------------------------------------------------------------------------------------------
+    # exchange JSON
+
+    def to_exchange(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "format": FORMAT_NAME,
+            "format_version": FORMAT_VERSION,
+            "template": self.template,
+            "agency": self.agency,
+            "year": self.year,
+        }
+        if self.title:
+            out["title"] = self.title
+        if self.date:
+            out["date"] = self.date
+        out["text"] = {k: self.text.get(k, "") for k in TEXT_KEYS}
+        out["cells"] = {k: value_to_json(self.cells.get(k)) for k in ALL_CELL_KEYS}
+        if self.explanations:
+            out["explanations"] = [e.to_json() for e in self.explanations]
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_exchange(), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_exchange(cls, data: Any) -> Report:
+        if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
+            raise ReportError("这不是年报交换文件（缺少 \"format\": \"gov-info-disclosure-annual-report\"）。")
+        version = data.get("format_version", FORMAT_VERSION)
+        if not isinstance(version, int) or version > FORMAT_VERSION:
+            raise ReportError(f"交换文件的格式版本 {version} 比本程序新，请升级程序后再打开。")
+        template = str(data.get("template") or "2021")
+        if template not in ("2021", "2019"):
+            raise ReportError(f"不认识的报告格式版本“{template}”（应为 2021 或 2019）。")
+        year = data.get("year")
+        if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+            raise ReportError(f"年度“{year}”不是一个整数年份。")
+        text_in = data.get("text") or {}
+        if not isinstance(text_in, dict):
+            raise ReportError("交换文件中的 text 应为对象。")
+        cells_in = data.get("cells") or {}
+        if not isinstance(cells_in, dict):
+            raise ReportError("交换文件中的 cells 应为对象。")
+        form = form_for(template)
+        cells: dict[str, Value] = {}
+        for key, raw in cells_in.items():
+            if key not in ALL_CELL_KEYS:
+                continue  # a later version may add keys
+            cells[key] = value_from_json(raw, key, form)
+        explanations = []
+        for e in data.get("explanations") or []:
+            if isinstance(e, dict) and isinstance(e.get("text"), str):
+                explanations.append(Explanation(str(e.get("rule", "")), [str(c) for c in e.get("cells") or []], e["text"]))
+        return cls(
+            template=template,
+            agency=str(data.get("agency") or ""),
+            year=year,
+            title=data.get("title") or None,
+            date=data.get("date") or None,
+            text={k: str(text_in.get(k) or "") for k in TEXT_KEYS},
+            cells=cells,
+            explanations=explanations,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Report:
+        try:
+            data = json.loads(text, parse_float=Decimal)
+        except (json.JSONDecodeError, RecursionError) as err:
+            raise ReportError(f"JSON 文件已损坏，无法读取（{err}）。") from None
+        return cls.from_exchange(data)
+
+
+# -------------------------------------------------------------------------------------------------
+# values
+
+
+def value_to_json(v: Value) -> Any:
+    if isinstance(v, Decimal):
+        if v == v.to_integral_value():
+            return int(v)
+        return float(v)
+    return v
+
+
+def value_from_json(raw: Any, key: str, form: Form | None = None) -> Value:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        raise ReportError(f"单元格 {key} 的值 {raw!r} 不是数字。")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, (float, Decimal)):
+        d = Decimal(str(raw))
+        return int(d) if d == d.to_integral_value() and d.as_tuple().exponent >= 0 else d
+    if isinstance(raw, str):
+        try:
+            return parse_value(raw)
+        except ValueError:
+            raise ReportError(f"单元格 {key} 的值“{raw}”不是数字，也不是“/”。") from None
+    raise ReportError(f"单元格 {key} 的值 {raw!r} 不是数字。")
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋／", "0123456789.-+/")
+
+
+def parse_value(text: str) -> Value:
+    """Read what a clerk typed (or a page printed) into a value; ``ValueError`` if it is no value.
+
+    Accepts blanks, ``/`` (also ``／``), full-width digits, thousands separators. Does not judge whether
+    the value suits the cell (a count may be fractional here): see :func:`value_problem`.
+    """
+    s = text.strip().translate(_FULLWIDTH).replace(",", "").replace("，", "").replace(" ", "")
+    if s == "":
+        return None
+    if s == SLASH:
+        return SLASH
+    if not _NUMBER.match(s):
+        raise ValueError(text)
+    try:
+        d = Decimal(s)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if d == d.to_integral_value() and "." not in s:
+        return int(d)
+    return d
+
+
+def value_problem(value: Value, kind: CellKind, slash_allowed: bool) -> str | None:
+    """Why ``value`` cannot stand in a cell of this kind, as a Chinese message, or ``None``."""
+    if value is None:
+        return None
+    if value == SLASH:
+        return None if slash_allowed else "此处不能填“/”，请填写数字（没有请填 0）"
+    if isinstance(value, str):
+        return "请填写数字"
+    if value < 0:
+        return "不能为负数"
+    if kind is CellKind.COUNT:
+        if isinstance(value, Decimal) and value != value.to_integral_value():
+            return "件数应为整数"
+        return None
+    if isinstance(value, Decimal) and -value.as_tuple().exponent > AMOUNT_DECIMALS:
+        if value != round(value, AMOUNT_DECIMALS):
+            return f"金额以万元为单位，最多保留 {AMOUNT_DECIMALS} 位小数"
+    return None
+
+
+def accept_input(text: str, kind: CellKind, slash_allowed: bool) -> Value:
+    """What the grid stores for typed ``text``; ``ValueError`` with a Chinese message if refused."""
+    try:
+        value = parse_value(text)
+    except ValueError:
+        allowed = "数字或“/”" if slash_allowed else "数字"
+        raise ValueError(f"“{text.strip()}”不是有效的值，此格只能填写{allowed}") from None
+    problem = value_problem(value, kind, slash_allowed)
+    if problem:
+        raise ValueError(problem)
+    if isinstance(value, Decimal) and kind is CellKind.COUNT:
+        value = int(value)
+    return value
+
+
+def format_value(v: Value) -> str:
+    """A value as printed in a table cell (blank for ``None``)."""
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        s = format(v.normalize(), "f")
+        return s
+    return str(v)
+
+
+def numeric(v: Value) -> int | Decimal | None:
+    """The number in ``v`` or ``None`` for blank / "/"."""
+    if v is None or isinstance(v, str):
+        return None
+    return v
