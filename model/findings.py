@@ -9,7 +9,7 @@ from typing import Any
 from .report import value_to_json
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     ERROR = "error"  # must be fixed before the report is final
     WARNING = "warning"  # fix it or attach an explanation (说明)
     HINT = "hint"  # may be ignored

@@ -195,7 +195,13 @@ SECTIONS = (
         "一",
         "总体情况",
         text_key="overview",
-        subpoints=("（一）主动公开", "（二）依申请公开", "（三）政府信息管理", "（四）政府信息公开平台建设", "（五）监督保障"),
+        subpoints=(
+            "（一）主动公开",
+            "（二）依申请公开",
+            "（三）政府信息管理",
+            "（四）政府信息公开平台建设",
+            "（五）监督保障",
+        ),
     ),
     Section("二", "主动公开政府信息情况", table="t2"),
     Section("三", "收到和处理政府信息公开申请情况", table="t3"),
@@ -344,7 +350,9 @@ _T3_OTHER_HANDLING_2021 = (
 )
 #: the 2019 edition's single （六） row — its cells are the exchange keys of （六）3.其他
 _T3_OTHER_HANDLING_2019 = (
-    Row("other_handling.other", "（六）其他处理", "（六）其他处理", group="results", label_col=1, label_span=2),
+    Row(
+        "other_handling.other", "（六）其他处理", "（六）其他处理", group="results", label_col=1, label_span=2
+    ),
 )
 _T3_AFTER = (
     Row("total", "（七）总计", "（七）总计", group="results", label_col=1, label_span=2),

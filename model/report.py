@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Union
+from typing import Any
 
 from .form import ALL_CELL_KEYS, AMOUNT_DECIMALS, TEXT_KEYS, CellKind, Form, form_for
 
@@ -25,7 +25,7 @@ FORMAT_NAME = "gov-info-disclosure-annual-report"
 FORMAT_VERSION = 1
 
 SLASH = "/"
-Value = Union[int, Decimal, str, None]
+Value = int | Decimal | str | None
 
 
 class ReportError(ValueError):
@@ -122,7 +122,7 @@ class Report:
     @classmethod
     def from_exchange(cls, data: Any) -> Report:
         if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
-            raise ReportError("这不是年报交换文件（缺少 \"format\": \"gov-info-disclosure-annual-report\"）。")
+            raise ReportError('这不是年报交换文件（缺少 "format": "gov-info-disclosure-annual-report"）。')
         version = data.get("format_version", FORMAT_VERSION)
         if not isinstance(version, int) or version > FORMAT_VERSION:
             raise ReportError(f"交换文件的格式版本 {version} 比本程序新，请升级程序后再打开。")
@@ -147,7 +147,9 @@ class Report:
         explanations = []
         for e in data.get("explanations") or []:
             if isinstance(e, dict) and isinstance(e.get("text"), str):
-                explanations.append(Explanation(str(e.get("rule", "")), [str(c) for c in e.get("cells") or []], e["text"]))
+                explanations.append(
+                    Explanation(str(e.get("rule", "")), [str(c) for c in e.get("cells") or []], e["text"])
+                )
         return cls(
             template=template,
             agency=str(data.get("agency") or ""),

@@ -1,0 +1,294 @@
+"""Every check of a report: a small engine over declarative rules.
+
+The rules are data:
+
+* :data:`form.relations` — every sum relation of the official form (built in ``model/form.py``);
+* each cell's kind — what it may hold (a non-negative whole count, a fee with at most four decimals, ``/``
+  only where the form allows it);
+* :data:`CROSS_YEAR` — relations between this year's and last year's report;
+* :data:`PLAUSIBILITY` — hints;
+* the prose checks in ``model/prose.py`` (their phrasings are a pattern table there).
+
+:func:`check` runs them all and returns :class:`~model.findings.Finding` objects, with the explanations (说明)
+the report carries attached to the findings they belong to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .findings import SEVERITY_ORDER, Finding, Severity
+from .form import CellKind, Form, Relation
+from .report import SLASH, Report, format_value, numeric, value_problem
+
+Number = int | Decimal
+
+
+def _fmt(v: object) -> str:
+    return "空白" if v is None else format_value(v)  # type: ignore[arg-type]
+
+
+# -------------------------------------------------------------------------------------------------
+# relations of the form (errors)
+
+
+def relation_findings(report: Report, form: Form) -> Iterator[Finding]:
+    cells = report.cells
+    for rel in form.relations:
+        yield from _relation(rel, cells, form)
+
+
+def _relation(rel: Relation, cells: dict, form: Form) -> Iterator[Finding]:
+    keys = rel.total + rel.parts
+    values = [cells.get(k) for k in keys]
+    nums = [numeric(v) for v in values]
+    if all(n is None for n in nums):
+        return  # nothing written yet: the blank-cell warning says so
+    if any(isinstance(v, str) for v in values) or any(
+        isinstance(n, Decimal) and n != n.to_integral_value() for n in nums
+    ):
+        return  # "/" or a malformed number: the cell check reports it, a sum would be meaningless
+    total = sum((n or 0) for n in nums[: len(rel.total)])
+    parts = sum((n or 0) for n in nums[len(rel.total) :])
+    total_blank = all(n is None for n in nums[: len(rel.total)])
+    if total == parts and not total_blank:
+        return
+    if total_blank and parts == 0:
+        return  # only zeros and blanks: the blank-cell warning covers it
+    blank = tuple(k for k, n in zip(keys, nums, strict=True) if n is None)
+    name = rel.total_name or form.cell(rel.total[0]).name
+    actual = None if total_blank else total
+    msg = f"{name} 应为 {_fmt(parts)}（{rel.what}），实为 {_fmt(actual)}"
+    if blank:
+        msg += f"；其中 {len(blank)} 格空白，按 0 计"
+    msg += "。请核对后改正。"
+    yield Finding(rel.rule, Severity.ERROR, keys, msg, expected=parts, actual=actual, blank=blank)
+
+
+# -------------------------------------------------------------------------------------------------
+# what each cell may hold (errors) and blank cells (warning)
+
+
+def cell_findings(report: Report, form: Form) -> Iterator[Finding]:
+    for cell in form.cells.values():
+        v = report.cells.get(cell.key)
+        problem = value_problem(v, cell.kind, cell.slash_allowed)
+        if problem:
+            yield Finding(
+                f"cell.{_problem_rule(v, cell.kind)}",
+                Severity.ERROR,
+                (cell.key,),
+                f"{cell.name}：{problem}（现为“{_fmt(v)}”）。",
+                actual=v,
+            )
+
+
+def _problem_rule(v: object, kind: CellKind) -> str:
+    if v == SLASH:
+        return "slash"
+    if isinstance(v, str):
+        return "not_a_number"
+    if v < 0:  # type: ignore[operator]
+        return "negative"
+    return "fraction" if kind is CellKind.COUNT else "decimals"
+
+
+def blank_findings(report: Report, form: Form) -> Iterator[Finding]:
+    for table in form.tables:
+        blank = tuple(k for k in table.cell_keys if report.cells.get(k) is None)
+        if not blank:
+            continue
+        section = form.section_of_table(table.key)
+        yield Finding(
+            "cell.blank",
+            Severity.WARNING,
+            blank,
+            f"表{section.numeral}（{table.title}）有 {len(blank)} 个空白单元格。官方格式要求没有数据的格填写 0"
+            "（可用“空白填 0”一次填好）。",
+            blank=blank,
+            explainable=True,
+        )
+
+
+# -------------------------------------------------------------------------------------------------
+# across years (warnings; need last year's report)
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    """This year's ``this`` should equal last year's ``last``."""
+
+    this: str
+    last: str
+
+
+@dataclass(frozen=True)
+class Stock:
+    """现行有效件数 this year = last year's 现行有效件数 + 本年制发件数 − 本年废止件数."""
+
+    in_force: str
+    issued: str
+    repealed: str
+
+
+def _carry_overs(form: Form) -> tuple[CarryOver, ...]:
+    t3 = form.table.get("t3")
+    if not t3:
+        return ()
+    return tuple(CarryOver(f"t3.carried_in.{c.key}", f"t3.carried_over.{c.key}") for c in t3.columns)
+
+
+def _stocks(form: Form) -> tuple[Stock, ...]:
+    t2 = form.table.get("t2")
+    if not t2:
+        return ()
+    keys = set(t2.cell_keys)
+    return tuple(
+        Stock(f"t2.{r.key}.in_force", f"t2.{r.key}.issued", f"t2.{r.key}.repealed")
+        for r in t2.rows
+        if f"t2.{r.key}.in_force" in keys
+    )
+
+
+def cross_year_findings(report: Report, previous: Report | None, form: Form) -> Iterator[Finding]:
+    if previous is None:
+        return
+    last_year = f"{previous.year}年" if previous.year else "上年"
+    for co in _carry_overs(form):
+        this, last = numeric(report.cells.get(co.this)), numeric(previous.cells.get(co.last))
+        if this is None or last is None or this == last:
+            continue
+        yield Finding(
+            "year.carry_over",
+            Severity.WARNING,
+            (co.this,),
+            f"{form.cell(co.this).name} 为 {_fmt(this)}，但{last_year}报告的“{form.cell(co.last).name}”为 "
+            f"{_fmt(last)}。上年结转应等于上年的结转下年度数，请核对，确有原因请填写说明。",
+            expected=last,
+            actual=this,
+            explainable=True,
+            extra={"previous_cells": [co.last]},
+        )
+    for st in _stocks(form):
+        base = numeric(previous.cells.get(st.in_force))
+        this = numeric(report.cells.get(st.in_force))
+        issued = numeric(report.cells.get(st.issued))
+        repealed = numeric(report.cells.get(st.repealed))
+        if None in (base, this, issued, repealed):
+            continue
+        expected = base + issued - repealed  # type: ignore[operator]
+        if expected == this:
+            continue
+        yield Finding(
+            "year.stock",
+            Severity.WARNING,
+            (st.in_force, st.issued, st.repealed),
+            f"{form.cell(st.in_force).name} 为 {_fmt(this)}，按{last_year}的 {_fmt(base)} 件加本年制发 "
+            f"{_fmt(issued)} 件、减本年废止 {_fmt(repealed)} 件应为 {_fmt(expected)}。文件也可能因到期失效，"
+            "如属此类情况请填写说明。",
+            expected=expected,
+            actual=this,
+            explainable=True,
+        )
+    if _same_content(report, previous):
+        yield Finding(
+            "year.identical",
+            Severity.WARNING,
+            (),
+            f"本报告的表格和正文与{last_year}报告完全相同。重复发布上年数据曾被依条例第四十七条追责，"
+            "请确认填写的是本年度的数据。",
+            explainable=True,
+        )
+
+
+def _same_content(report: Report, previous: Report) -> bool:
+    filled = [k for k, v in report.cells.items() if v is not None]
+    if not filled and not any(report.text.values()):
+        return False
+    return report.cells == previous.cells and report.text == previous.text
+
+
+# -------------------------------------------------------------------------------------------------
+# plausibility (hints)
+
+#: organs that cannot make 规章 (only ministries and provincial / larger-city governments can)
+_NO_RULE_MAKING = re.compile(
+    r"(镇|乡|街道|街道办事处|社区|村)(人民政府|政府|办事处)?$|(局|委员会|办公室|中心|所|站|队)$"
+)
+
+
+def _fee_stated(report: Report) -> bool:
+    return bool(re.search(r"(信息)?处理费|收费", report.text.get("other", "")))
+
+
+def plausibility_findings(report: Report, previous: Report | None, form: Form) -> Iterator[Finding]:
+    t2 = form.table.get("t2")
+    agency = report.agency.strip()
+    if t2 and agency and _NO_RULE_MAKING.search(agency):
+        rule_cells = tuple(k for k in t2.cell_keys if k.startswith("t2.rules."))
+        issued = [k for k in rule_cells if (numeric(report.cells.get(k)) or 0) > 0]
+        if issued:
+            yield Finding(
+                "plausibility.rules",
+                Severity.HINT,
+                tuple(issued),
+                f"“{agency}”一般没有制定规章的权限，表二“规章”一行通常填 0 或“/”。请确认是否应填在“行政规范性文件”一行。",
+            )
+    other = report.text.get("other", "")
+    if other.strip() and not _fee_stated(report):
+        yield Finding(
+            "plausibility.fee_statement",
+            Severity.HINT,
+            (),
+            "第六部分应说明本年度是否收取信息处理费（依《政府信息公开信息处理费管理办法》），目前未见相关表述。",
+        )
+
+
+# -------------------------------------------------------------------------------------------------
+# the engine
+
+Rule = Callable[[Report, "Report | None", Form], Iterator[Finding]]
+
+
+def _prose(report: Report, previous: Report | None, form: Form) -> Iterator[Finding]:
+    try:
+        from .prose import check_prose
+    except ImportError:  # pragma: no cover - only while the prose module is absent
+        return
+    yield from check_prose(report)
+
+
+RULES: tuple[Rule, ...] = (
+    lambda r, p, f: cell_findings(r, f),
+    lambda r, p, f: relation_findings(r, f),
+    lambda r, p, f: blank_findings(r, f),
+    cross_year_findings,
+    _prose,
+    plausibility_findings,
+)
+
+
+def check(report: Report, previous: Report | None = None) -> list[Finding]:
+    """Every finding on ``report`` (optionally against last year's), errors first."""
+    form = report.form
+    findings = [f for rule in RULES for f in rule(report, previous, form)]
+    for f in findings:
+        if f.explainable:
+            e = report.explanation_for(*f.identity)
+            f.explanation = e.text if e else None
+    findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
+    return findings
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
+def counts(findings: list[Finding]) -> dict[Severity, int]:
+    out = dict.fromkeys(Severity, 0)
+    for f in findings:
+        out[f.severity] += 1
+    return out
