@@ -245,6 +245,10 @@ T2_BLOCKS = (
 )
 
 
+#: column headings only the 2019 trial edition's table 2 has — how an importer tells that edition apart
+T2_2019_HEADS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量", "政府集中采购")
+
+
 def _table2() -> Table:
     cells: list[Cell] = []
     rows: list[Row] = []

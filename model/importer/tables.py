@@ -1,0 +1,393 @@
+"""Reading tables 2, 3 and 4 out of mangled text.
+
+The text of a table region is cut into tokens — label fragments (``TEXT``), values (``VALUE``: a number,
+``/`` or a dash) and blank cells (``BLANK``, only where a separator shows them) — whatever the page did
+to the grid: ``|``-separated rows, one cell per line, blank lines between cells, pdftotext columns.
+Runs of values are then given to rows of the form: the label fragments before a run are matched
+(fuzzily, by their normalised characters) against the row labels the form defines, and rows are taken
+in form order only.  A run whose label is lost fits the single unlabelled row between two matched rows.
+
+Nothing is guessed: a run with fewer cells than the row has is left unread, and a blank cell is only
+read as 0 where the row prints its total and the printed parts already add up to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..form import T4_GROUPS, Form, Row, Table
+from ..report import SLASH, Value, parse_value
+from .normalize import fold, has_marker, key, similarity, split_inner_markers, split_marker
+
+TEXT, VALUE, BLANK = "text", "value", "blank"
+DASH = "-"
+
+#: minimal score for a label fragment to name a row
+THRESHOLD = 0.75
+#: a label body this short must also carry its numbering to match ("3.其他", "(七)总计")
+SHORT = 3
+
+
+@dataclass
+class Token:
+    kind: str
+    text: str
+    value: Value = None
+    line: int = 0
+
+
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_NUMBERS = re.compile(r"^(?:[+-]?\d+(?:\.\d+)?\s+)+[+-]?\d+(?:\.\d+)?$")
+_DASHES = re.compile(r"^-{1,3}$")
+_LABEL_THEN_NUMBERS = re.compile(r"^(.*[\u3400-\u9fff)\"”])\s+((?:\d+(?:\.\d+)?\s*)+)$")
+_PAGE_NUMBER = re.compile(r"^\s*(?:-+\s*\d{1,3}\s*-+|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?)\s*$")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+
+
+def is_page_number(line: str) -> bool:
+    return bool(_PAGE_NUMBER.match(fold(line)))
+
+
+def _value_of(text: str) -> Value | str:
+    if _DASHES.match(text):
+        return DASH
+    try:
+        return parse_value(text)
+    except ValueError:
+        return None
+
+
+def _cell_tokens(cell: str, n: int) -> list[Token]:
+    c = cell.strip()
+    if not c:
+        return [Token(BLANK, "", None, n)]
+    if c == SLASH or _NUMBER.match(c) or _DASHES.match(c):
+        return [Token(VALUE, c, _value_of(c), n)]
+    if _NUMBERS.match(c):
+        return [Token(VALUE, x, _value_of(x), n) for x in c.split()]
+    m = _LABEL_THEN_NUMBERS.match(c)
+    out: list[Token] = []
+    if m:
+        c = m.group(1)
+    for part in split_inner_markers(c):
+        out.append(Token(TEXT, part.strip(), None, n))
+    if m:
+        out += [Token(VALUE, x, _value_of(x), n) for x in m.group(2).split()]
+    return out
+
+
+def tokenize(lines: list[str], first_line: int = 0) -> list[Token]:
+    tokens: list[Token] = []
+    for i, raw in enumerate(lines):
+        n = first_line + i
+        line = fold(raw).rstrip()
+        if not line.strip() or is_page_number(line) or _MD_RULE.match(line):
+            continue
+        line = _MD_HEADING.sub("", line)
+        if "|" in line:
+            cells = line.split("|")
+            if line.lstrip().startswith("|"):
+                cells = cells[1:]
+            if line.endswith("|"):
+                cells = cells[:-1]
+        else:
+            cells = re.split(r"\s{2,}|\t", line.strip())
+        line_tokens: list[Token] = []
+        for cell in cells:
+            line_tokens += _cell_tokens(cell, n)
+        # empty cells before a label stand where a merged label column was: padding
+        first = next((t for t in line_tokens if t.kind != BLANK), None)
+        if first is not None and first.kind == TEXT:
+            while line_tokens and line_tokens[0].kind == BLANK:
+                line_tokens.pop(0)
+        tokens += line_tokens
+    return tokens
+
+
+@dataclass
+class Run:
+    """Label fragments and the value cells that follow them."""
+
+    labels: list[Token] = field(default_factory=list)
+    slots: list[Token] = field(default_factory=list)
+
+    @property
+    def blank_only(self) -> bool:
+        return all(t.kind == BLANK for t in self.slots)
+
+
+def runs(tokens: list[Token]) -> list[Run]:
+    out: list[Run] = []
+    cur = Run()
+    for t in tokens:
+        if t.kind == TEXT:
+            if cur.slots:
+                if cur.blank_only:
+                    cur = Run(labels=cur.labels)  # padding between label fragments
+                else:
+                    out.append(cur)
+                    cur = Run()
+            cur.labels.append(t)
+        else:
+            cur.slots.append(t)
+    if cur.slots and not cur.blank_only:
+        out.append(cur)
+    return out
+
+
+def fit(slots: list[Token], n: int) -> list[Token] | None:
+    """The ``n`` cells of a row from a run of slots: padding blanks trimmed; ``None`` if it cannot be said."""
+    s = list(slots)
+    while len(s) > n and s[-1].kind == BLANK:
+        s.pop()
+    while len(s) > n and s[0].kind == BLANK:
+        s.pop(0)
+    return s if len(s) == n else None
+
+
+def resolve(cells: list[Token], has_total: bool) -> list[Value]:
+    """Values of a row's cells; blanks and dashes become 0 only where the printed total proves it."""
+    raw: list[Value] = [None if t.kind == BLANK else t.value for t in cells]
+    if has_total and any(v is None or v == DASH for v in raw[:-1]):
+        total = raw[-1]
+        parts = raw[:-1]
+        known = [v for v in parts if v is not None and v != DASH]
+        if (
+            isinstance(total, (int, Decimal))
+            and not isinstance(total, bool)
+            and all(isinstance(v, (int, Decimal)) and v >= 0 for v in known)
+            and sum(known) == total
+        ):
+            raw = [0 if (v is None or v == DASH) else v for v in parts] + [total]
+    return [None if v == DASH else v for v in raw]
+
+
+# --------------------------------------------------------------------------------------------------
+# label matching
+
+
+@dataclass(frozen=True)
+class Target:
+    """A row (or a label-only group row) that label fragments may name."""
+
+    index: int  # position in form order; groups share the index of their first member row
+    row: str  # row key, or "" for a group
+    group: str  # group key for a group target
+    marks: tuple[str, ...]
+    bodies: tuple[str, ...]
+
+
+def _target(index: int, row: str, group: str, labels: tuple[str, ...]) -> Target:
+    marks, bodies = [], []
+    for label in labels:
+        mark, body = split_marker(label)
+        marks.append(mark)
+        bodies.append(key(body))
+    return Target(index, row, group, tuple(marks), tuple(bodies))
+
+
+def row_targets(table: Table) -> list[Target]:
+    targets: list[Target] = []
+    rows = list(table.rows)
+    for i, r in enumerate(rows):
+        targets.append(_target(i, r.key, "", (r.label, *r.aliases)))
+    for g in table.groups:
+        first = next((i for i, r in enumerate(rows) if r.group == g.key), None)
+        if first is None:
+            first = next(i for i, r in enumerate(rows) if r.group)
+        targets.append(_target(first, "", g.key, (g.label, *g.aliases)))
+    return targets
+
+
+def score(text: str, target: Target) -> float:
+    mark, body = split_marker(text)
+    k = key(body)
+    best = 0.0
+    for tmark, tbody in zip(target.marks, target.bodies, strict=True):
+        s = similarity(k, tbody)
+        if tmark and mark:
+            s += 0.15 if mark == tmark else -0.3
+        if len(tbody) <= SHORT and (not mark or mark != tmark) and tmark:
+            continue
+        if len(tbody) <= SHORT and not tmark and k != tbody:
+            continue
+        best = max(best, s)
+    return best
+
+
+@dataclass
+class Match:
+    target: Target
+    start: int
+    end: int  # exclusive, in fragments
+    score: float
+
+
+def matches(fragments: list[str], targets: list[Target], window: int = 14, span: int = 6) -> list[Match]:
+    """Spans of the last ``window`` fragments that name a target: each span with the target it names best."""
+    base = max(0, len(fragments) - window)
+    frags = fragments[base:]
+    out: list[Match] = []
+    for i in range(len(frags)):
+        text = ""
+        for j in range(i, min(len(frags), i + span)):
+            # a span starts with its first fragment's numbering; later fragments must not start a new label
+            if j > i and has_marker(frags[j]):
+                break
+            text += frags[j]
+            scored = sorted(((score(text, t), n) for n, t in enumerate(targets)), reverse=True)
+            best, n = scored[0]
+            if best >= THRESHOLD:
+                out.append(Match(targets[n], base + i, base + j + 1, best))
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# reading a table
+
+
+@dataclass
+class TableRead:
+    values: dict[str, Value] = field(default_factory=dict)
+    #: row keys whose label was found but whose cells could not be read
+    unreadable: list[str] = field(default_factory=list)
+    found: bool = False
+    #: （六）其他处理 printed as a single row
+    single_other_handling: bool = False
+
+
+def _row_width(table: Table, row: Row) -> list[str]:
+    return [c.key for c in table.cells if c.row == row.key]
+
+
+def read_rows(table: Table, tokens: list[Token], has_total: bool) -> TableRead:
+    """Tables 2 and 3: rows of values, each after its label."""
+    result = TableRead()
+    rows = list(table.rows)
+    targets = row_targets(table)
+    placed: list[tuple[int | None, Run]] = []
+    cursor = -1
+    single_other = False
+    for run in runs(tokens):
+        frags = [t.text for t in run.labels]
+        found: tuple[int, Match] | None = None
+        for m in matches(frags, targets):
+            idx = m.target.index
+            if m.target.group:
+                if m.target.group != "other_handling":
+                    continue
+                # （六）其他处理 followed directly by values: the single row of the 2019 edition
+                idx = next(i for i, r in enumerate(rows) if r.key == "other_handling.other")
+            if idx <= cursor:
+                continue
+            if found is None or (m.end, m.score) > (found[1].end, found[1].score):
+                found = (idx, m)
+        if found is not None:
+            # a sub-row label after the group label wins over the group
+            if found[1].target.group:
+                single_other = True
+            cursor = found[0]
+            placed.append((found[0], run))
+        else:
+            placed.append((None, run))
+    if placed and any(i is not None for i, _ in placed):
+        result.found = True
+    # give each run its rows
+    labelled = [i for i, _ in placed if i is not None]
+    for pos, (idx, run) in enumerate(placed):
+        if idx is None:
+            prev = max((i for i, _ in placed[:pos] if i is not None), default=-1)
+            nxt = next((i for i, _ in placed[pos + 1 :] if i is not None), None)
+            # only the single row between two matched rows, and only one run for it
+            before = 0
+            for p in range(pos - 1, -1, -1):
+                if placed[p][0] is not None:
+                    break
+                before += 1
+            after = 0
+            for p in range(pos + 1, len(placed)):
+                if placed[p][0] is not None:
+                    break
+                after += 1
+            if nxt is None or before or after or nxt - prev != 2:
+                continue
+            idx = prev + 1
+        # one row; or, where the labels of the next rows are lost, exactly as many rows as fit before
+        # the next matched row
+        nxt = next((i for i in labelled if i > idx), None)
+        span = [rows[idx]]
+        cells = fit(run.slots, len(_row_width(table, rows[idx])))
+        if cells is None and nxt is not None and nxt - idx > 1:
+            span = rows[idx:nxt]
+            cells = fit(run.slots, sum(len(_row_width(table, r)) for r in span))
+        if cells is None:
+            result.unreadable.append(rows[idx].key)
+            continue
+        at = 0
+        for row in span:
+            keys = _row_width(table, row)
+            vals = resolve(cells[at : at + len(keys)], has_total)
+            at += len(keys)
+            for k_, v in zip(keys, vals, strict=True):
+                result.values[k_] = v
+    result.single_other_handling = single_other
+    return result
+
+
+def _t4_group_of(text: str) -> str | None:
+    k = key(text)
+    # longest labels first: 未经复议直接起诉 and 复议后起诉 both contain 复议
+    for g in sorted(T4_GROUPS, key=lambda g: -len(g.label)):
+        if key(g.label) in k:
+            return g.key
+    return None
+
+
+def read_table4(table: Table, tokens: list[Token], cut_off: bool) -> TableRead:
+    """Table 4: one row of 15 cells, or three runs of five each under its group's name."""
+    result = TableRead()
+    groups = [g.key for g in table.rows]
+    width = len([c for c in table.cells if c.row == groups[0]])
+    rs = runs(tokens)
+    assigned: dict[str, list[Token]] = {}
+    fitted = fit([t for r in rs for t in r.slots], width * len(groups)) if rs else None
+    if fitted is not None and len(rs) in (1, len(groups)):
+        for gi, g in enumerate(groups):
+            assigned[g] = fitted[gi * width : (gi + 1) * width]
+    elif rs:
+        named = [(_t4_group_of("".join(t.text for t in r.labels[-4:])), r) for r in rs]
+        if all(g for g, _ in named) and len({g for g, _ in named}) == len(named):
+            for g, r in named:
+                cells = fit(r.slots, width)
+                if cells is not None and g:
+                    assigned[g] = cells
+        elif len(rs) == 1 and cut_off:
+            # the text ends inside the row: its complete groups are certain
+            slots = fit(rs[0].slots, len(rs[0].slots)) or []
+            for gi, g in enumerate(groups):
+                part = slots[gi * width : (gi + 1) * width]
+                if len(part) == width:
+                    assigned[g] = part
+    for g in groups:
+        if g not in assigned:
+            continue
+        result.found = True
+        keys = [c.key for c in table.cells if c.row == g]
+        for k_, v in zip(keys, resolve(assigned[g], True), strict=True):
+            result.values[k_] = v
+    if rs and not assigned:
+        result.found = True
+        result.unreadable = groups
+    return result
+
+
+def read_tables(form: Form, t2: list[Token], t3: list[Token], t4: list[Token], t4_cut: bool) -> dict:
+    out: dict[str, TableRead] = {}
+    if "t2" in form.table:
+        out["t2"] = read_rows(form.table["t2"], t2, has_total=False)
+    out["t3"] = read_rows(form.table["t3"], t3, has_total=True)
+    out["t4"] = read_table4(form.table["t4"], t4, t4_cut)
+    return out

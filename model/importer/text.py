@@ -1,0 +1,364 @@
+"""A published report as plain text → :class:`~model.report.Report`.
+
+Cuts the text into the six sections by their headings, reads the tables of sections 二–四 (see
+:mod:`.tables`), takes the prose of sections 一, 五, 六, and the title, organ, year and date where the text
+states them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..form import FORM_2021, T2_2019_HEADS, Section, form_for
+from ..report import Report, ReportError
+from .normalize import cn_number, fold, key, similarity
+from .tables import TableRead, is_page_number, read_tables, tokenize
+
+
+@dataclass
+class ImportResult:
+    report: Report
+    #: Chinese notes of what could not be found or read
+    missing: list[str] = field(default_factory=list)
+
+
+_HEADING = re.compile(r"^\s*(?:#{1,6}\s*)?\**\s*([一二三四五六])\s*[、.,．]?\s*(.{2,40}?)\s*\**\s*$")
+
+
+def _heading_of(line: str, sections: tuple[Section, ...]) -> Section | None:
+    m = _HEADING.match(fold(line))
+    if not m:
+        return None
+    numeral, rest = m.group(1), key(m.group(2))
+    if not rest:
+        return None
+    for s in sections:
+        title = key(s.title)
+        if numeral == s.numeral and (title in rest or similarity(rest, title) >= 0.7):
+            return s
+    return None
+
+
+def find_headings(lines: list[str]) -> dict[str, int]:
+    """Line number of each section heading (by numeral), in order."""
+    sections = FORM_2021.sections
+    order = [s.numeral for s in sections]
+    found: dict[str, int] = {}
+    last = -1
+    for i, line in enumerate(lines):
+        if len(line) > 80:
+            continue
+        s = _heading_of(line, sections)
+        if s is None or s.numeral in found:
+            continue
+        pos = order.index(s.numeral)
+        if pos <= last:
+            continue
+        found[s.numeral] = i
+        last = pos
+    return found
+
+
+# --------------------------------------------------------------------------------------------------
+# title, organ, year, date
+
+_TITLE = re.compile(
+    r"(\d{4})\s*年\s*度?\s*(?:政府)?\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告"
+)
+_PERIOD = re.compile(r"统计(?:期限|时限|期间|区间|时间)[^0-9]{0,12}(\d{4})\s*年\s*0?1\s*月\s*0?1\s*日")
+_OVERVIEW_YEAR = re.compile(
+    r"(?<!\d)(20\d{2})\s*年\s*(?:度)?\s*(?:[,，、]|以来|[我全本区县市镇乡街局委办]|\u3000)"
+)
+_DATE = re.compile(
+    r"^[\s(（]*([0-9〇○零一二三四五六七八九]{4})\s*年\s*([0-9一二三四五六七八九十]{1,3})\s*月\s*"
+    r"([0-9一二三四五六七八九十]{1,3})\s*日[\s)）]*$"
+)
+_ORGAN = re.compile(r"[\u3400-\u9fff()（）]{2,40}")
+_ORGAN_END = re.compile(
+    r"(政府|办公室|办公厅|局|委员会|委|厅|院|中心|办事处|办|所|处|镇|乡|署|部|队|站|馆|社|司法所|管理处|总队|支队)$"
+)
+_SOURCE_LINE = re.compile(r"^\s*#\s*source\s*:", re.I)
+
+
+def _clean(line: str) -> str:
+    return re.sub(r"\s+", "", re.sub(r"^\s*#{1,6}\s*", "", fold(line))).strip("*")
+
+
+def _date_of(line: str) -> str | None:
+    m = _DATE.match(fold(line).strip())
+    if not m:
+        return None
+    y, mo, d = (cn_number(g) for g in m.groups())
+    if y is None or mo is None or d is None or not (1 <= mo <= 12 and 1 <= d <= 31 and 1990 < y < 2200):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _organ(text: str) -> str:
+    m = re.search(r"[\u3400-\u9fff()（）]{2,40}$", text)
+    if not m:
+        return ""
+    name = m.group(0).lstrip("(（")
+    for junk in ("关于", "印发", "公布"):
+        if junk in name:
+            name = name.split(junk)[-1]
+    return name if len(name) >= 2 else ""
+
+
+@dataclass
+class Meta:
+    title: str | None = None
+    agency: str = ""
+    year: int | None = None
+    date: str | None = None
+
+
+def read_meta(lines: list[str], preamble_end: int, overview: str) -> Meta:
+    meta = Meta()
+    head = [_clean(x) for x in lines[:preamble_end] if not _SOURCE_LINE.match(x)]
+    head = [x for x in head if x]
+    # the title: "<organ><year>年政府信息公开工作年度报告", perhaps over two lines
+    for i, line in enumerate(head[:12]):
+        candidates = [(line, "")]
+        if i + 1 < len(head):
+            candidates.append((line + head[i + 1], ""))
+        for text, _ in candidates:
+            m = _TITLE.search(text)
+            if not m:
+                continue
+            year = int(m.group(1))
+            if not 2000 <= year <= 2200:
+                continue
+            meta.year = year
+            before = text[: m.start()]
+            organ = _organ(before)
+            if not organ and i > 0 and _ORGAN.fullmatch(head[i - 1]):
+                organ = head[i - 1]
+                meta.title = organ + text[m.start() : m.end()]
+            else:
+                meta.title = text[len(before) - len(organ) : m.end()]
+            meta.agency = organ
+            break
+        if meta.year is not None:
+            break
+    if meta.year is None:
+        joined = "".join(head)
+        m = _PERIOD.search(joined)
+        if m:
+            meta.year = int(m.group(1))
+    if meta.year is None:
+        m = _PERIOD.search(re.sub(r"\s+", "", fold(overview)))
+        if m:
+            meta.year = int(m.group(1))
+        else:
+            m = _OVERVIEW_YEAR.search(fold(overview))
+            if m:
+                meta.year = int(m.group(1))
+    # the date under the organ's name: in the preamble, else at the end
+    tail = [x for x in lines[-8:]]
+    for i, line in enumerate(lines[:preamble_end] + tail):
+        d = _date_of(line)
+        if d:
+            meta.date = d
+            if not meta.agency:
+                prev = _clean((lines[:preamble_end] + tail)[i - 1]) if i else ""
+                if _ORGAN.fullmatch(prev) and _ORGAN_END.search(prev):
+                    meta.agency = prev
+            break
+    return meta
+
+
+# --------------------------------------------------------------------------------------------------
+# prose
+
+_SENTENCE_END = re.compile(r"[。！？!?:：;；]\s*$")
+_PARA_START = re.compile(
+    r"^\s*(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、是]|\d+[.、．])"
+)
+
+
+def prose(lines: list[str]) -> str:
+    body = [re.sub(r"^\s*#{1,6}\s*", "", x.rstrip()) for x in lines if not is_page_number(x)]
+    nonblank = [x for x in body if x.strip()]
+    if not nonblank:
+        return ""
+    lengths = sorted(len(x.strip()) for x in nonblank)
+    median = lengths[len(lengths) // 2]
+    unended = sum(1 for x in nonblank if not _SENTENCE_END.search(x))
+    wrapped = len(nonblank) >= 3 and median <= 45 and unended >= 0.5 * len(nonblank)
+    indented = wrapped and sum(1 for x in nonblank if re.match(r"^\s{2,}\S", x)) >= 1
+    paras: list[str] = []
+    cur = ""
+    for line in body:
+        s = line.strip()
+        if not s:
+            if cur and not wrapped:
+                paras.append(cur)
+                cur = ""
+            continue
+        if not cur:
+            cur = s
+            continue
+        if not wrapped:
+            paras.append(cur)
+            cur = s
+            continue
+        new_para = (
+            bool(re.match(r"^\s{2,}\S", line))
+            if indented
+            else (bool(_SENTENCE_END.search(cur)) or bool(_PARA_START.match(s)))
+        )
+        if new_para:
+            paras.append(cur)
+            cur = s
+        else:
+            cur += s
+    if cur:
+        paras.append(cur)
+    return "\n".join(p for p in paras if p)
+
+
+def _strip_signature(lines: list[str], agency: str) -> list[str]:
+    out = list(lines)
+    while out and not out[-1].strip():
+        out.pop()
+    for _ in range(2):
+        if not out:
+            break
+        last = _clean(out[-1])
+        if (
+            _date_of(out[-1])
+            or (agency and last == agency)
+            or (_ORGAN.fullmatch(last) and _ORGAN_END.search(last))
+        ):
+            out.pop()
+            while out and not out[-1].strip():
+                out.pop()
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# the whole report
+
+_SECTION_TABLE = {"二": "t2", "三": "t3", "四": "t4"}
+
+
+def _region(lines: list[str], heads: dict[str, int], numeral: str) -> tuple[int, int] | None:
+    if numeral not in heads:
+        return None
+    start = heads[numeral] + 1
+    later = [i for i in heads.values() if i > heads[numeral]]
+    return start, (min(later) if later else len(lines))
+
+
+def read_text(text: str) -> ImportResult:
+    if not isinstance(text, str):
+        raise ReportError("导入的内容不是文本。")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if not text.strip():
+        raise ReportError("文件是空的，没有可以导入的内容。")
+    if "\x00" in text:
+        raise ReportError("这不是文本文件（含有二进制内容），无法作为年报导入。")
+    lines = text.split("\n")
+    heads = find_headings(lines)
+    n = len(lines)
+    order = ["一", "二", "三", "四", "五", "六"]
+    first_head = min(heads.values()) if heads else n
+
+    def span(numeral: str) -> tuple[int, int]:
+        r = _region(lines, heads, numeral)
+        if r:
+            return r
+        # no heading: between the neighbouring headings that were found
+        pos = order.index(numeral)
+        before = [heads[x] + 1 for x in order[:pos] if x in heads]
+        after = [heads[x] for x in order[pos + 1 :] if x in heads]
+        return (max(before) if before else 0), (min(after) if after else n)
+
+    regions = {num: span(num) for num in order}
+    # a table whose own heading is missing shares its neighbour's region: cut at the next table's start
+    t3_start, t3_end = regions["三"]
+    t4_start, t4_end = regions["四"]
+    if "四" not in heads:
+        m = next(
+            (
+                i
+                for i in range(t4_start, t4_end)
+                if "结转下年度" in key(lines[i]) and "继续办理" in key(lines[i])
+            ),
+            None,
+        )
+        if m is not None:
+            t4_start = m + 1
+    t4_cut = t4_end == n or ("五" not in heads and "六" not in heads)
+    t2_tokens = tokenize(lines[regions["二"][0] : regions["二"][1]], regions["二"][0])
+    t3_tokens = tokenize(lines[t3_start:t3_end], t3_start)
+    t4_tokens = tokenize(lines[t4_start:t4_end], t4_start)
+
+    # edition: the 2019 trial form's table 2 has other columns
+    t2_text = key("".join(lines[regions["二"][0] : regions["二"][1]]))
+    template = "2019" if any(key(h) in t2_text for h in T2_2019_HEADS) else "2021"
+    reads = read_tables(FORM_2021, [] if template == "2019" else t2_tokens, t3_tokens, t4_tokens, t4_cut)
+
+    overview_lines = lines[regions["一"][0] : regions["一"][1]] if "一" in heads else []
+    meta = read_meta(lines, first_head, "\n".join(overview_lines) or "\n".join(lines[:first_head]))
+    if meta.year is not None and meta.year <= 2020 and not reads["t2"].found:
+        template = "2019"
+    if template == "2019" and reads["t3"].values.get("t3.other_handling.no_correction.total") is not None:
+        template = "2021"  # its table 3 has the 2021 rows
+
+    texts = {"overview": "", "problems": "", "other": ""}
+    for s in FORM_2021.sections:
+        if s.text_key and s.numeral in heads:
+            a, b = _region(lines, heads, s.numeral) or (0, 0)
+            body = lines[a:b]
+            if s.text_key == "other":
+                body = _strip_signature(body, meta.agency)
+            texts[s.text_key] = prose(body)
+
+    anything = any(r.found for r in reads.values()) or bool(heads)
+    if not anything:
+        raise ReportError(
+            "未能在文件中找到政府信息公开工作年度报告的内容（没有“一、总体情况”等标题，也没有可识别的表格）。"
+        )
+
+    form = form_for(template)
+    report = Report(template=template, agency=meta.agency, year=meta.year, title=meta.title, date=meta.date)
+    report.text.update(texts)
+    for r in reads.values():
+        for k, v in r.values.items():
+            if k in form.cells:
+                report.cells[k] = v
+    return ImportResult(report, _missing(form, heads, reads, report))
+
+
+def _missing(form, heads: dict[str, int], reads: dict[str, TableRead], report: Report) -> list[str]:
+    notes: list[str] = []
+    numerals = {s.text_key: s for s in form.sections if s.text_key}
+    for tk, s in numerals.items():
+        if s.numeral not in heads:
+            notes.append(f"{s.heading} 未找到")
+        elif not report.text.get(tk):
+            notes.append(f"{s.heading} 内容为空")
+    names = {2: "表二", 3: "表三", 4: "表四"}
+    for t in form.tables:
+        r = reads.get(t.key)
+        name = names[t.number]
+        if r is None or not r.found:
+            notes.append(f"{name} 缺失（{t.title}）")
+            continue
+        unread_rows = []
+        for row in t.rows:
+            keys = [c.key for c in t.cells if c.row == row.key]
+            if all(report.cells.get(k) is None for k in keys):
+                unread_rows.append(row.short)
+        if unread_rows:
+            notes.append(f"{name} 未找到或无法确定：" + "、".join(unread_rows))
+        blanks = [c.name for c in t.cells if c.row not in () and report.cells.get(c.key) is None]
+        partly = len(blanks) - sum(
+            len([c for c in t.cells if c.row == row.key]) for row in t.rows if row.short in unread_rows
+        )
+        if partly > 0:
+            notes.append(f"{name} 另有 {partly} 个单元格为空或无法确定")
+    return notes
