@@ -1,0 +1,143 @@
+"""The yearly archive: one folder per organ and year, one sub-folder per final revision (第1版, 第2版 …),
+each with the final exchange JSON, the PDF and the signed PDF when provided, and ``manifest.json`` holding
+the SHA-256 of every file. Files are written under a temporary name and renamed."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+from .errors import StoreError
+from .paths import atomic_path, os_error, safe_name, write_bytes_atomic
+
+MANIFEST = "manifest.json"
+REPORT_JSON = "年度报告.nianbao.json"
+MANIFEST_FORMAT = "nianbao-archive"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def revision_folder(root: Path, organ: str, year: int, revision_no: int) -> Path:
+    return Path(root) / safe_name(organ) / str(year) / f"第{revision_no}版"
+
+
+def _manifest_data(folder: Path, meta: dict) -> dict:
+    files = {}
+    for p in sorted(folder.iterdir()):
+        if p.is_file() and p.name != MANIFEST and not p.name.startswith("."):
+            files[p.name] = {"sha256": sha256_file(p), "size": p.stat().st_size}
+    return {"format": MANIFEST_FORMAT, "format_version": 1, **meta, "files": files}
+
+
+def write_manifest(folder: Path, meta: dict) -> None:
+    data = _manifest_data(folder, meta)
+    write_bytes_atomic(
+        folder / MANIFEST, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"), "写入归档清单"
+    )
+
+
+def read_manifest(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise StoreError(f"归档清单无法读取（{folder / MANIFEST}）：{err}") from None
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != MANIFEST_FORMAT
+        or not isinstance(data.get("files"), dict)
+    ):
+        raise StoreError(f"归档清单格式不对（{folder / MANIFEST}）。")
+    return data
+
+
+def write_final(root: Path, organ: str, year: int, revision_no: int, report_json: str, meta: dict) -> Path:
+    """Create the folder of a final revision; returns it. All or nothing: built aside, then renamed."""
+    folder = revision_folder(root, organ, year, revision_no)
+    tmp = folder.parent / f".{folder.name}.tmp-{uuid.uuid4().hex[:8]}"
+    try:
+        tmp.mkdir(parents=True)
+        with open(tmp / REPORT_JSON, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(report_json)
+            fh.flush()
+            os.fsync(fh.fileno())
+        write_manifest(tmp, meta)
+        if folder.exists():  # left by an attempt whose database step failed: keep it, out of the way
+            folder.rename(folder.with_name(f"{folder.name}.作废-{uuid.uuid4().hex[:8]}"))
+        tmp.rename(folder)
+    except OSError as err:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise os_error(err, folder, "写入归档") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return folder
+
+
+def discard(folder: Path) -> None:
+    """Undo :func:`write_final` when the database refused the finalising."""
+    with contextlib.suppress(OSError):
+        shutil.rmtree(folder)
+
+
+def add_files(folder: Path, files: dict[str, Path]) -> None:
+    """Copy ``files`` ({name in the archive: source}) into ``folder`` and update its manifest."""
+    meta = {k: v for k, v in read_manifest(folder).items() if k not in ("format", "format_version", "files")}
+    for name, src in files.items():
+        if not name or name != Path(name).name or name in (MANIFEST, ".", "..") or name.startswith("."):
+            raise StoreError(f"归档文件名“{name}”无效（不能含路径，不能是 {MANIFEST}）。")
+        if not Path(src).is_file():
+            raise StoreError(f"要归档的文件不存在：{src}")
+    for name, src in files.items():
+        with atomic_path(folder / name, "复制文件到归档") as tmp:
+            shutil.copyfile(src, tmp)
+    write_manifest(folder, meta)
+
+
+def manifests(root: Path) -> list[Path]:
+    """Every folder under ``root`` holding a manifest (temporary folders excluded)."""
+    if not Path(root).is_dir():
+        return []
+    return sorted(p.parent for p in Path(root).rglob(MANIFEST) if not p.parent.name.startswith("."))
+
+
+def verify_folder(folder: Path) -> list[str]:
+    problems: list[str] = []
+    try:
+        data = read_manifest(folder)
+    except StoreError as err:
+        return [str(err)]
+    listed = data["files"]
+    for name, entry in sorted(listed.items()):
+        path = folder / name
+        if not path.is_file():
+            problems.append(f"缺少文件：{path}")
+            continue
+        try:
+            digest = sha256_file(path)
+        except OSError as err:
+            problems.append(f"文件无法读取：{path}（{err.strerror or err}）")
+            continue
+        if not isinstance(entry, dict) or digest != entry.get("sha256"):
+            problems.append(f"文件已被改动（SHA-256 不符）：{path}")
+    for p in sorted(folder.iterdir()):
+        if p.is_file() and p.name != MANIFEST and not p.name.startswith(".") and p.name not in listed:
+            problems.append(f"清单中没有的文件：{p}")
+    return problems
+
+
+def verify(root: Path) -> list[str]:
+    problems: list[str] = []
+    for folder in manifests(root):
+        problems += verify_folder(folder)
+    return problems

@@ -1,0 +1,171 @@
+"""Command line of the store: ``store save|list|show|finalize``, ``archive verify``, ``backup``, ``restore``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..cli import CommandError
+from ..report import Report, ReportError
+from .errors import StoreError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    store = sub.add_parser("store", help="数据库中的报告：保存、列出、显示、定稿")
+    ssub = store.add_subparsers(dest="store_command", metavar="ACTION", required=True)
+
+    p = ssub.add_parser("save", help="把一份报告（任何可导入的文件）存入数据库；替换草稿")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--organ", metavar="NAME", help="机关名称（默认取报告中的机关）")
+    p.add_argument("--year", metavar="N", type=int, help="年度（默认取报告中的年度）")
+    p.set_defaults(func=_save)
+
+    p = ssub.add_parser("list", help="列出数据库中的报告")
+    p.set_defaults(func=_list)
+
+    p = ssub.add_parser("show", help="以交换格式 JSON 输出一份报告")
+    p.add_argument("organ", metavar="ORGAN")
+    p.add_argument("year", metavar="YEAR", type=int)
+    p.set_defaults(func=_show)
+
+    p = ssub.add_parser("finalize", help="检查无误后定稿并归档")
+    p.add_argument("organ", metavar="ORGAN")
+    p.add_argument("year", metavar="YEAR", type=int)
+    p.set_defaults(func=_finalize)
+
+    archive = sub.add_parser("archive", help="归档")
+    asub = archive.add_subparsers(dest="archive_command", metavar="ACTION", required=True)
+    p = asub.add_parser("verify", help="重新计算归档中每个文件的 SHA-256，报告改动或缺失")
+    p.set_defaults(func=_verify)
+
+    p = sub.add_parser("backup", help="把数据库和归档备份为一个 .zip")
+    p.add_argument("out", metavar="OUT.zip")
+    p.set_defaults(func=_backup)
+
+    p = sub.add_parser("restore", help="从 .zip 备份恢复数据库和归档（先完整检查）")
+    p.add_argument("zip", metavar="IN.zip")
+    p.set_defaults(func=_restore)
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202
+    from . import Store
+
+    try:
+        return Store.open(getattr(args, "db", None))
+    except StoreError as err:
+        raise CommandError(str(err)) from None
+
+
+def _read_report(path: Path) -> Report:
+    if not path.is_file():
+        raise CommandError(f"找不到文件：{path}")
+    try:
+        from ..importer import import_file  # type: ignore[attr-defined]
+    except ImportError:
+        import_file = None
+    try:
+        if import_file is not None:
+            return import_file(path).report
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise CommandError(f"无法读取“{path}”：不是 UTF-8 编码的交换文件。") from None
+        return Report.from_json(text)
+    except ReportError as err:
+        raise CommandError(str(err)) from None
+    except OSError as err:
+        raise CommandError(f"无法读取“{path}”：{err.strerror or err}") from None
+
+
+def _run(args: argparse.Namespace, action) -> int:  # noqa: ANN001
+    store = _open(args)
+    try:
+        return action(store)
+    except StoreError as err:
+        raise CommandError(str(err)) from None
+    finally:
+        store.close()
+
+
+def _save(args: argparse.Namespace) -> int:
+    report = _read_report(Path(args.file))
+
+    def action(store) -> int:  # noqa: ANN001
+        info = store.save_report(report, organ=args.organ, year=args.year)
+        print(f"已保存：{info.organ} {info.year} 年度（{info.status_label}，第 {info.version} 版）")
+        return 0
+
+    return _run(args, action)
+
+
+def _list(args: argparse.Namespace) -> int:
+    def action(store) -> int:  # noqa: ANN001
+        infos = store.reports()
+        if not infos:
+            print("数据库中还没有报告。")
+        for i in infos:
+            updated = i.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            print(f"{i.organ}\t{i.year}\t{i.status_label}\t第{i.version}版\t{updated}")
+        return 0
+
+    return _run(args, action)
+
+
+def _find(store, organ: str, year: int):  # noqa: ANN001, ANN202
+    info = store.find(organ, year)
+    if info is None:
+        raise CommandError(f"数据库中没有 {organ} {year} 年度的报告。")
+    return info
+
+
+def _show(args: argparse.Namespace) -> int:
+    def action(store) -> int:  # noqa: ANN001
+        report, _ = store.load(_find(store, args.organ, args.year).id)
+        print(report.to_json())
+        return 0
+
+    return _run(args, action)
+
+
+def _finalize(args: argparse.Namespace) -> int:
+    def action(store) -> int:  # noqa: ANN001
+        folder = store.finalize(_find(store, args.organ, args.year).id)
+        print(f"已定稿并归档：{folder}")
+        return 0
+
+    return _run(args, action)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    def action(store) -> int:  # noqa: ANN001
+        problems = store.archive_verify()
+        for p in problems:
+            print(p)
+        if problems:
+            print(f"归档检查发现 {len(problems)} 处问题。", file=sys.stderr)
+            return 1
+        print(f"归档完好：{store.archive_root}")
+        return 0
+
+    return _run(args, action)
+
+
+def _backup(args: argparse.Namespace) -> int:
+    def action(store) -> int:  # noqa: ANN001
+        out = store.backup(Path(args.out))
+        print(f"已备份到：{out}")
+        return 0
+
+    return _run(args, action)
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from . import Store, default_db_url
+
+    try:
+        Store.restore_backup(Path(args.zip), getattr(args, "db", None) or default_db_url())
+    except StoreError as err:
+        raise CommandError(str(err)) from None
+    print("已从备份恢复。原有的数据库和归档已另存（文件名含“恢复前”）。")
+    return 0

@@ -1,0 +1,209 @@
+"""The engine (SQLite or PostgreSQL), error translation, and Alembic migrations run from code.
+
+SQLite: WAL journal, ``synchronous=FULL`` (a committed edit survives a crash), foreign keys on, a busy
+timeout; writes begin with ``BEGIN IMMEDIATE`` so that two processes never deadlock on a lock upgrade.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+
+from .errors import CorruptError, DiskFullError, NewerDatabaseError, StoreError
+from .paths import os_error, probe_writable
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def is_sqlite(engine_or_url: Engine | str) -> bool:
+    url = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(engine_or_url)
+    return url.get_backend_name() == "sqlite"
+
+
+def sqlite_path(engine_or_url: Engine | str) -> Path | None:
+    url = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(engine_or_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def describe(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url
+
+
+# -------------------------------------------------------------------------------------------------
+# errors
+
+
+def translate(err: BaseException, where: str = "") -> StoreError:
+    """A Chinese :class:`StoreError` for a database or file error."""
+    if isinstance(err, StoreError):
+        return err
+    if isinstance(err, OSError):
+        return os_error(err, where, "访问数据库")
+    orig = getattr(err, "orig", err)
+    text = str(orig).lower()
+    at = f"（{where}）" if where else ""
+    if "database or disk is full" in text or "no space left" in text or "disk full" in text:
+        return DiskFullError(f"磁盘空间已满，修改未能保存{at}。已保存的内容未受影响，请腾出空间后重试。")
+    if "file is not a database" in text or "malformed" in text or "file is encrypted" in text:
+        return CorruptError(f"数据库文件已损坏，或不是本程序的数据库{at}。文件未被改动。")
+    if "readonly" in text or "read-only" in text or "unable to open database" in text:
+        return StoreError(f"数据库无法写入{at}：文件或文件夹只读，或没有权限。")
+    if "locked" in text or "busy" in text:
+        return StoreError(f"数据库正被其他程序占用{at}，请稍后重试。")
+    if isinstance(err, sa.exc.OperationalError) or isinstance(orig, sqlite3.OperationalError):
+        if "connect" in text or "connection" in text or "could not" in text:
+            return StoreError(f"无法连接数据库服务器{at}：{orig}")
+    if isinstance(err, sa.exc.ArgumentError | sa.exc.NoSuchModuleError):
+        return StoreError(f"数据库地址无效{at}：{err}")
+    return StoreError(f"数据库错误{at}：{orig}")
+
+
+@contextlib.contextmanager
+def translated(where: str = "") -> Iterator[None]:
+    try:
+        yield
+    except StoreError:
+        raise
+    except (sa.exc.SQLAlchemyError, sqlite3.Error, OSError) as err:
+        raise translate(err, where) from None
+
+
+# -------------------------------------------------------------------------------------------------
+# the engine
+
+
+def create_engine(url: str) -> Engine:
+    try:
+        u = make_url(url)
+    except sa.exc.ArgumentError as err:
+        raise StoreError(f"数据库地址无效：{url}（{err}）") from None
+    if u.get_backend_name() == "sqlite":
+        path = sqlite_path(url)
+        if path is None:
+            raise StoreError("请给出 SQLite 数据库文件的路径（不支持内存数据库）。")
+        if path.is_dir():
+            raise StoreError(f"“{path}”是一个文件夹，不是数据库文件。")
+        probe_writable(path.parent)
+        engine = sa.create_engine(u, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _sqlite_events(engine)
+        return engine
+    try:
+        return sa.create_engine(u, pool_pre_ping=True)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as err:
+        raise StoreError(f"数据库地址无效或缺少驱动：{describe(url)}（{err}）") from None
+
+
+def _sqlite_events(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):  # noqa: ANN001
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # noqa: ANN001
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+
+def set_wal(engine: Engine) -> None:
+    raw = engine.raw_connection()
+    try:
+        cur = raw.driver_connection.cursor()
+        mode = cur.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        cur.close()
+        if str(mode).lower() != "wal":
+            raise StoreError(f"数据库无法切换到 WAL 日志模式（{mode}）。")
+    finally:
+        raw.close()
+
+
+def now() -> dt.datetime:
+    """UTC, naive (as stored)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+# -------------------------------------------------------------------------------------------------
+# migrations
+
+
+def alembic_config(connection=None):  # noqa: ANN001
+    from alembic.config import Config
+
+    cfg = Config()  # no alembic.ini: everything from code
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revision(engine: Engine) -> tuple[str | None, list[str]]:
+    """(the database's Alembic revision or None, its table names) — reads only."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        tables = sa.inspect(conn).get_table_names()
+        rev = MigrationContext.configure(conn).get_current_revision() if "alembic_version" in tables else None
+        conn.rollback()
+    return rev, tables
+
+
+def check_and_upgrade(engine: Engine, url: str, backup=None) -> str | None:  # noqa: ANN001
+    """Bring the schema to the head revision.
+
+    A fresh database is created; an older one is upgraded after ``backup()`` (returns the copy's path);
+    a newer or foreign database is refused, untouched. Returns the backup path, if one was made.
+    """
+    rev, tables = current_revision(engine)
+    head = head_revision()
+    if rev == head:
+        return None
+    if rev is None:
+        ours = [t for t in tables if not t.startswith("sqlite_")]
+        if ours:
+            raise CorruptError(
+                f"“{describe(url)}”中已有其他数据（{', '.join(sorted(ours)[:5])}），不是本程序的数据库。未作任何改动。"
+            )
+        made = None
+    elif rev not in known_revisions():
+        raise NewerDatabaseError(
+            f"数据库“{describe(url)}”由较新版本的年报程序创建（数据库版本 {rev}，本程序只认识到 {head}）。"
+            "为免损坏数据，本程序不会打开或改动它，请升级程序。"
+        )
+    else:
+        made = backup() if backup else None
+    from alembic import command
+
+    with engine.connect() as conn:
+        conn.execution_options(write=True)
+        with conn.begin():
+            cfg = alembic_config(conn)
+            command.upgrade(cfg, "head")
+    return made

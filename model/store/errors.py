@@ -1,0 +1,43 @@
+"""The store's errors: every one carries a Chinese message for the clerk (``str(err)``)."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Something the store could not do; ``str(err)`` is a Chinese message fit to show."""
+
+
+class ConflictError(StoreError):
+    """A stale write: the report changed since the caller read it (optimistic version check)."""
+
+    def __init__(self, message: str, current_version: int | None = None):
+        super().__init__(message)
+        self.current_version = current_version
+
+
+class FrozenError(StoreError):
+    """An edit of a final (定稿) report, or finalising one that is already final."""
+
+
+class NotFinalizableError(StoreError):
+    """Finalising a report that still has errors; ``findings`` holds them."""
+
+    def __init__(self, message: str, findings: list | None = None):
+        super().__init__(message)
+        self.findings = findings or []
+
+
+class NotFoundError(StoreError):
+    """No such report or organ."""
+
+
+class DiskFullError(StoreError):
+    """The disk (or the database's size limit) is full; nothing was changed."""
+
+
+class CorruptError(StoreError):
+    """The file is no database of this program, or it is damaged."""
+
+
+class NewerDatabaseError(StoreError):
+    """The database was written by a newer version of the program; it was left untouched."""

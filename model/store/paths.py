@@ -1,0 +1,118 @@
+"""Where the store lives by default, and writing files safely (temporary name, then rename)."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import DiskFullError, StoreError
+
+ORGANISATION = "Nianbao"
+APPLICATION = "Nianbao"
+DB_FILE = "nianbao.sqlite"
+ARCHIVE_DIR = "归档"
+
+
+def app_data_dir() -> Path:
+    """The folder Qt's ``QStandardPaths.AppDataLocation`` gives for organisation and application "Nianbao"."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / ORGANISATION / APPLICATION
+
+
+def default_db_url() -> str:
+    """``NIANBAO_DB`` when set, else the SQLite file in the user data folder."""
+    env = os.environ.get("NIANBAO_DB")
+    if env:
+        return env
+    return sqlite_url(app_data_dir() / DB_FILE)
+
+
+def sqlite_url(path: Path) -> str:
+    return "sqlite:///" + str(Path(path).absolute()).replace("\\", "/")
+
+
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def safe_name(name: str) -> str:
+    """A folder name for ``name`` that Windows accepts."""
+    s = _UNSAFE.sub("_", name).strip().rstrip(". ")
+    if not s or s.upper().split(".")[0] in {
+        "CON",
+        "PRN",
+        "AUX",
+        "NUL",
+        *(f"COM{i}" for i in range(1, 10)),
+        *(f"LPT{i}" for i in range(1, 10)),
+    }:
+        s = f"_{s}"
+    return s[:120]
+
+
+def os_error(err: OSError, path: Path | str, doing: str) -> StoreError:
+    """A Chinese :class:`StoreError` for an ``OSError`` met while ``doing`` something with ``path``."""
+    if err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return DiskFullError(f"磁盘空间已满，{doing}失败（{path}）。已保存的内容未受影响，请腾出空间后重试。")
+    if isinstance(err, PermissionError) or err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return StoreError(f"没有写入权限，{doing}失败（{path}）。请检查文件夹是否只读，或换一个位置。")
+    return StoreError(f"{doing}失败（{path}）：{err.strerror or err}")
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path, doing: str = "写入文件") -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target``, on failure it is removed."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+    except OSError as err:
+        raise os_error(err, target, doing) from None
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        _fsync(tmp)
+        os.replace(tmp, target)
+    except OSError as err:
+        _unlink(tmp)
+        raise os_error(err, target, doing) from None
+    except BaseException:
+        _unlink(tmp)
+        raise
+
+
+def write_bytes_atomic(target: Path, data: bytes, doing: str = "写入文件") -> None:
+    with atomic_path(target, doing) as tmp, open(tmp, "wb") as fh:
+        fh.write(data)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as fh:
+        os.fsync(fh.fileno())
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def probe_writable(folder: Path) -> None:
+    """Raise a Chinese :class:`StoreError` unless a file can really be created in ``folder``."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".nianbao-probe-", dir=folder)
+        os.close(fd)
+        os.unlink(name)
+    except OSError as err:
+        raise os_error(err, folder, "打开数据库所在的文件夹") from None
