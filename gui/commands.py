@@ -1,0 +1,86 @@
+"""Undo commands that change the domain model (after Orange canvas' ``document/commands.py``).
+
+Each command writes through :class:`~gui.document.ReportDocument`, which saves to the store at once;
+the views follow the document's signals. A command whose first write fails makes itself obsolete, so
+the stack never holds a step that did not happen.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QUndoCommand
+
+from model.report import Value
+
+ID_TEXT = 1001
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("commands", text)
+
+
+#: typing in one section within this many seconds is one undo step
+TEXT_MERGE_SECONDS = 2.0
+
+
+class SetCellsCommand(QUndoCommand):
+    def __init__(self, doc, changes: dict[str, tuple[Value, Value]], text: str):
+        super().__init__(text)
+        self.doc = doc
+        self.changes = changes
+
+    def redo(self) -> None:
+        ok = self.doc.write_cells({k: new for k, (_, new) in self.changes.items()})
+        if not ok:
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        self.doc.write_cells({k: old for k, (old, _) in self.changes.items()})
+
+
+class SetTextCommand(QUndoCommand):
+    def __init__(self, doc, section: str, old: str, new: str):
+        heading = doc.form.text_sections[section].heading if section in doc.form.text_sections else section
+        super().__init__(_tr("编辑 %1").replace("%1", heading))
+        self.doc = doc
+        self.section = section
+        self.old = old
+        self.new = new
+        self.at = time.monotonic()
+
+    def id(self) -> int:
+        return ID_TEXT
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetTextCommand) or other.section != self.section:
+            return False
+        if other.at - self.at > TEXT_MERGE_SECONDS:
+            return False
+        self.new = other.new
+        self.at = other.at
+        return True
+
+    def redo(self) -> None:
+        self.doc.write_text(self.section, self.new)
+
+    def undo(self) -> None:
+        self.doc.write_text(self.section, self.old)
+
+
+class ExplainCommand(QUndoCommand):
+    def __init__(self, doc, rule: str, cells: tuple[str, ...], old: str, new: str):
+        super().__init__(_tr("附加说明") if new.strip() else _tr("删除说明"))
+        self.doc = doc
+        self.rule = rule
+        self.cells = tuple(cells)
+        self.old = old
+        self.new = new
+
+    def redo(self) -> None:
+        if not self.doc.write_explanation(self.rule, self.cells, self.new):
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        self.doc.write_explanation(self.rule, self.cells, self.old)

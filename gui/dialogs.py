@@ -1,0 +1,204 @@
+"""Small dialogs: a new year's report, the history of a report."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+)
+
+from model.report import format_value
+
+
+def default_new(store: Any) -> tuple[str, int]:
+    """Organ and year pre-filled for a new report: the organ last worked on, the year after its last."""
+    reports = list(store.reports())
+    this_year = _dt.date.today().year
+    if not reports:
+        return "", this_year - 1
+    last = max(reports, key=lambda i: i.updated_at)
+    years = [i.year for i in reports if i.organ == last.organ and i.year]
+    return last.organ, (max(years) + 1) if years else this_year - 1
+
+
+class NewReportDialog(QDialog):
+    def __init__(self, organs: list[str], organ: str, year: int, parent=None, *, title: str | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title or self.tr("新建年度报告"))
+        self.organ = QComboBox(self)
+        self.organ.setEditable(True)
+        self.organ.addItems(organs)
+        self.organ.setCurrentText(organ)
+        self.organ.setMinimumWidth(320)
+        self.year = QSpinBox(self)
+        self.year.setRange(2008, 2100)
+        self.year.setValue(year)
+        self.copy_prose = QCheckBox(self.tr("沿用上一年度报告的文字（数字不沿用）"), self)
+        form = QFormLayout()
+        form.addRow(self.tr("机关名称："), self.organ)
+        form.addRow(self.tr("报告年度："), self.year)
+        form.addRow("", self.copy_prose)
+        self.message = QLabel(self)
+        self.message.setStyleSheet("color: #a30000")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.message)
+        lay.addWidget(buttons)
+
+    def values(self) -> tuple[str, int, bool]:
+        return self.organ.currentText().strip(), self.year.value(), self.copy_prose.isChecked()
+
+    def _accept(self) -> None:
+        if not self.organ.currentText().strip():
+            self.message.setText(self.tr("请填写机关名称。"))
+            return
+        self.accept()
+
+
+WHAT = {
+    "create": "新建",
+    "cell": "修改单元格",
+    "cells": "修改单元格",
+    "text": "修改文字",
+    "meta": "修改基本信息",
+    "explanation": "说明",
+    "explain": "说明",
+    "restore": "恢复旧版本",
+    "finalize": "定稿",
+    "reopen": "重新打开",
+    "import": "导入",
+}
+
+
+class HistoryModel(QAbstractTableModel):
+    COLUMNS = ("时间", "操作", "位置", "原值", "新值", "版本")
+
+    def __init__(self, revisions: list[Any], form, parent=None):
+        super().__init__(parent)
+        self.revisions = revisions
+        self.form = form
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.revisions)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self.COLUMNS):
+                return self.tr(self.COLUMNS[section])
+        return None
+
+    def _place(self, key: Any) -> str:
+        if not key:
+            return ""
+        if key in self.form.cells:
+            return self.form.cell(key).name
+        if key in self.form.text_sections:
+            return self.form.text_sections[key].heading
+        return str(key)
+
+    @staticmethod
+    def _short(v: Any) -> str:
+        if v is None:
+            return ""
+        s = v if isinstance(v, str) else format_value(v)
+        return s if len(s) <= 30 else s[:29] + "…"
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.revisions):
+            return None
+        r = self.revisions[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            col = index.column()
+            if col == 0:
+                at = getattr(r, "at", None)
+                return at.strftime("%Y-%m-%d %H:%M:%S") if hasattr(at, "strftime") else str(at or "")
+            if col == 1:
+                what = str(getattr(r, "what", ""))
+                return WHAT.get(what, what)
+            if col == 2:
+                return self._place(getattr(r, "key", None))
+            if col == 3:
+                old = getattr(r, "old", None)
+                return (
+                    str(old) if role == Qt.ItemDataRole.ToolTipRole and old is not None else self._short(old)
+                )
+            if col == 4:
+                new = getattr(r, "new", None)
+                return (
+                    str(new) if role == Qt.ItemDataRole.ToolTipRole and new is not None else self._short(new)
+                )
+            if col == 5:
+                return str(getattr(r, "version", ""))
+        return None
+
+
+class HistoryDialog(QDialog):
+    """The revisions of a report, newest first; 恢复到此版本 brings the report back to a revision."""
+
+    def __init__(self, doc, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.setWindowTitle(self.tr("修改历史"))
+        self.resize(820, 480)
+        self.model = HistoryModel(doc.history(), doc.form, self)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.restore_button = buttons.addButton(
+            self.tr("恢复到此版本"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.restore_button.setEnabled(False)
+        self.restore_button.clicked.connect(self.restore)
+        buttons.rejected.connect(self.reject)
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self.restore_button.setEnabled(cur.isValid() and not doc.read_only)
+        )
+        lay = QVBoxLayout(self)
+        lay.addWidget(
+            QLabel(
+                self.tr(
+                    "每一次修改都已保存。选中一个版本，可以把报告恢复到那时的样子（恢复本身也可再撤回）。"
+                ),
+                self,
+            )
+        )
+        lay.addWidget(self.view)
+        lay.addWidget(buttons)
+
+    def selected_version(self) -> int | None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        return getattr(self.model.revisions[index.row()], "version", None)
+
+    def restore(self) -> None:
+        version = self.selected_version()
+        if version is not None and self.doc.restore(version):
+            self.accept()

@@ -1,0 +1,257 @@
+"""One open report: the domain model, its store, its undo stack and its findings.
+
+Views never change the report themselves: they call :meth:`ReportDocument.edit_cells`,
+:meth:`edit_text` or :meth:`explain`, which push undo commands (``gui/commands.py``); a command writes to
+the store at once and the views follow the signals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from model.findings import Finding, Severity
+from model.report import Report, Value
+
+from .backend import ConflictError, FrozenError, StoreError, is_final, previous_of
+
+try:
+    from model.rules import check
+except ImportError:  # pragma: no cover - the rule engine is part of every build
+
+    def check(report: Report, previous: Report | None = None) -> list[Finding]:  # type: ignore[misc]
+        return []
+
+
+#: how long prose may rest before it is written to the store (ms); closing writes at once
+TEXT_SAVE_DELAY = 800
+#: how long prose may rest before the report is checked again (ms)
+TEXT_CHECK_DELAY = 250
+
+
+class ReportDocument(QObject):
+    cellsChanged = Signal(list)  # keys
+    textChanged = Signal(str)  # section key
+    findingsChanged = Signal()
+    infoChanged = Signal()
+    reloaded = Signal()
+    failed = Signal(str)  # a Chinese message for the status bar / a message box
+
+    def __init__(self, store: Any, report_id: int, parent: QObject | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.report_id = report_id
+        self.report: Report
+        self.info: Any
+        self.report, self.info = store.load(report_id)
+        self.version: int | None = getattr(self.info, "version", None)
+        self.previous = previous_of(store, report_id)
+        self.undo_stack = QUndoStack(self)
+        self.findings: list[Finding] = []
+        self.by_cell: dict[str, list[Finding]] = {}
+        self.primary: dict[str, Finding] = {}
+        self._relations = {(r.rule, r.total + r.parts): r for r in self.report.form.relations}
+        self._pending_text: dict[str, str] = {}
+        self._save_timer = QTimer(self, singleShot=True, interval=TEXT_SAVE_DELAY)
+        self._save_timer.timeout.connect(self.flush)
+        self._check_timer = QTimer(self, singleShot=True, interval=TEXT_CHECK_DELAY)
+        self._check_timer.timeout.connect(self.recheck)
+        self.recheck()
+
+    # ---------------------------------------------------------------------------------------------
+    # state
+
+    @property
+    def form(self):
+        return self.report.form
+
+    @property
+    def read_only(self) -> bool:
+        return is_final(self.info)
+
+    def counts(self) -> tuple[int, int]:
+        errors = sum(1 for f in self.findings if f.severity is Severity.ERROR)
+        warnings = sum(1 for f in self.findings if f.severity is Severity.WARNING)
+        return errors, warnings
+
+    def recheck(self) -> None:
+        self._check_timer.stop()
+        self.findings = check(self.report, self.previous)
+        by_cell: dict[str, list[Finding]] = {}
+        primary: dict[str, Finding] = {}
+        for f in self.findings:
+            for k in f.cells:
+                by_cell.setdefault(k, []).append(f)
+            for k in self.primary_cells(f):
+                if k not in primary or primary[k].severity.value > f.severity.value:
+                    primary[k] = f
+        self.by_cell, self.primary = by_cell, primary
+        self.findingsChanged.emit()
+
+    def primary_cells(self, f: Finding) -> tuple[str, ...]:
+        """The cells a finding is *about* (a relation's total, not its parts)."""
+        rel = self._relations.get((f.rule, tuple(f.cells)))
+        if rel is not None:
+            return rel.total
+        if f.text is not None:
+            return ()
+        return tuple(f.cells)
+
+    def expected_for(self, key: str) -> Value:
+        """What a wrong total should be (a relation with a single total), or ``None``."""
+        f = self.primary.get(key)
+        if f is None or f.expected is None or f.severity is not Severity.ERROR:
+            return None
+        rel = self._relations.get((f.rule, tuple(f.cells)))
+        if rel is None or len(rel.total) != 1:
+            return None
+        return f.expected
+
+    # ---------------------------------------------------------------------------------------------
+    # edits (through the undo stack)
+
+    def edit_cells(self, values: dict[str, Value], text: str) -> bool:
+        from .commands import SetCellsCommand
+
+        if self.read_only:
+            self.failed.emit(self.tr("报告已定稿，只能查看。"))
+            return False
+        changes = {
+            k: (self.report.get(k), v)
+            for k, v in values.items()
+            if self.report.get(k) != v or type(self.report.get(k)) is not type(v)
+        }
+        if not changes:
+            return True
+        self._last_ok = True
+        self.undo_stack.push(SetCellsCommand(self, changes, text))
+        return self._last_ok
+
+    def edit_text(self, section: str, text: str) -> None:
+        from .commands import SetTextCommand
+
+        if self.read_only or self.report.text.get(section, "") == text:
+            return
+        self.undo_stack.push(SetTextCommand(self, section, self.report.text.get(section, ""), text))
+
+    def explain(self, finding: Finding, text: str) -> None:
+        from .commands import ExplainCommand
+
+        if self.read_only:
+            return
+        rule, cells = finding.identity
+        old = self.report.explanation_for(rule, cells)
+        self.undo_stack.push(ExplainCommand(self, rule, cells, old.text if old else "", text))
+
+    # ---------------------------------------------------------------------------------------------
+    # writers used by the commands: the store first, then the model, then the views
+
+    def _track(self, result: Any) -> None:
+        self.version = result if isinstance(result, int) and not isinstance(result, bool) else None
+
+    def _fail(self, err: Exception) -> bool:
+        if isinstance(err, ConflictError):
+            msg = self.tr("保存失败：报告已在别处被修改。请关闭后重新打开。") + f"（{err}）"
+        elif isinstance(err, FrozenError):
+            msg = self.tr("报告已定稿，不能修改。")
+        else:
+            msg = self.tr("保存失败：") + str(err)
+        self._last_ok = False
+        self.failed.emit(msg)
+        return False
+
+    def write_cells(self, values: dict[str, Value]) -> bool:
+        self.flush()
+        try:
+            self._track(self.store.set_cells(self.report_id, dict(values), expected_version=self.version))
+        except StoreError as err:
+            return self._fail(err)
+        self._last_ok = True
+        self.report.cells.update(values)
+        self.cellsChanged.emit(list(values))
+        self.recheck()
+        return True
+
+    def write_text(self, section: str, text: str) -> None:
+        """Prose changes at every keystroke: the model at once, the store when typing rests."""
+        self.report.text[section] = text
+        self._pending_text[section] = text
+        self._save_timer.start()
+        self._check_timer.start()
+        self.textChanged.emit(section)
+
+    def flush(self) -> bool:
+        """Write pending prose to the store now."""
+        self._save_timer.stop()
+        ok = True
+        while self._pending_text:
+            section, text = next(iter(self._pending_text.items()))
+            try:
+                self._track(self.store.set_text(self.report_id, section, text, expected_version=self.version))
+            except StoreError as err:
+                ok = self._fail(err)
+            del self._pending_text[section]
+        if self._check_timer.isActive():
+            self.recheck()
+        return ok
+
+    def write_explanation(self, rule: str, cells: tuple[str, ...], text: str) -> bool:
+        self.flush()
+        try:
+            self._track(
+                self.store.explain(self.report_id, rule, list(cells), text, expected_version=self.version)
+            )
+        except StoreError as err:
+            return self._fail(err)
+        self.report.explain(rule, list(cells), text)
+        self.recheck()
+        return True
+
+    # ---------------------------------------------------------------------------------------------
+    # whole-report operations
+
+    def reload(self) -> None:
+        self._pending_text.clear()
+        self._save_timer.stop()
+        self.report, self.info = self.store.load(self.report_id)
+        self.version = getattr(self.info, "version", None)
+        self.undo_stack.clear()
+        self.reloaded.emit()
+        self.infoChanged.emit()
+        self.recheck()
+
+    def restore(self, version: int) -> bool:
+        if not self.flush():
+            return False
+        try:
+            self.store.restore(self.report_id, version)
+        except StoreError as err:
+            return self._fail(err)
+        self.reload()
+        return True
+
+    def finalize(self) -> bool:
+        if not self.flush():
+            return False
+        try:
+            self.store.finalize(self.report_id)
+        except StoreError as err:
+            return self._fail(err)
+        self.reload()
+        return True
+
+    def reopen(self) -> bool:
+        try:
+            self.store.reopen(self.report_id)
+        except StoreError as err:
+            return self._fail(err)
+        self.reload()
+        return True
+
+    def history(self) -> list[Any]:
+        self.flush()
+        return list(self.store.history(self.report_id))
+
+    _last_ok = True

@@ -1,0 +1,179 @@
+"""The findings panel: every finding with its severity; a click jumps to it; a warning that allows it
+can be given a written explanation (说明) right there."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from model.findings import Finding, Severity
+
+SEVERITY_COLOR = {
+    Severity.ERROR: QColor("#b00000"),
+    Severity.WARNING: QColor("#9a6400"),
+    Severity.HINT: QColor("#2f5f9f"),
+}
+
+
+def where(doc, f: Finding) -> str:
+    """Where a finding is, as the clerk reads it: 表三 （七）总计 自然人 / 一、总体情况."""
+    form = doc.form
+    if f.text is not None and f.text.section in form.text_sections:
+        return form.text_sections[f.text.section].heading
+    keys = doc.primary_cells(f) or f.cells
+    if keys and keys[0] in form.cells:
+        cell = form.cell(keys[0])
+        section = form.section_of_table(cell.table)
+        more = len(keys) - 1
+        name = f"表{section.numeral} {cell.name}"
+        return name + (f" 等 {more + 1} 格" if more else "")
+    return ""
+
+
+class FindingsModel(QAbstractTableModel):
+    COLUMNS = ("级别", "位置", "内容", "说明")
+
+    def __init__(self, doc, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.findings: list[Finding] = list(doc.findings)
+        doc.findingsChanged.connect(self.refresh)
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self.findings = list(self.doc.findings)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.findings)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self.COLUMNS):
+                return self.tr(self.COLUMNS[section])
+        return None
+
+    def finding(self, index: QModelIndex) -> Finding | None:
+        if not index.isValid() or not 0 <= index.row() < len(self.findings):
+            return None
+        return self.findings[index.row()]
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        f = self.finding(index)
+        if f is None:
+            return None
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if col == 0:
+                return f.severity.label
+            if col == 1:
+                return where(self.doc, f)
+            if col == 2:
+                return f.message
+            if col == 3:
+                return f.explanation or (
+                    "" if not f.explainable or role == Qt.ItemDataRole.DisplayRole else "可附加说明"
+                )
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
+            return QBrush(SEVERITY_COLOR[f.severity])
+        return None
+
+
+class FindingsPanel(QWidget):
+    #: a finding was clicked: jump to it
+    activated = Signal(object)
+
+    def __init__(self, doc, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.model = FindingsModel(doc, self)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        self.view.setColumnWidth(1, 220)
+        self.view.setColumnWidth(3, 160)
+        self.view.clicked.connect(self._clicked)
+        self.view.activated.connect(self._clicked)
+        self.view.selectionModel().currentRowChanged.connect(self._current)
+        self.explanation = QLineEdit(self)
+        self.explanation.setPlaceholderText(self.tr("为所选警告填写说明（例如：本年有文件到期自然失效）"))
+        self.explain_button = QPushButton(self.tr("附加说明"), self)
+        self.explain_button.clicked.connect(self.attach)
+        self.explanation.returnPressed.connect(self.attach)
+        self.title = QLabel(self.tr("检查结果"), self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("说明："), self))
+        row.addWidget(self.explanation, 1)
+        row.addWidget(self.explain_button)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.title)
+        lay.addWidget(self.view, 1)
+        lay.addLayout(row)
+        self._selected: Finding | None = None
+        doc.findingsChanged.connect(self._refreshed)
+        self._refreshed()
+
+    def _refreshed(self) -> None:
+        # keep the selection on the same finding after a re-check
+        if self._selected is not None:
+            for i, f in enumerate(self.model.findings):
+                if f.identity == self._selected.identity:
+                    self.view.selectRow(i)
+                    break
+            else:
+                self._selected = None
+        self._update_editor()
+
+    def _current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._selected = self.model.finding(current)
+        self._update_editor()
+
+    def _update_editor(self) -> None:
+        f = self._selected
+        can = f is not None and f.explainable and not self.doc.read_only
+        self.explanation.setEnabled(can)
+        self.explain_button.setEnabled(can)
+        if not self.explanation.hasFocus():
+            self.explanation.setText((f.explanation or "") if f is not None else "")
+
+    def _clicked(self, index: QModelIndex) -> None:
+        f = self.model.finding(index)
+        if f is not None:
+            self._selected = f
+            self.activated.emit(f)
+
+    def select(self, row: int) -> None:
+        self.view.selectRow(row)
+        self._selected = self.model.finding(self.model.index(row, 0))
+        self._update_editor()
+
+    def attach(self) -> None:
+        f = self._selected
+        if f is None or not f.explainable or self.doc.read_only:
+            return
+        self.doc.explain(f, self.explanation.text())

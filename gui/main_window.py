@@ -1,0 +1,577 @@
+"""The main window: the start page, or one report with a tab per section and the findings panel."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from model.fill import fill_totals, zero_blanks
+from model.findings import Finding
+from model.report import Report, ReportError
+
+from .backend import StoreError, status_label
+from .dialogs import HistoryDialog, NewReportDialog, default_new
+from .document import ReportDocument
+from .findings_panel import FindingsPanel
+from .form_table import FormTableModel, FormTableView
+from .prose import ProsePage
+from .settings import Settings
+from .start_page import StartPage
+
+IMPORT_FILTER = "已发布的年报 (*.txt *.htm *.html *.docx *.json);;所有文件 (*)"
+
+
+class TablePage(QWidget):
+    def __init__(self, doc: ReportDocument, section, parent=None):
+        super().__init__(parent)
+        table = doc.form.table[section.table]
+        self.model = FormTableModel(table, doc, self)
+        self.view = FormTableView(self.model, self)
+        self.view.setObjectName(f"grid_{table.key}")
+        heading = QLabel(f"<b>{section.heading}</b>", self)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addWidget(heading)
+        lay.addWidget(self.view, 1)
+
+
+class ReportView(QWidget):
+    """One report: a banner when it is final, a tab per section, the findings below."""
+
+    def __init__(self, doc: ReportDocument, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.banner = QLabel(self)
+        self.banner.setObjectName("banner")
+        self.banner.setStyleSheet("background:#fff3c4; color:#5a4300; padding:6px; border:1px solid #e0c060;")
+        self.banner.setText(self.tr("本报告已定稿，只能查看。如需修改，请在“报告”菜单中选择“取消定稿”。"))
+        self.tabs = QTabWidget(self)
+        self.pages: dict[str, QWidget] = {}
+        for section in doc.form.sections:
+            page = TablePage(doc, section, self) if section.table else ProsePage(doc, section, self)
+            self.pages[section.table or section.text_key] = page
+            self.tabs.addTab(page, f"{section.numeral}、{section.title}")
+            self.tabs.setTabToolTip(self.tabs.count() - 1, section.heading)
+        self.findings = FindingsPanel(doc, self)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.findings)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.banner)
+        lay.addWidget(self.splitter, 1)
+        self.findings.activated.connect(self.show_finding)
+        doc.infoChanged.connect(self._update_banner)
+        self._update_banner()
+
+    def _update_banner(self) -> None:
+        self.banner.setVisible(self.doc.read_only)
+
+    def grids(self) -> dict[str, TablePage]:
+        return {k: p for k, p in self.pages.items() if isinstance(p, TablePage)}
+
+    def current_grid(self) -> FormTableView | None:
+        page = self.tabs.currentWidget()
+        return page.view if isinstance(page, TablePage) else None
+
+    def show_tab(self, key: str) -> QWidget:
+        page = self.pages[key]
+        self.tabs.setCurrentWidget(page)
+        return page
+
+    def show_finding(self, f: Finding) -> None:
+        if f.text is not None and f.text.section in self.pages:
+            page = self.show_tab(f.text.section)
+            page.select_span(f.text.start, f.text.end)  # type: ignore[attr-defined]
+            return
+        cells = [k for k in f.cells if k in self.doc.form.cells]
+        if not cells:
+            return
+        primary = [k for k in self.doc.primary_cells(f) if k in self.doc.form.cells] or cells
+        table = self.doc.form.cell(primary[0]).table
+        page = self.show_tab(table)
+        page.view.select_keys([k for k in cells if self.doc.form.cell(k).table == table])  # type: ignore[attr-defined]
+        page.view.setCurrentIndex(page.model.index_of(primary[0]))  # type: ignore[attr-defined]
+        page.view.select_keys([k for k in cells if self.doc.form.cell(k).table == table])  # type: ignore[attr-defined]
+        page.view.setFocus()  # type: ignore[attr-defined]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Any, settings: Settings | None = None, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.settings = settings or Settings()
+        self.doc: ReportDocument | None = None
+        self.view: ReportView | None = None
+        self.stack = QStackedWidget(self)
+        self.start = StartPage(store, self)
+        self.start.openRequested.connect(self.open_report)
+        self.start.newRequested.connect(self.new_report)
+        self.start.importRequested.connect(self.import_dialog)
+        self.stack.addWidget(self.start)
+        self.setCentralWidget(self.stack)
+        self.counter = QLabel(self)
+        self.statusBar().addPermanentWidget(self.counter)
+        self.setAcceptDrops(True)
+        self._build_actions()
+        self._build_menus()
+        self.resize(1200, 820)
+        geometry = self.settings.get("window/geometry")
+        if geometry is not None and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        self._update()
+
+    # ---------------------------------------------------------------------------------------------
+    # actions and menus
+
+    def _action(self, text: str, slot, shortcut=None, tip: str | None = None) -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, list):
+                a.setShortcuts(shortcut)
+            else:
+                a.setShortcut(QKeySequence(shortcut))
+        if tip:
+            a.setStatusTip(tip)
+            a.setToolTip(tip)
+        a.triggered.connect(slot)
+        return a
+
+    def _build_actions(self) -> None:
+        tr = self.tr
+        S = QKeySequence.StandardKey
+        self.act_new = self._action(tr("新建年度报告(&N)…"), self.new_report, S.New)
+        self.act_import = self._action(tr("导入已发布的年报(&I)…"), self.import_dialog, S.Open)
+        self.act_start = self._action(tr("起始页(&S)"), self.show_start)
+        self.act_close = self._action(tr("关闭报告(&C)"), self.close_report, "Ctrl+W")
+        self.act_quit = self._action(tr("退出(&X)"), self.close, "Ctrl+Q")
+        self.act_undo = self._action(tr("撤销(&U)"), self._undo, S.Undo)
+        self.act_redo = self._action(
+            tr("重做(&R)"), self._redo, [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")]
+        )
+        self.act_cut = self._action(tr("剪切(&T)"), lambda: self._grid_call("cut"))
+        self.act_copy = self._action(tr("复制(&C)"), lambda: self._grid_call("copy"))
+        self.act_paste = self._action(tr("粘贴(&P)"), lambda: self._grid_call("paste"))
+        self.act_delete = self._action(tr("清除所选单元格(&D)"), lambda: self._grid_call("clear_selection"))
+        self.act_zero = self._action(
+            tr("空白格填 0(&0)"), self.fill_zero, None, tr("把各表中所有空白的单元格填为 0（标“/”的格不变）")
+        )
+        self.act_totals = self._action(
+            tr("按分项计算合计(&J)"), self.fill_totals, "F9", tr("按表格的勾稽关系，由各分项算出每个合计格")
+        )
+        self.act_check = self._action(tr("重新检查(&K)"), self._recheck, "F5")
+        self.act_history = self._action(tr("修改历史(&H)…"), self.show_history, "Ctrl+H")
+        self.act_finalize = self._action(tr("定稿(&F)…"), self.finalize)
+        self.act_reopen = self._action(tr("取消定稿(&O)…"), self.reopen)
+        self.act_export = self._output_action(tr("导出PDF(&E)…"), "export_pdf_dialog", "Ctrl+E")
+        self.act_print = self._output_action(tr("打印(&P)…"), "print_dialog", S.Print)
+        self.act_sign = self._output_action(tr("签章(&S)…"), "sign_dialog")
+        self.act_verify = self._output_action(tr("验证签章(&V)…"), "verify_dialog")
+        self.act_cert = self._output_action(tr("创建签章证书(&C)…"), "create_certificate_dialog")
+        self.act_about = self._action(tr("关于年报(&A)"), self.about)
+        self.report_actions = [
+            self.act_close,
+            self.act_undo,
+            self.act_redo,
+            self.act_cut,
+            self.act_copy,
+            self.act_paste,
+            self.act_delete,
+            self.act_zero,
+            self.act_totals,
+            self.act_check,
+            self.act_history,
+            self.act_finalize,
+            self.act_reopen,
+        ]
+
+    def _output_action(self, text: str, name: str, shortcut=None) -> QAction:
+        a = self._action(text, lambda: self.output(name), shortcut)
+        a.setData(name)
+        if importlib.util.find_spec("gui.output_dialogs") is None:
+            a.setEnabled(False)
+            a.setToolTip(self.tr("本版本未包含 PDF 与签章功能"))
+            a.setStatusTip(a.toolTip())
+        return a
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        m = bar.addMenu(self.tr("文件(&F)"))
+        m.setToolTipsVisible(True)
+        for a in (
+            self.act_new,
+            self.act_import,
+            self.act_start,
+            None,
+            self.act_export,
+            self.act_print,
+            None,
+            self.act_close,
+            self.act_quit,
+        ):
+            m.addSeparator() if a is None else m.addAction(a)
+        m = bar.addMenu(self.tr("编辑(&E)"))
+        m.setToolTipsVisible(True)
+        for a in (
+            self.act_undo,
+            self.act_redo,
+            None,
+            self.act_cut,
+            self.act_copy,
+            self.act_paste,
+            self.act_delete,
+            None,
+            self.act_zero,
+            self.act_totals,
+        ):
+            m.addSeparator() if a is None else m.addAction(a)
+        m = bar.addMenu(self.tr("报告(&R)"))
+        for a in (self.act_check, self.act_history, None, self.act_finalize, self.act_reopen):
+            m.addSeparator() if a is None else m.addAction(a)
+        m = bar.addMenu(self.tr("签章(&S)"))
+        m.setToolTipsVisible(True)
+        for a in (self.act_sign, self.act_verify, None, self.act_cert):
+            m.addSeparator() if a is None else m.addAction(a)
+        m = bar.addMenu(self.tr("帮助(&H)"))
+        m.addAction(self.act_about)
+
+    # ---------------------------------------------------------------------------------------------
+    # state shown: title, counter, enabled actions
+
+    def _update(self) -> None:
+        doc = self.doc
+        for a in self.report_actions:
+            a.setEnabled(doc is not None)
+        if doc is None:
+            self.setWindowTitle(self.tr("年报 — 政府信息公开工作年度报告"))
+            self.counter.setText("")
+            return
+        editable = not doc.read_only
+        for a in (
+            self.act_cut,
+            self.act_paste,
+            self.act_delete,
+            self.act_zero,
+            self.act_totals,
+            self.act_finalize,
+        ):
+            a.setEnabled(editable)
+        self.act_reopen.setEnabled(not editable)
+        self.act_undo.setEnabled(editable and doc.undo_stack.canUndo())
+        self.act_redo.setEnabled(editable and doc.undo_stack.canRedo())
+        self.act_undo.setText(
+            self.tr("撤销(&U)") + (f"：{doc.undo_stack.undoText()}" if doc.undo_stack.canUndo() else "")
+        )
+        self.act_redo.setText(
+            self.tr("重做(&R)") + (f"：{doc.undo_stack.redoText()}" if doc.undo_stack.canRedo() else "")
+        )
+        info = doc.info
+        year = f"{info.year}年度" if getattr(info, "year", None) else ""
+        self.setWindowTitle(f"{info.organ} {year}报告 [{status_label(info)}] — 年报")
+        self._update_counter()
+
+    def _update_counter(self) -> None:
+        if self.doc is None:
+            return
+        errors, warnings = self.doc.counts()
+        self.counter.setText(
+            self.tr("错误 %1 · 警告 %2").replace("%1", str(errors)).replace("%2", str(warnings))
+        )
+        self.counter.setStyleSheet("color:#a30000; font-weight:bold" if errors else "")
+
+    def message(self, text: str, timeout: int = 8000) -> None:
+        self.statusBar().showMessage(text, timeout)
+
+    # ---------------------------------------------------------------------------------------------
+    # opening and closing reports
+
+    def open_report(self, report_id: int) -> bool:
+        self.close_report()
+        try:
+            doc = ReportDocument(self.store, report_id, self)
+        except (StoreError, ReportError) as err:
+            QMessageBox.warning(self, self.tr("无法打开报告"), str(err))
+            return False
+        self.doc = doc
+        self.view = ReportView(doc, self)
+        self.stack.addWidget(self.view)
+        self.stack.setCurrentWidget(self.view)
+        doc.findingsChanged.connect(self._update_counter)
+        doc.infoChanged.connect(self._update)
+        doc.failed.connect(self._failed)
+        doc.undo_stack.indexChanged.connect(self._update)
+        for page in self.view.grids().values():
+            page.model.refused.connect(self.message)
+            page.view.apply_widths(self.settings.column_widths(page.model.table.key))
+        splitter = self.settings.get("window/splitter")
+        if splitter is not None and not splitter.isEmpty():
+            self.view.splitter.restoreState(splitter)
+        self.settings.last_report = report_id
+        self._update()
+        if doc.read_only:
+            self.message(self.tr("本报告已定稿，只能查看。"))
+        return True
+
+    def _failed(self, text: str) -> None:
+        self.message(text, 15000)
+        if self.doc is not None and "别处" in text:
+            QMessageBox.warning(self, self.tr("保存失败"), text)
+
+    def _save_view_state(self) -> None:
+        if self.view is None:
+            return
+        self.settings.set("window/splitter", self.view.splitter.saveState())
+        for page in self.view.grids().values():
+            widths = [] if page.view.auto_widths else page.view.widths()
+            self.settings.set_column_widths(page.model.table.key, widths)
+
+    def close_report(self) -> None:
+        if self.doc is None:
+            return
+        self.doc.flush()
+        self._save_view_state()
+        self.stack.removeWidget(self.view)
+        self.view.deleteLater()
+        self.doc.deleteLater()
+        self.view = None
+        self.doc = None
+        self.start.refresh()
+        self.stack.setCurrentWidget(self.start)
+        self._update()
+
+    def show_start(self) -> None:
+        self.close_report()
+        self.settings.last_report = 0
+
+    def reopen_last(self) -> bool:
+        last = self.settings.last_report
+        if not last:
+            return False
+        try:
+            self.store.load(last)
+        except Exception:  # noqa: BLE001 - a report deleted since: stay on the start page
+            self.settings.last_report = 0
+            return False
+        return self.open_report(last)
+
+    def new_report(self) -> None:
+        organ, year = default_new(self.store)
+        dialog = NewReportDialog(list(self.store.organs()), organ, year, self)
+        if not dialog.exec():
+            return
+        organ, year, copy_prose = dialog.values()
+        existing = self.store.find(organ, year)
+        if existing is not None:
+            self.message(self.tr("该年度的报告已存在，已打开。"))
+            self.open_report(existing.id)
+            return
+        try:
+            info = self.store.new_year(organ, year, copy_prose=copy_prose)
+        except StoreError as err:
+            QMessageBox.warning(self, self.tr("无法新建报告"), str(err))
+            return
+        self.open_report(info.id)
+
+    def import_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入已发布的年报"), "", self.tr(IMPORT_FILTER))
+        if path:
+            self.import_path(Path(path))
+
+    def import_path(self, path: Path) -> int | None:
+        try:
+            report, missing = read_report(path)
+        except (ReportError, ValueError, OSError) as err:
+            QMessageBox.warning(self, self.tr("无法导入"), f"{path.name}：{err}")
+            return None
+        organ, year = report.agency, report.year
+        if not organ or not year:
+            d_organ, d_year = default_new(self.store)
+            dialog = NewReportDialog(
+                list(self.store.organs()),
+                organ or d_organ,
+                year or d_year,
+                self,
+                title=self.tr("导入的报告属于哪个机关、哪一年度？"),
+            )
+            dialog.copy_prose.hide()
+            if not dialog.exec():
+                return None
+            organ, year, _ = dialog.values()
+        try:
+            info = self.store.save_report(report, organ=organ, year=year)
+        except StoreError as err:
+            QMessageBox.warning(self, self.tr("无法导入"), str(err))
+            return None
+        self.open_report(info.id)
+        if missing:
+            self.message(
+                self.tr("已导入。有 %1 项未能从文件中读出，请补填。").replace("%1", str(len(missing))), 15000
+            )
+        else:
+            self.message(self.tr("已导入 %1。").replace("%1", path.name))
+        return info.id
+
+    # drag and drop a published report onto the window
+    def dragEnterEvent(self, e) -> None:
+        if e.mimeData().hasUrls() and any(u.isLocalFile() for u in e.mimeData().urls()):
+            e.acceptProposedAction()
+
+    def dropEvent(self, e) -> None:
+        files = [Path(u.toLocalFile()) for u in e.mimeData().urls() if u.isLocalFile()]
+        if files:
+            e.acceptProposedAction()
+            self.import_path(files[0])
+
+    # ---------------------------------------------------------------------------------------------
+    # edit actions
+
+    def _undo(self) -> None:
+        if self.doc is not None and not self.doc.read_only:
+            self.doc.undo_stack.undo()
+
+    def _redo(self) -> None:
+        if self.doc is not None and not self.doc.read_only:
+            self.doc.undo_stack.redo()
+
+    def _grid_call(self, name: str) -> None:
+        grid = self.view.current_grid() if self.view else None
+        if grid is None:
+            focus = self.focusWidget()
+            method = {"cut": "cut", "copy": "copy", "paste": "paste"}.get(name)
+            if method and hasattr(focus, method):
+                getattr(focus, method)()
+            return
+        if name == "cut":
+            grid.copy()
+            grid.clear_selection()
+        else:
+            getattr(grid, name)()
+
+    def fill_zero(self) -> None:
+        if self.doc is None:
+            return
+        changes = zero_blanks(self.doc.report)
+        if not changes:
+            self.message(self.tr("没有空白的单元格。"))
+            return
+        self.doc.edit_cells(changes, self.tr("空白格填 0（%1 格）").replace("%1", str(len(changes))))
+        self.message(self.tr("已把 %1 个空白格填为 0。").replace("%1", str(len(changes))))
+
+    def fill_totals(self) -> None:
+        if self.doc is None:
+            return
+        changes = fill_totals(self.doc.report)
+        if not changes:
+            self.message(self.tr("各合计格都已与分项一致。"))
+            return
+        self.doc.edit_cells(changes, self.tr("计算合计（%1 格）").replace("%1", str(len(changes))))
+        self.message(self.tr("已计算 %1 个合计格。").replace("%1", str(len(changes))))
+
+    def _recheck(self) -> None:
+        if self.doc is not None:
+            self.doc.flush()
+            self.doc.recheck()
+
+    def show_history(self) -> None:
+        if self.doc is not None:
+            HistoryDialog(self.doc, self).exec()
+
+    def finalize(self) -> None:
+        if self.doc is None:
+            return
+        errors, _ = self.doc.counts()
+        if errors:
+            QMessageBox.warning(
+                self,
+                self.tr("不能定稿"),
+                self.tr("报告还有 %1 处错误，改正后才能定稿。").replace("%1", str(errors)),
+            )
+            return
+        answer = QMessageBox.question(
+            self, self.tr("定稿"), self.tr("定稿后报告只能查看，不能再修改。确定定稿吗？")
+        )
+        if answer == QMessageBox.StandardButton.Yes and self.doc.finalize():
+            self.message(self.tr("报告已定稿。"))
+
+    def reopen(self) -> None:
+        if self.doc is None:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("取消定稿"), self.tr("取消定稿后可以再修改报告。确定吗？")
+        )
+        if answer == QMessageBox.StandardButton.Yes and self.doc.reopen():
+            self.message(self.tr("已取消定稿，可以修改。"))
+
+    def output(self, name: str) -> None:
+        try:
+            module = importlib.import_module("gui.output_dialogs")
+        except ImportError:
+            self.message(self.tr("本版本未包含 PDF 与签章功能。"))
+            return
+        func = getattr(module, name, None)
+        if func is None:
+            self.message(self.tr("本版本未包含此功能。"))
+            return
+        if name == "export_pdf_dialog":
+            if self.doc is None:
+                self.message(self.tr("请先打开一份报告。"))
+                return
+            self.doc.flush()
+            func(self, self.doc.report, self.doc.previous)
+        elif name == "create_certificate_dialog":
+            func(self)
+        else:
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("选择 PDF 文件"), "", self.tr("PDF 文件 (*.pdf)")
+            )
+            if path:
+                func(self, Path(path))
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("关于年报"),
+            self.tr("年报：政府信息公开工作年度报告的编写、核对、签章、打印与归档。"),
+        )
+
+    # ---------------------------------------------------------------------------------------------
+
+    def closeEvent(self, e) -> None:
+        if self.doc is not None:
+            self.doc.flush()
+            self._save_view_state()
+        self.settings.set("window/geometry", self.saveGeometry())
+        self.settings.sync()
+        super().closeEvent(e)
+
+
+def read_report(path: Path) -> tuple[Report, list]:
+    """A report from a published file (the importer) or an exchange JSON file."""
+    try:
+        from model.importer import import_file
+    except ImportError:
+        import_file = None
+    if import_file is not None:
+        result = import_file(path)
+        return result.report, list(getattr(result, "missing", []) or [])
+    if path.suffix.lower() == ".json":
+        return Report.from_json(path.read_text(encoding="utf-8")), []
+    raise ReportError("本版本只能导入年报交换文件（.json）。")

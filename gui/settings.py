@@ -1,0 +1,106 @@
+"""Typed settings over QSettings (after Picard's ``config.py``): each option is declared once with its
+type and default; reading never fails (a bad stored value gives the default); a version number allows
+upgrades of renamed or retyped options.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QByteArray, QSettings
+
+T = TypeVar("T")
+
+SETTINGS_VERSION = 1
+ORGANIZATION = "nianbao"
+APPLICATION = "nianbao"
+
+
+@dataclass(frozen=True)
+class Option(Generic[T]):
+    key: str
+    default: T
+    kind: type
+
+    def read(self, qs: QSettings) -> T:
+        raw = qs.value(self.key)
+        if raw is None:
+            return self.default
+        try:
+            if self.kind is bool:
+                if isinstance(raw, str):
+                    return raw.lower() in ("true", "1", "yes")  # type: ignore[return-value]
+                return bool(raw)  # type: ignore[return-value]
+            if self.kind is QByteArray:
+                return raw if isinstance(raw, QByteArray) else QByteArray(raw)  # type: ignore[return-value]
+            if self.kind is list:
+                if isinstance(raw, str):
+                    return [raw]  # type: ignore[return-value]
+                return list(raw)  # type: ignore[return-value]
+            return self.kind(raw)
+        except (TypeError, ValueError):
+            return self.default
+
+
+class Settings:
+    """``Settings().last_report`` reads, ``Settings().last_report = 3`` writes."""
+
+    OPTIONS: dict[str, Option[Any]] = {
+        o.key: o
+        for o in (
+            Option("version", 0, int),
+            Option("window/geometry", QByteArray(), QByteArray),
+            Option("window/state", QByteArray(), QByteArray),
+            Option("window/splitter", QByteArray(), QByteArray),
+            Option("last_report", 0, int),
+            Option("last_db", "", str),
+        )
+    }
+
+    def __init__(self, qsettings: QSettings | None = None):
+        self._qs = qsettings or QSettings(ORGANIZATION, APPLICATION)
+        self.upgrade()
+
+    @property
+    def qsettings(self) -> QSettings:
+        return self._qs
+
+    def get(self, key: str) -> Any:
+        return self.OPTIONS[key].read(self._qs)
+
+    def set(self, key: str, value: Any) -> None:
+        if key not in self.OPTIONS:
+            raise KeyError(key)
+        self._qs.setValue(key, value)
+
+    # column widths of a grid, one option per table (declared on the fly: "columns/<table>")
+    def column_widths(self, table: str) -> list[int]:
+        raw = self._qs.value(f"columns/{table}")
+        if not raw:
+            return []
+        try:
+            return [int(x) for x in (raw if isinstance(raw, list) else [raw])]
+        except (TypeError, ValueError):
+            return []
+
+    def set_column_widths(self, table: str, widths: list[int]) -> None:
+        self._qs.setValue(f"columns/{table}", [int(w) for w in widths])
+
+    def upgrade(self) -> None:
+        version = self.get("version")
+        # future upgrades: ``if version < 2: rename/convert options``
+        if version != SETTINGS_VERSION:
+            self._qs.setValue("version", SETTINGS_VERSION)
+
+    def sync(self) -> None:
+        self._qs.sync()
+
+    # typed shortcuts
+    @property
+    def last_report(self) -> int:
+        return self.get("last_report")
+
+    @last_report.setter
+    def last_report(self, value: int) -> None:
+        self.set("last_report", int(value))

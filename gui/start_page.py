@@ -1,0 +1,150 @@
+"""The start page: the organs and years in the store, the recent reports, 新建 and 导入."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .backend import status_label
+
+
+class ReportListModel(QAbstractTableModel):
+    COLUMNS = ("机关", "年度", "状态", "最后修改")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.infos: list[Any] = []
+
+    def set_reports(self, infos: list[Any]) -> None:
+        self.beginResetModel()
+        self.infos = sorted(infos, key=lambda i: i.updated_at, reverse=True)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.infos)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self.COLUMNS):
+                return self.tr(self.COLUMNS[section])
+        return None
+
+    def info(self, index: QModelIndex) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.infos):
+            return None
+        return self.infos[index.row()]
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        i = self.info(index)
+        if i is None or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        col = index.column()
+        if col == 0:
+            return i.organ
+        if col == 1:
+            return f"{i.year} 年度" if i.year else ""
+        if col == 2:
+            return status_label(i)
+        if col == 3:
+            at = i.updated_at
+            return at.strftime("%Y-%m-%d %H:%M") if hasattr(at, "strftime") else str(at)
+        return None
+
+
+class StartPage(QWidget):
+    openRequested = Signal(int)
+    newRequested = Signal()
+    importRequested = Signal()
+
+    def __init__(self, store: Any, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.organs = QListWidget(self)
+        self.organs.currentTextChanged.connect(self._organ_changed)
+        self.model = ReportListModel(self)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in (1, 2, 3):
+            self.view.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.activated.connect(self._open)
+        self.view.doubleClicked.connect(self._open)
+        self.new_button = QPushButton(self.tr("新建年度报告…"), self)
+        self.import_button = QPushButton(self.tr("导入已发布的年报…"), self)
+        self.open_button = QPushButton(self.tr("打开"), self)
+        self.new_button.clicked.connect(self.newRequested)
+        self.import_button.clicked.connect(self.importRequested)
+        self.open_button.clicked.connect(lambda: self._open(self.view.currentIndex()))
+        title = QLabel(self.tr("<h2>政府信息公开工作年度报告</h2>"), self)
+        hint = QLabel(
+            self.tr("双击一份报告打开它。也可以把已发布的年报（文本、网页或 Word 文件）拖到此窗口导入。"),
+            self,
+        )
+        hint.setWordWrap(True)
+        self.list_title = QLabel(self)
+        left = QVBoxLayout()
+        left.addWidget(QLabel(self.tr("机关"), self))
+        left.addWidget(self.organs)
+        right = QVBoxLayout()
+        right.addWidget(self.list_title)
+        right.addWidget(self.view)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.open_button)
+        right.addLayout(buttons)
+        body = QHBoxLayout()
+        body.addLayout(left, 1)
+        body.addLayout(right, 3)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(24, 16, 24, 16)
+        lay.addWidget(title)
+        lay.addWidget(hint)
+        lay.addLayout(body, 1)
+        self.refresh()
+
+    ALL = "全部机关"
+
+    def refresh(self) -> None:
+        current = self.organs.currentItem().text() if self.organs.currentItem() else self.tr(self.ALL)
+        self.organs.blockSignals(True)
+        self.organs.clear()
+        self.organs.addItem(self.tr(self.ALL))
+        self.organs.addItems(list(self.store.organs()))
+        items = self.organs.findItems(current, Qt.MatchFlag.MatchExactly)
+        self.organs.setCurrentItem(items[0] if items else self.organs.item(0))
+        self.organs.blockSignals(False)
+        self._organ_changed(self.organs.currentItem().text())
+
+    def _organ_changed(self, organ: str) -> None:
+        everything = organ == self.tr(self.ALL) or not organ
+        self.model.set_reports(list(self.store.reports(None if everything else organ)))
+        self.list_title.setText(self.tr("最近的报告") if everything else organ + self.tr(" 的各年度报告"))
+        if self.model.rowCount():
+            self.view.selectRow(0)
+        self.open_button.setEnabled(self.model.rowCount() > 0)
+
+    def _open(self, index: QModelIndex) -> None:
+        info = self.model.info(index)
+        if info is not None:
+            self.openRequested.emit(info.id)
