@@ -1,0 +1,514 @@
+"""The report as a PDF in the layout of GB/T 9704-2012 《党政机关公文格式》.
+
+A4; top margin 37 mm, binding margin 28 mm, text block 156 × 225 mm; title 22 pt; headings 一、… 黑体 16 pt;
+sub-headings （一） 楷体 16 pt; prose 仿宋 16 pt, 22 lines of 28 characters; tables 2–4 drawn from
+:attr:`model.form.Table.layout` (merged cells, group labels spanning their rows, header rows repeated on a
+new page, no row split across pages, a landscape page for a table wider than the text block); page numbers
+``— 1 —`` 宋体 14 pt, odd pages right, even pages left; the organ's name and the date at the end, where the
+seal goes. While the report has errors every page says 草稿.
+
+The file is written to a temporary name, made PDF/A-2b (:mod:`model.output.pdfa`) and renamed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from model.report import Report
+
+from . import fonts
+from .layout import CELL_LEADING, CELL_SIZE, MM, PAD_X, TableGrid, align_of, measure_table, needs_landscape
+from .linebreak import break_lines
+
+__all__ = ["export_pdf", "render_pdf_bytes", "report_has_errors", "ExportError", "SEAL_KEY", "STATUS_KEY"]
+
+Progress = Callable[[float, str], None]
+
+A4 = (210 * MM, 297 * MM)
+BLOCK_W, BLOCK_H = 156 * MM, 225 * MM
+TOP, LEFT = 37 * MM, 28 * MM
+BODY = 16.0
+PITCH = BLOCK_H / 22  # line pitch: 22 lines on the block
+GRID = BLOCK_W / 28  # character pitch: 28 characters a line
+TITLE = 22.0
+PAGE_NO = 14.0
+SEAL = 42 * MM
+
+#: document-information keys this module writes (kept through PDF/A and signing)
+SEAL_KEY = "/NianbaoSeal"  # "page x1 y1 x2 y2" of the box where the seal goes
+STATUS_KEY = "/NianbaoStatus"  # "草稿" (the report has errors) or "定稿"
+
+_SUBHEAD = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+
+
+class ExportError(Exception):
+    """Export failed; ``str(err)`` is a Chinese message."""
+
+
+def report_has_errors(report: Report, previous: Report | None = None) -> bool:
+    """Whether the rule engine finds an error (the PDF is then a draft)."""
+    try:
+        from model.rules import check
+    except ModuleNotFoundError as err:
+        if err.name in ("model.rules",):
+            return False  # no rule engine in this build
+        raise
+    from model.findings import Severity
+
+    return any(f.severity is Severity.ERROR for f in check(report, previous))
+
+
+def chinese_date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})", iso.strip())
+    if not m:
+        return iso.strip()
+    return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日"
+
+
+@dataclass
+class _Geometry:
+    landscape: bool
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return (A4[1], A4[0]) if self.landscape else A4
+
+    @property
+    def left(self) -> float:
+        return (A4[1] - 225 * MM) / 2 if self.landscape else LEFT
+
+    @property
+    def width(self) -> float:
+        return 225 * MM if self.landscape else BLOCK_W
+
+    @property
+    def top(self) -> float:
+        """y of the top of the text block."""
+        return self.size[1] - ((A4[0] - BLOCK_W) / 2 if self.landscape else TOP)
+
+    @property
+    def bottom(self) -> float:
+        return self.top - (BLOCK_W if self.landscape else BLOCK_H)
+
+
+@dataclass
+class _Writer:
+    canvas: object
+    draft: bool
+    progress: Progress | None = None
+    page: int = 0
+    geo: _Geometry = field(default_factory=lambda: _Geometry(False))
+    y: float = 0.0
+    seal: tuple[int, float, float, float, float] | None = None
+    _open: bool = False
+
+    # -- pages ------------------------------------------------------------------------------------
+
+    def new_page(self, landscape: bool = False) -> None:
+        c = self.canvas
+        if self._open:
+            self._finish_page()
+        self.geo = _Geometry(landscape)
+        c.setPageSize(self.geo.size)
+        self.page += 1
+        self._open = True
+        self.y = self.geo.top
+        if self.draft:
+            self._watermark()
+
+    def _finish_page(self) -> None:
+        c = self.canvas
+        text = f"— {self.page} —"
+        font = fonts.font_chain("song")[0]
+        c.setFillColorRGB(0, 0, 0)
+        w = fonts.text_width(text, "song", PAGE_NO)
+        base = self.geo.bottom - 7 * MM - PAGE_NO * 0.8
+        if self.page % 2:
+            x = self.geo.left + self.geo.width - PAGE_NO - w
+        else:
+            x = self.geo.left + PAGE_NO
+        self._draw_runs(text, "song", font, x, base, PAGE_NO)
+        c.showPage()
+        self._open = False
+
+    def finish(self) -> None:
+        if self._open:
+            self._finish_page()
+
+    def _watermark(self) -> None:
+        c = self.canvas
+        w, h = self.geo.size
+        c.saveState()
+        c.setFillColorRGB(0.85, 0.85, 0.85)
+        c.translate(w / 2, h / 2)
+        c.rotate(35)
+        size = 150
+        tw = fonts.text_width("草稿", "hei", size)
+        self._draw_runs("草稿", "hei", None, -tw / 2, -size * 0.35, size)
+        c.restoreState()
+
+    def room(self) -> float:
+        return self.y - self.geo.bottom
+
+    def ensure(self, height: float) -> None:
+        if self.room() < height - 0.01:
+            self.new_page(self.geo.landscape)
+
+    # -- text -------------------------------------------------------------------------------------
+
+    def _draw_runs(
+        self,
+        text: str,
+        role: str,
+        _font,
+        x: float,
+        y: float,
+        size: float,
+        char_space: float = 0.0,
+        roles=None,
+    ) -> None:
+        """Draw ``text`` at baseline ``y``; ``roles`` (one per character) overrides ``role``."""
+        c = self.canvas
+        t = c.beginText(x, y)
+        t.setCharSpace(char_space)
+        pieces: list[tuple[str, str]] = []
+        if roles is None:
+            pieces = [(role, text)]
+        else:
+            start = 0
+            for i in range(1, len(text) + 1):
+                if i == len(text) or roles[i] != roles[start]:
+                    pieces.append((roles[start], text[start:i]))
+                    start = i
+        for r, part in pieces:
+            for font, run in fonts.split_runs(part, r):
+                t.setFont(font, size)
+                t.textOut(run)
+        c.drawText(t)
+
+    def _width(self, text: str, roles: list[str], size: float) -> float:
+        total = 0.0
+        start = 0
+        for i in range(1, len(text) + 1):
+            if i == len(text) or roles[i] != roles[start]:
+                total += fonts.text_width(text[start:i], roles[start], size)
+                start = i
+        return total
+
+    def paragraph(
+        self,
+        text: str,
+        roles: list[str] | None = None,
+        role: str = "fang",
+        indent: int = 2,
+        keep_with: float = 0.0,
+    ) -> None:
+        """Prose: first line indented ``indent`` characters, full lines justified, 22 lines a page."""
+        roles = roles or [role] * len(text)
+        base_cs = GRID - BODY
+        width = self.geo.width
+
+        def measure(s: str) -> float:
+            return fonts.text_width(s, role, BODY) + len(s) * base_cs
+
+        first = indent * GRID
+        lines = break_lines(text, width - first, measure)
+        if len(lines) > 1:  # re-break the rest at full width
+            rest = text[len(lines[0]) :]
+            lines = [lines[0], *break_lines(rest, width, measure)]
+        pos = 0
+        for i, line in enumerate(lines):
+            need = PITCH + (keep_with if i == len(lines) - 1 else 0)
+            self.ensure(need)
+            x = self.geo.left + (first if i == 0 else 0)
+            avail = width - (first if i == 0 else 0)
+            line_roles = roles[pos : pos + len(line)]
+            cs = base_cs
+            if i < len(lines) - 1 and len(line) > 1:
+                natural = self._width(line, line_roles, BODY)
+                just = (avail - natural) / (len(line) - 1)
+                if just < base_cs + BODY * 0.5:
+                    cs = just
+            baseline = self.y - PITCH / 2 - BODY * 0.35
+            self._draw_runs(line, role, None, x, baseline, BODY, cs, line_roles)
+            self.y -= PITCH
+            pos += len(line)
+
+    def blank(self, lines: float = 1) -> None:
+        self.y -= PITCH * lines
+
+    def title(self, text: str, agency: str) -> None:
+        width = self.geo.width
+        lines = [text]
+        if fonts.text_width(text, "title", TITLE) > width:
+            rest = text[len(agency) :]
+            if agency and text.startswith(agency) and fonts.text_width(rest, "title", TITLE) <= width:
+                lines = [agency, rest]
+            else:
+                lines = break_lines(text, width, lambda s: fonts.text_width(s, "title", TITLE))
+        pitch = TITLE * 1.6
+        c = self.canvas
+        for line in lines:
+            w = fonts.text_width(line, "title", TITLE)
+            x = self.geo.left + (width - w) / 2
+            baseline = self.y - pitch / 2 - TITLE * 0.35
+            if fonts.fake_bold_title:  # no 小标宋: fill and stroke for a heavier face
+                c.saveState()
+                c.setLineWidth(0.45)
+                t = c.beginText(x, baseline)
+                t.setTextRenderMode(2)
+                for font, run in fonts.split_runs(line, "title"):
+                    t.setFont(font, TITLE)
+                    t.textOut(run)
+                c.drawText(t)
+                c.restoreState()
+            else:
+                self._draw_runs(line, "title", None, x, baseline, TITLE)
+            self.y -= pitch
+        self.blank(1)
+
+    def heading(self, text: str, keep_with: float) -> None:
+        self.paragraph(text, role="hei", keep_with=keep_with)
+
+    # -- tables -----------------------------------------------------------------------------------
+
+    def table(self, grid: TableGrid, report: Report, heading: str) -> None:
+        units = grid.units()
+        hr = grid.header_rows
+        head_h = grid.height(0, hr - 1) if hr else 0.0
+        first_h = grid.height(*units[0]) if units else 0.0
+        self.heading(heading, keep_with=head_h + first_h)
+        x0 = self.geo.left + (self.geo.width - grid.width) / 2
+        segment: list[tuple[int, float]] = []  # (row, y top) on this page
+
+        def place_header() -> None:
+            for r in range(hr):
+                segment.append((r, self.y))
+                self.y -= grid.row_h[r]
+
+        place_header()
+        for first, last in units:
+            h = grid.height(first, last)
+            if self.room() < h - 0.01 and len(segment) > hr:
+                self._draw_segment(grid, report, x0, segment)
+                segment = []
+                self.new_page(self.geo.landscape)
+                place_header()
+            for r in range(first, last + 1):
+                segment.append((r, self.y))
+                self.y -= grid.row_h[r]
+        self._draw_segment(grid, report, x0, segment)
+        self.blank(0.5)
+
+    def _draw_segment(
+        self, grid: TableGrid, report: Report, x0: float, segment: list[tuple[int, float]]
+    ) -> None:
+        from .layout import cell_text  # noqa: F401  (text already measured)
+
+        c = self.canvas
+        tops = dict(segment)
+        rows = set(tops)
+        c.setLineWidth(0.6)
+        c.setStrokeColorRGB(0, 0, 0)
+        c.setFillColorRGB(0, 0, 0)
+        for cell in grid.table.layout.cells:
+            covered = [r for r in range(cell.row, cell.row + cell.rowspan) if r in rows]
+            if not covered:
+                continue
+            y_top = tops[covered[0]]
+            y_bot = tops[covered[-1]] - grid.row_h[covered[-1]]
+            x1 = x0 + grid.col_x[cell.col]
+            x2 = x0 + grid.col_x[cell.col + cell.colspan]
+            c.rect(x1, y_bot, x2 - x1, y_top - y_bot, stroke=1, fill=0)
+            lines = grid.lines[(cell.row, cell.col)]
+            if not any(lines):
+                continue
+            text_h = len(lines) * CELL_LEADING
+            c.saveState()
+            p = c.beginPath()
+            p.rect(x1, y_bot, x2 - x1, y_top - y_bot)
+            c.clipPath(p, stroke=0, fill=0)
+            y = (y_top + y_bot) / 2 + text_h / 2
+            align = align_of(cell)
+            for line in lines:
+                baseline = y - CELL_LEADING / 2 - CELL_SIZE * 0.35
+                w = fonts.text_width(line, "song", CELL_SIZE)
+                if align == "left":
+                    x = x1 + PAD_X
+                else:
+                    x = (x1 + x2 - w) / 2
+                self._draw_runs(line, "song", None, x, baseline, CELL_SIZE)
+                y -= CELL_LEADING
+            c.restoreState()
+
+    # -- the end ----------------------------------------------------------------------------------
+
+    def signature_block(self, agency: str, date: str) -> None:
+        """The organ and the date, right; the box where the seal goes pressed onto both."""
+        lines = [s for s in (agency, date) if s]
+        if not lines:
+            return
+        self.ensure(PITCH * (2 + len(lines)))
+        self.blank(2)
+        right = self.geo.left + self.geo.width
+        date_w = fonts.text_width(date, "fang", BODY) if date else 0.0
+        if date:
+            cx = right - 4 * GRID - date_w / 2
+        else:
+            cx = right - 4 * GRID - fonts.text_width(agency, "fang", BODY) / 2
+        first_base = None
+        for s in lines:
+            w = fonts.text_width(s, "fang", BODY)
+            x = cx - w / 2
+            if x + w > right - 2 * GRID:
+                x = right - 2 * GRID - w
+            baseline = self.y - PITCH / 2 - BODY * 0.35
+            first_base = baseline if first_base is None else first_base
+            self._draw_runs(s, "fang", None, x, baseline, BODY)
+            self.y -= PITCH
+        cy = first_base - PITCH / 2 + PITCH * 0.3 if len(lines) == 2 else first_base + BODY * 0.35
+        size = SEAL
+        self.seal = (self.page - 1, cx - size / 2, cy - size / 2, cx + size / 2, cy + size / 2)
+
+
+def _paragraphs(text: str) -> list[str]:
+    out = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        s = raw.strip().strip("\u3000").strip()
+        if s:
+            out.append(s)
+    return out
+
+
+def _prose_roles(para: str) -> list[str]:
+    """仿宋, with a leading （一）… sub-heading in 楷体 (the whole paragraph when it is only a heading)."""
+    roles = ["fang"] * len(para)
+    m = _SUBHEAD.match(para)
+    if not m:
+        return roles
+    end = para.find("。")
+    if end == -1 or end == len(para) - 1:
+        if len(para) <= 40:
+            return ["kai"] * len(para)
+        return roles
+    if end <= 40:
+        return ["kai"] * (end + 1) + ["fang"] * (len(para) - end - 1)
+    return ["kai"] * m.end() + ["fang"] * (len(para) - m.end())
+
+
+def render_pdf_bytes(report: Report, *, draft: bool, progress: Progress | None = None) -> tuple[bytes, dict]:
+    """The report drawn by reportlab (not yet PDF/A) and what the next steps need to know."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    chains = fonts.faces()
+    form = report.form
+    buf = io.BytesIO()
+    title = fonts.report_title(report)
+    c = Canvas(
+        buf,
+        pagesize=A4,
+        initialFontName=chains["song"][0].name,
+        initialFontSize=PAGE_NO,
+        pageCompression=1,
+        invariant=0,
+        lang="zh-CN",
+    )
+    c.setTitle(title)
+    c.setAuthor(report.agency or "")
+    c.setSubject("政府信息公开工作年度报告")
+    c.setCreator("年报")
+    w = _Writer(c, draft, progress)
+    w.new_page(False)
+    w.title(title, report.agency or "")
+    n = len(form.sections)
+    for i, section in enumerate(form.sections):
+        if progress:
+            progress(0.1 + 0.6 * i / n, f"排版{section.heading}")
+        if section.table:
+            table = form.table[section.table]
+            landscape = needs_landscape(table, BLOCK_W)
+            if landscape:
+                w.new_page(True)
+            grid = measure_table(table, report, w.geo.width)
+            w.table(grid, report, section.heading)
+            if landscape:
+                w.new_page(False)
+            continue
+        paras = _paragraphs(report.text.get(section.text_key or "", ""))
+        w.heading(section.heading, keep_with=PITCH if paras else 0.0)
+        for p in paras:
+            w.paragraph(p, _prose_roles(p))
+    w.signature_block(report.agency or "", chinese_date(report.date))
+    w.finish()
+    c.save()
+    return buf.getvalue(), {"pages": w.page, "seal": w.seal, "title": title}
+
+
+def export_pdf(
+    report: Report,
+    out_path: str | Path,
+    *,
+    previous: Report | None = None,
+    progress: Progress | None = None,
+    draft: bool | None = None,
+) -> Path:
+    """Write the report as a PDF/A-2b file at ``out_path`` (temporary name, then renamed); return the path.
+
+    ``draft``: ``None`` asks the rule engine (草稿 while the report has errors). ``progress(fraction, message)``
+    is called along the way. Raises :class:`ExportError` with a Chinese message.
+    """
+    from . import pdfa
+
+    out = Path(out_path)
+    if progress:
+        progress(0.0, "检查报告")
+    if draft is None:
+        draft = report_has_errors(report, previous)
+    if progress:
+        progress(0.05, "载入字体")
+    try:
+        fonts.faces()
+    except (FileNotFoundError, RuntimeError) as err:
+        raise ExportError(str(err)) from None
+    data, info = render_pdf_bytes(report, draft=draft, progress=progress)
+    if progress:
+        progress(0.75, "转换为 PDF/A-2b")
+    extra = {STATUS_KEY: "草稿" if draft else "定稿"}
+    if info["seal"]:
+        extra[SEAL_KEY] = " ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in info["seal"])
+    data = pdfa.make_pdfa(data, extra_info=extra)
+    if progress:
+        progress(0.9, "写入文件")
+    write_atomic(out, data)
+    if progress:
+        progress(1.0, "完成")
+    return out
+
+
+def write_atomic(out: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``out`` and rename it over ``out``."""
+    import os
+    import tempfile
+
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise ExportError(f"文件夹“{out.parent}”不存在。")
+    fd, tmp = tempfile.mkstemp(prefix=".~" + out.stem[:20], suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, out)
+    except OSError as err:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise ExportError(f"无法写入“{out}”：{err.strerror or err}") from None
