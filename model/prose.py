@@ -103,7 +103,7 @@ QUANTITIES = {
 #: inherit the quantity of the sentence (``其中自然人申请741件``)
 INHERIT = ""
 
-_APPLY = r"(?:的)?(?:政府信息公开|信息公开|依申请公开)?(?:的)?(?:申请)?"
+_APPLY = r"(?:的)?(?:政府信息公开|信息公开|依申请公开)?(?:的)?(?:申请)?(?:事项)?"
 _NEXT_YEAR = r"下一?(?:个)?年度?"
 
 #: (quantity, wording right before the number, wording right after it) — first match wins, so the more
@@ -135,11 +135,17 @@ PHRASES: tuple[tuple[str, str | None, str | None], ...] = (
     ("carried_over", None, r".*?(?:结转|顺延|转入|转)(?:到|至|入)?" + _NEXT_YEAR),
     ("review", None, r".*?行政复议"),
     ("litigation", None, r".*?行政诉讼"),
-    ("new", r"新收(?:到|取)?.*申请", None),
-    ("received", r"(?:受理|收到|接收|接到|收悉|共收)(?:了)?.*申请", None),
+    ("new", r"新收(?:到|取)?.*申请(?:公开)?(?:事项)?", None),
+    ("received", r"(?:受理|收到|接收|接到|收悉|共收)(?:了)?.*申请(?:公开)?(?:事项)?", None),
     ("received", r"(?:受理|收到|接收|接到)(?:了)?", r"(?:政府信息公开|信息公开|依申请公开)?申请"),
-    ("processed", r"(?<![予他])(?:办理|办结|答复|处理)(?:完毕|完成|了)?" + _APPLY, None),
+    # not 不予处理 / 其他处理 / 正在办理 / 尚未答复 / 行政复议答复
+    (
+        "processed",
+        r"(?<![予他在未])(?<!复议)(?<!诉讼)(?:办理|办结|答复|处理)(?:完毕|完成|了)?" + _APPLY,
+        None,
+    ),
     ("processed", None, r"(?:已|均已)?(?:全部)?(?:办结|办理完毕|答复完毕)"),
+    ("received", r"申请(?:件数|总数量?|总量|数量)", None),
     (INHERIT, r"申请", None),
 )
 
@@ -165,6 +171,8 @@ TOTAL_COLUMN = "total"
 
 #: the sentence speaks of another scope than the report's tables: a mismatch is only a hint
 SCOPE_MARKERS = r"代表|各部门|各单位|各镇|各乡镇|各街道|各地|各县|各区|县直|区直|市直|所属|下属|本级"
+#: the clause counts by another criterion than the tables (the channel of the application): not compared
+OTHER_CRITERIA = r"网上|网络|在线|信函|邮寄|当面|现场|传真|电子邮件|邮件|电话|线上|线下"
 #: the organ deals with reviews as the reviewing body — not necessarily about 政府信息公开
 REVIEW_BODY = r"(?:办理|受理|审理|审结|收到|接收)[^，,。；;]*?行政复议"
 #: the sentence (or the one before) is about applications
@@ -220,6 +228,7 @@ _CONTEXT_SENTENCE = re.compile(r"[。！？!?]|\n[ \t\u3000]*\n|(?<!\d)\.|\.(?!\
 _CLAUSE = re.compile(r"[，（）()]|(?<!\d),|,(?!\d)")
 _QIZHONG = re.compile(r"^\s*其中")
 _SCOPE = re.compile(SCOPE_MARKERS)
+_OTHER_CRITERIA = re.compile(OTHER_CRITERIA)
 _REVIEW_BODY = re.compile(REVIEW_BODY)
 _APPLICATION = re.compile(APPLICATION_CONTEXT)
 _INFO_DISCLOSURE = re.compile(INFO_DISCLOSURE_CONTEXT)
@@ -433,11 +442,13 @@ def _claims(text: str) -> list[Claim]:
                     phrase_start = seg_start + mb.start() if mb else m.start()
                     phrase_end = m.end() + ma.end() if ma else m.end()
                     break
+                if _OTHER_CRITERIA.search(before):
+                    continue
                 qual = _qualify(before)
                 inherited = False
                 if quantity == INHERIT:
                     # a sub-count of the sentence's quantity: 其中… or a clause naming only a qualifier
-                    if topic is None or not (qizhong or qual.get(QUANTITIES[topic.quantity].table)):
+                    if topic is None or not qual.get(QUANTITIES[topic.quantity].table):
                         continue
                     quantity, inherited = topic.quantity, True
                     phrase_start = seg_start + len(before) - len(before.lstrip(" \t，、：:"))

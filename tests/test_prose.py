@@ -484,3 +484,44 @@ def test_imported_published_reports_give_no_prose_warning(name):
     importer = pytest.importorskip("model.importer", reason="model.importer 尚未提供")
     r = importer.import_file(published(name)).report
     assert [f for f in check_prose(r) if f.severity is not Severity.HINT] == []
+
+
+# --------------------------------------------------------------------------------------------------
+# more phrasings seen in reports
+
+
+@pytest.mark.parametrize(
+    ("prose", "value", "cell"),
+    [
+        ("全年共受理依申请公开12件。", 12, t3("new")),
+        ("全年政府信息公开申请数量为12件。", 12, t3("new")),
+        ("共办理依申请公开事项12件。", 12, t3("total")),
+        ("全年受理申请12件，已办结10件。", 10, t3("total")),
+        ("共收到申请12件，其中，自然人申请10件。", 10, t3("new", "natural_person")),
+        ("涉及政府信息公开的行政复议0件、行政诉讼1件。", 1, t4("litigation_direct")),
+        ("全年累计答复 5 件次，均依法受理申请。", 5, t3("total")),
+    ],
+)
+def test_more_phrasings_are_read(prose, value, cell):
+    (claim,) = [c for c in extract_claims(prose) if c.value == value]
+    cells = {cell: value}
+    assert mismatches(report(prose, {**cells, t3("new"): cells.get(t3("new"), 12)})) == []
+    bad = mismatches(report(prose, {cell: value + 1, t3("new"): 12 if cell != t3("new") else value + 1}))
+    assert [f.actual for f in bad] == [value]
+    assert prose[claim.start : claim.end].startswith(str(value))
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "共收到政府信息公开申请52件，其中网上申请40件，信函申请12件。",
+        "其中申请人撤回申请2件。",
+        "全年受理申请52件，正在办理2件，尚未答复1件。",
+        "办理行政复议答复2件，与申请人沟通。",
+        "全年受理申请52件，比上年增加10件。",
+        "行政复议、行政诉讼各0件。",
+    ],
+)
+def test_sub_counts_by_other_criteria_are_not_compared(prose):
+    cells = {t3("new"): 52, t3("total"): 52, t4("review"): 3, t4("litigation_direct"): 3}
+    assert check_prose(report(prose, cells)) == []
