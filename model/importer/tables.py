@@ -353,34 +353,35 @@ def read_table4(table: Table, tokens: list[Token], cut_off: bool) -> TableRead:
     width = len([c for c in table.cells if c.row == groups[0]])
     rs = runs(tokens)
     assigned: dict[str, list[Token]] = {}
-    fitted = fit([t for r in rs for t in r.slots], width * len(groups)) if rs else None
+    every = [t for r in rs for t in r.slots]
+    fitted = fit(every, width * len(groups)) if rs else None
+    named = [(_t4_group_of("".join(t.text for t in r.labels[-4:])), r) for r in rs]
     if fitted is not None and len(rs) in (1, len(groups)):
         for gi, g in enumerate(groups):
             assigned[g] = fitted[gi * width : (gi + 1) * width]
-    elif rs:
-        named = [(_t4_group_of("".join(t.text for t in r.labels[-4:])), r) for r in rs]
-        if all(g for g, _ in named) and len({g for g, _ in named}) == len(named):
-            for g, r in named:
-                cells = fit(r.slots, width)
-                if cells is not None and g:
-                    assigned[g] = cells
-        elif len(rs) == 1 and cut_off:
-            # the text ends inside the row: its complete groups are certain
-            slots = fit(rs[0].slots, len(rs[0].slots)) or []
-            for gi, g in enumerate(groups):
-                part = slots[gi * width : (gi + 1) * width]
-                if len(part) == width:
-                    assigned[g] = part
+    elif len(rs) > 1 and all(g for g, _ in named) and len({g for g, _ in named}) == len(named):
+        # each group under its own name (one small table per group)
+        for g, r in named:
+            cells = fit(r.slots, width)
+            if cells is not None and g:
+                assigned[g] = cells
+    elif len(rs) == 1 and cut_off:
+        # the text ends inside the row: its complete groups are certain
+        slots = list(rs[0].slots)
+        while slots and slots[-1].kind == BLANK:
+            slots.pop()
+        for gi, g in enumerate(groups):
+            part = slots[gi * width : (gi + 1) * width]
+            if len(part) == width:
+                assigned[g] = part
     for g in groups:
         if g not in assigned:
+            result.unreadable.append(g)
             continue
-        result.found = True
         keys = [c.key for c in table.cells if c.row == g]
         for k_, v in zip(keys, resolve(assigned[g], True), strict=True):
             result.values[k_] = v
-    if rs and not assigned:
-        result.found = True
-        result.unreadable = groups
+    result.found = bool(assigned)
     return result
 
 

@@ -178,15 +178,24 @@ _PARA_START = re.compile(
 )
 
 
-def prose(lines: list[str]) -> str:
+def is_wrapped(lines: list[str]) -> bool:
+    """Whether prose lines are a paragraph broken into short lines (text from a PDF)."""
+    nonblank = [x for x in lines if x.strip() and not is_page_number(x)]
+    if len(nonblank) < 3:
+        return False
+    lengths = sorted(len(x.strip()) for x in nonblank)
+    median = lengths[len(lengths) // 2]
+    unended = sum(1 for x in nonblank if not _SENTENCE_END.search(x))
+    return median <= 45 and unended >= 0.5 * len(nonblank)
+
+
+def prose(lines: list[str], wrapped: bool | None = None) -> str:
     body = [re.sub(r"^\s*#{1,6}\s*", "", x.rstrip()) for x in lines if not is_page_number(x)]
     nonblank = [x for x in body if x.strip()]
     if not nonblank:
         return ""
-    lengths = sorted(len(x.strip()) for x in nonblank)
-    median = lengths[len(lengths) // 2]
-    unended = sum(1 for x in nonblank if not _SENTENCE_END.search(x))
-    wrapped = len(nonblank) >= 3 and median <= 45 and unended >= 0.5 * len(nonblank)
+    if wrapped is None:
+        wrapped = is_wrapped(body)
     indented = wrapped and sum(1 for x in nonblank if re.match(r"^\s{2,}\S", x)) >= 1
     paras: list[str] = []
     cur = ""
@@ -309,13 +318,20 @@ def read_text(text: str) -> ImportResult:
         template = "2021"  # its table 3 has the 2021 rows
 
     texts = {"overview": "", "problems": "", "other": ""}
+    prose_lines = [
+        x
+        for s in FORM_2021.sections
+        if s.text_key and s.numeral in heads
+        for x in lines[slice(*(_region(lines, heads, s.numeral) or (0, 0)))]
+    ]
+    wrapped = is_wrapped(prose_lines)
     for s in FORM_2021.sections:
         if s.text_key and s.numeral in heads:
             a, b = _region(lines, heads, s.numeral) or (0, 0)
             body = lines[a:b]
             if s.text_key == "other":
                 body = _strip_signature(body, meta.agency)
-            texts[s.text_key] = prose(body)
+            texts[s.text_key] = prose(body, wrapped)
 
     anything = any(r.found for r in reads.values()) or bool(heads)
     if not anything:
@@ -346,7 +362,11 @@ def _missing(form, heads: dict[str, int], reads: dict[str, TableRead], report: R
         r = reads.get(t.key)
         name = names[t.number]
         if r is None or not r.found:
-            notes.append(f"{name} 缺失（{t.title}）")
+            section = form.section_of_table(t.key)
+            if section.numeral in heads:
+                notes.append(f"{name} 未能读取（“{section.heading}”下没有可识别的表格）")
+            else:
+                notes.append(f"{name} 缺失（{t.title}）")
             continue
         unread_rows = []
         for row in t.rows:
