@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from model.findings import Severity
 from model.form import FORM_2021, T3_ORG_COLUMNS
@@ -525,3 +527,78 @@ def test_more_phrasings_are_read(prose, value, cell):
 def test_sub_counts_by_other_criteria_are_not_compared(prose):
     cells = {t3("new"): 52, t3("total"): 52, t4("review"): 3, t4("litigation_direct"): 3}
     assert check_prose(report(prose, cells)) == []
+
+
+# --------------------------------------------------------------------------------------------------
+# properties
+
+_SENTENCE = (
+    "{year}年，共收到政府信息公开申请{new}件，其中自然人申请{new_np}件，法人或其他组织申请{new_org}件；"
+    "予以公开{granted}件，部分公开{partial}件，不予公开{refused}件，无法提供{unable}件，"
+    "不予处理{not_processed}件；结转下年度继续办理{carried_over}件。"
+    "因政府信息公开被申请行政复议{review}件，其中结果维持{review_upheld}件；被提起行政诉讼{litigation}件。"
+)
+
+
+@st.composite
+def tables_and_prose(draw):
+    n = st.integers(0, 60)
+    v = {
+        k: draw(n) for k in ("new_np", "new_org", "granted", "partial", "refused", "unable", "not_processed")
+    }
+    v |= {"carried_over": draw(n), "review_upheld": draw(n), "review_other": draw(n), "lit_a": draw(n)}
+    v |= {"lit_b": draw(n), "year": draw(st.integers(2019, 2030))}
+    v["new"] = v["new_np"] + v["new_org"]
+    v["review"] = v["review_upheld"] + v["review_other"]
+    v["litigation"] = v["lit_a"] + v["lit_b"]
+    cells = {
+        t3("new", "natural_person"): v["new_np"],
+        t3("new", "other_org"): v["new_org"],
+        t3("new"): v["new"],
+        t3("granted"): v["granted"],
+        t3("partial"): v["partial"],
+        t3("refused.third_party"): v["refused"],
+        t3("unable.not_held"): v["unable"],
+        t3("not_processed.duplicate"): v["not_processed"],
+        t3("carried_over"): v["carried_over"],
+        t4("review", "upheld"): v["review_upheld"],
+        t4("review", "other"): v["review_other"],
+        t4("review"): v["review"],
+        t4("litigation_direct"): v["lit_a"],
+        t4("litigation_after_review"): v["lit_b"],
+    }
+    keys = [k for k in v if k not in ("year", "review_other", "lit_a", "lit_b")]
+    return v, cells, draw(st.sampled_from(keys))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables_and_prose())
+def test_prose_rendered_from_the_tables_agrees_and_one_changed_number_is_found(case):
+    v, cells, changed = case
+    prose = _SENTENCE.format(**v)
+    assert check_prose(report(prose, cells)) == []
+    wrong = dict(v, **{changed: v[changed] + 1000})
+    prose = _SENTENCE.format(**wrong)
+    found = check_prose(report(prose, cells))
+    assert [(f.rule, f.actual) for f in found] == [(RULE_MISMATCH, v[changed] + 1000)]
+    f = found[0]
+    assert prose[f.text.start : f.text.end] == f"{v[changed] + 1000}件"
+
+
+_ALPHABET = st.sampled_from(
+    list(
+        "0123456789一二三十件起个条，。；,（）()\n 其中自然人法人或其他组织申请受理收到予以部分不公开无法提供处理结转下年度上行政复议诉讼结果维持由共达计XX×【】□_"
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ALPHABET, max_size=120).map("".join), st.integers(0, 5))
+def test_any_text_is_checked_without_error(text, value):
+    r = report(text, dict.fromkeys(FORM_2021.cell_keys, value), problems=text[::-1])
+    for f in check_prose(r):
+        assert f.text is not None
+        source = r.text[f.text.section]
+        assert 0 <= f.text.start < f.text.end <= len(source)
+        assert all(k in FORM_2021.cells for k in f.cells)
+        assert f.message
