@@ -372,7 +372,7 @@ class _Writer:
             first_base = baseline if first_base is None else first_base
             self._draw_runs(s, "fang", None, x, baseline, BODY)
             self.y -= PITCH
-        cy = first_base - PITCH / 2 + PITCH * 0.3 if len(lines) == 2 else first_base + BODY * 0.35
+        cy = first_base + BODY * 0.9  # the name and the date a little below the seal's centre
         size = SEAL
         self.seal = (self.page - 1, cx - size / 2, cy - size / 2, cx + size / 2, cy + size / 2)
 

@@ -1,0 +1,126 @@
+"""``export`` and ``verify`` on the command line.
+
+python main.py export FILE -o OUT.pdf [--previous FILE] [--sign KEY.p12 --password-file F] [--seal SEAL.png]
+                      [--html OUT.html]
+python main.py verify OUT.pdf      # 0: every signature intact; 1: broken / changed after signing / none;
+                                   # 2: the file cannot be read
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="把报告导出为 PDF（PDF/A-2b），可同时签章、导出网页")
+    p.add_argument("file", metavar="FILE", help="报告（交换 JSON，或已发布报告的文本、HTML、.docx）")
+    p.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="输出的 PDF 文件")
+    p.add_argument("--previous", metavar="FILE", help="上年度报告（用于跨年度核对）")
+    p.add_argument("--sign", metavar="KEY.p12", help="用此证书文件（.p12/.pfx）签章")
+    p.add_argument("--password-file", metavar="F", help="证书密码所在的文本文件（第一行）")
+    p.add_argument("--seal", metavar="SEAL.png", help="印章图片（PNG）")
+    p.add_argument("--html", metavar="OUT.html", help="同时导出网页版")
+    p.set_defaults(func=run_export)
+
+    v = sub.add_parser("verify", help="核验 PDF 中的数字签名")
+    v.add_argument("file", metavar="OUT.pdf")
+    v.set_defaults(func=run_verify)
+
+
+def _read_report(path: str):
+    from model.cli import CommandError
+    from model.report import ReportError
+
+    p = Path(path)
+    if not p.is_file():
+        raise CommandError(f"找不到文件“{path}”。")
+    try:
+        from model.importer import import_file
+    except ModuleNotFoundError:
+        from model.report import Report
+
+        try:
+            return Report.from_json(p.read_text(encoding="utf-8-sig"))
+        except (ReportError, UnicodeDecodeError) as err:
+            raise CommandError(f"无法读取“{path}”：{err}") from None
+    try:
+        return import_file(p).report
+    except ReportError as err:
+        raise CommandError(f"无法读取“{path}”：{err}") from None
+
+
+def _password(args) -> str:
+    from model.cli import CommandError
+
+    if args.password_file:
+        try:
+            text = Path(args.password_file).read_text(encoding="utf-8-sig")
+        except OSError as err:
+            raise CommandError(f"无法读取密码文件“{args.password_file}”：{err.strerror or err}") from None
+        return text.splitlines()[0] if text.splitlines() else ""
+    if sys.stdin and sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("证书密码：")
+    raise CommandError("签章需要证书密码：请用 --password-file 指定密码文件。")
+
+
+def run_export(args) -> int:
+    from model.cli import CommandError
+
+    from . import fonts
+    from .pdf import ExportError, export_pdf, report_has_errors, write_atomic
+    from .sign import SigningError, sign_pdf
+
+    report = _read_report(args.file)
+    previous = _read_report(args.previous) if args.previous else None
+    out = Path(args.output)
+    if args.seal and not args.sign:
+        raise CommandError("--seal 需要与 --sign 一起使用。")
+    draft = report_has_errors(report, previous)
+    if args.sign and draft:
+        raise CommandError("报告仍有错误，只能导出草稿，不能签章。请先用 check 命令查看并改正错误。")
+    password = _password(args) if args.sign else ""
+    missing = fonts.unprintable_characters(report)
+    if missing:
+        where = "；".join(f"“{ch}”（{'、'.join(places)}）" for ch, places in missing.items())
+        print(f"警告：以下字符无法打印，在 PDF 中将显示为空框：{where}", file=sys.stderr)
+    try:
+        if args.sign:
+            with tempfile.TemporaryDirectory(prefix="nianbao-export-") as tmp:
+                unsigned = Path(tmp) / "unsigned.pdf"
+                export_pdf(report, unsigned, previous=previous, draft=draft)
+                sign_pdf(unsigned, out, args.sign, password, args.seal)
+        else:
+            export_pdf(report, out, previous=previous, draft=draft)
+        if args.html:
+            from .html import render_html
+
+            write_atomic(Path(args.html), render_html(report).encode("utf-8"))
+    except (ExportError, SigningError) as err:
+        raise CommandError(str(err)) from None
+    note = "（草稿：报告仍有错误）" if draft else ""
+    print(f"已导出 {out}{note}" + ("，已签章" if args.sign else ""))
+    if args.html:
+        print(f"已导出网页 {args.html}")
+    return 0
+
+
+def run_verify(args) -> int:
+    from model.cli import CommandError
+
+    from .sign import VerifyError, verify_pdf
+
+    try:
+        results = verify_pdf(args.file)
+    except VerifyError as err:
+        raise CommandError(str(err), 2) from None
+    if not results:
+        print(f"{args.file}：文件中没有数字签名。")
+        return 1
+    for i, s in enumerate(results, 1):
+        print(f"签名 {i}：{s.signer}（{s.time_text()}）— {s.message}")
+    return 0 if all(s.ok for s in results) else 1

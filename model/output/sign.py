@@ -1,0 +1,539 @@
+"""Digital signatures: PAdES B-B (SHA-256) with pyHanko from a PKCS#12 file; self-signed organ certificates;
+verification against the clerk's trust store.
+
+The visible signature is the organ's seal (a PNG, made PDF/A-safe) pressed onto the organ's name and the date
+at the end of the report (the box :mod:`model.output.pdf` recorded), with the signer and the time in Chinese.
+A signed file can be signed again (incremental update): earlier signatures stay valid.
+
+Passwords are never stored. Every failure is a :class:`SigningError` with a Chinese message, and no output
+file is left behind. pyHanko, cryptography and reportlab are imported on first use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+logging.getLogger("pyhanko").addHandler(logging.NullHandler())
+logging.getLogger("pyhanko_certvalidator").addHandler(logging.NullHandler())
+
+__all__ = [
+    "SigningError",
+    "SignatureStatus",
+    "create_organ_certificate",
+    "sign_pdf",
+    "verify_pdf",
+    "trust_store_dir",
+    "import_trusted_certificate",
+    "trusted_certificates",
+    "certificate_info",
+]
+
+MIN_PASSWORD = 6
+FIELD_PREFIX = "Signature"
+SEAL_GAP = 4 * 72 / 25.4
+TEXT_SIZE = 6.5
+#: the band under the seal for the signer and the time
+TEXT_BAND = 2 * (TEXT_SIZE + 1.5) + 3
+
+
+class SigningError(Exception):
+    """Signing or reading a key failed; ``str(err)`` is a Chinese message for the clerk."""
+
+
+class VerifyError(Exception):
+    """The file cannot be read as a PDF."""
+
+
+# -------------------------------------------------------------------------------------------------
+# the trust store
+
+
+def user_data_dir() -> Path:
+    """The program's per-user data folder (``NIANBAO_DATA_DIR`` overrides)."""
+    env = os.environ.get("NIANBAO_DATA_DIR")
+    if env:
+        return Path(env)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or os.environ.get("APPDATA") or Path.home())
+        return base / "nianbao"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "nianbao"
+
+
+def trust_store_dir() -> Path:
+    """The folder of certificates (.cer/.crt/.pem/.der) the clerk imported as trusted."""
+    return user_data_dir() / "trusted-certificates"
+
+
+def _load_certs(data: bytes):
+    """asn1crypto certificates in PEM or DER ``data``."""
+    from asn1crypto import pem, x509
+
+    if pem.detect(data):
+        return [x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True)]
+    cert = x509.Certificate.load(data)
+    cert.native  # noqa: B018 — parse now, fail here
+    return [cert]
+
+
+def trusted_certificates(folder: Path | None = None) -> list:
+    folder = folder or trust_store_dir()
+    out = []
+    if folder.is_dir():
+        for p in sorted(folder.iterdir()):
+            if p.suffix.lower() in (".cer", ".crt", ".pem", ".der"):
+                try:
+                    out.extend(_load_certs(p.read_bytes()))
+                except Exception:  # an unreadable file in the folder is skipped
+                    continue
+    return out
+
+
+def import_trusted_certificate(path: str | Path, folder: Path | None = None) -> Path:
+    """Copy a certificate into the trust store; returns where it went."""
+    path = Path(path)
+    try:
+        certs = _load_certs(path.read_bytes())
+    except FileNotFoundError:
+        raise SigningError(f"找不到证书文件“{path}”。") from None
+    except Exception:
+        raise SigningError(f"“{path.name}”不是有效的证书文件（.cer/.crt/.pem）。") from None
+    folder = folder or trust_store_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{certs[0].sha256.hex()[:16]}{path.suffix.lower() or '.cer'}"
+    shutil.copyfile(path, target)
+    return target
+
+
+# -------------------------------------------------------------------------------------------------
+# certificates
+
+
+def _cn(name) -> str:
+    """The most telling part of an asn1crypto Name, for people."""
+    native = name.native
+    return native.get("common_name") or native.get("organization_name") or name.human_friendly
+
+
+def certificate_info(cert) -> dict:
+    """Subject, issuer, validity and whether self-signed, of an asn1crypto certificate."""
+    return {
+        "subject": _cn(cert.subject),
+        "issuer": _cn(cert.issuer),
+        "not_before": cert["tbs_certificate"]["validity"]["not_before"].native,
+        "not_after": cert["tbs_certificate"]["validity"]["not_after"].native,
+        "self_signed": cert.self_signed in ("maybe", "yes"),
+        "sha256": cert.sha256.hex(),
+    }
+
+
+def create_organ_certificate(
+    out_p12: str | Path,
+    organ: str,
+    password: str,
+    *,
+    person: str | None = None,
+    years: int = 5,
+    overwrite: bool = False,
+) -> tuple[Path, Path]:
+    """A self-signed organ certificate: ``out_p12`` (key and certificate, protected by ``password``) and the
+    certificate alone beside it (``.cer``, to give to whoever should trust it). Returns both paths."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    from .pdf import ExportError, write_atomic
+
+    organ = organ.strip()
+    if not organ:
+        raise SigningError("请填写机关名称。")
+    if len(password) < MIN_PASSWORD:
+        raise SigningError(f"密码至少需要 {MIN_PASSWORD} 位。")
+    out_p12 = Path(out_p12)
+    out_cer = out_p12.with_suffix(".cer")
+    if not overwrite and out_p12.exists():
+        raise SigningError(f"文件“{out_p12.name}”已存在，请换一个文件名。")
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cn = f"{organ} {person.strip()}" if person and person.strip() else organ
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organ),
+            x509.NameAttribute(NameOID.COMMON_NAME, cn),
+        ]
+    )
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=365 * years))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    p12 = pkcs12.serialize_key_and_certificates(
+        cn.encode("utf-8"), key, cert, None, serialization.BestAvailableEncryption(password.encode("utf-8"))
+    )
+    try:
+        write_atomic(out_p12, p12)
+        write_atomic(out_cer, cert.public_bytes(serialization.Encoding.PEM))
+    except ExportError as err:
+        raise SigningError(str(err)) from None
+    return out_p12, out_cer
+
+
+def load_key(p12_path: str | Path, password: str, *, at: dt.datetime | None = None):
+    """(pyHanko signer, asn1crypto certificate) from a PKCS#12 file; :class:`SigningError` if it cannot be
+    used (missing, unreadable, wrong password, no key, expired)."""
+    from asn1crypto import core, keys, x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    p12_path = Path(p12_path)
+    try:
+        data = p12_path.read_bytes()
+    except FileNotFoundError:
+        raise SigningError(f"找不到证书文件“{p12_path}”。") from None
+    except OSError as err:
+        raise SigningError(f"无法读取证书文件“{p12_path}”：{err.strerror or err}") from None
+    try:
+        key, cert, extra = pkcs12.load_key_and_certificates(
+            data, password.encode("utf-8") if password else None
+        )
+    except Exception:
+        try:
+            core.Sequence.load(data, strict=True)
+            structured = data[:1] == b"\x30"
+        except Exception:
+            structured = False
+        if structured:
+            raise SigningError("证书密码错误。") from None
+        raise SigningError(f"“{p12_path.name}”不是有效的证书文件（.p12/.pfx）。") from None
+    if key is None or cert is None:
+        raise SigningError(f"“{p12_path.name}”中没有私钥和证书，不能用于签章。")
+    now = at or dt.datetime.now(dt.UTC)
+    if cert.not_valid_after_utc < now:
+        d = cert.not_valid_after_utc
+        raise SigningError(f"证书已于 {d.year}年{d.month}月{d.day}日 过期，不能用于签章。")
+    if cert.not_valid_before_utc > now:
+        d = cert.not_valid_before_utc
+        raise SigningError(f"证书自 {d.year}年{d.month}月{d.day}日 起才生效，现在不能用于签章。")
+    a_cert = x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+    a_key = keys.PrivateKeyInfo.load(
+        key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    others = [x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in extra or []]
+    signer = SimpleSigner(
+        signing_cert=a_cert,
+        signing_key=a_key,
+        cert_registry=SimpleCertificateStore.from_certs([a_cert, *others]),
+    )
+    return signer, a_cert
+
+
+# -------------------------------------------------------------------------------------------------
+# signing
+
+
+def safe_seal_image(png_path: str | Path):
+    """The seal as an 8-bit RGBA Pillow image without colour profile or gamma (PDF/A-safe; the alpha
+    channel becomes a soft mask, which PDF/A-2 allows)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(png_path) as im:
+            im.load()
+            if im.mode in ("P", "PA") or (im.mode in ("L", "RGB") and "transparency" in im.info):
+                im = im.convert("RGBA")
+            elif im.mode not in ("RGBA", "RGB"):
+                im = im.convert("RGBA")
+            else:
+                im = im.copy()
+    except FileNotFoundError:
+        raise SigningError(f"找不到印章图片“{png_path}”。") from None
+    except (UnidentifiedImageError, OSError):
+        raise SigningError(f"“{Path(png_path).name}”不是可用的 PNG 图片。") from None
+    im.info = {}
+    if im.mode == "RGBA" and im.getchannel("A").getextrema() == (255, 255):
+        im = im.convert("RGB")
+    return im
+
+
+def _appearance_pdf(path: Path, width: float, height: float, seal, lines: list[str]) -> None:
+    """A one-page PDF of the box's size: the seal image and the signer's lines (embedded CJK face)."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    from . import fonts
+
+    fonts.faces()
+    song = fonts.font_chain("song")[0]
+    c = Canvas(
+        str(path), pagesize=(width, height), initialFontName=song, initialFontSize=7, pageCompression=1
+    )
+    text_h = TEXT_BAND
+    if seal is not None:
+        iw, ih = seal.size
+        scale = min(width / iw, (height - text_h) / ih)
+        w, h = iw * scale, ih * scale
+        c.drawImage(
+            ImageReader(seal),
+            (width - w) / 2,
+            text_h + (height - text_h - h) / 2,
+            w,
+            h,
+            mask="auto" if seal.mode == "RGBA" else None,
+        )
+    size = TEXT_SIZE
+    c.setFillColorRGB(0.55, 0.0, 0.0)
+    y = 2 + (len(lines) - 1) * (size + 1.5)
+    for line in lines:
+        t = c.beginText(2, y)
+        for font, run in fonts.split_runs(line, "song"):
+            t.setFont(font, size)
+            t.textOut(run)
+        c.drawText(t)
+        y -= size + 1.5
+    c.showPage()
+    c.save()
+
+
+def _seal_box(docinfo, n_existing: int, page_count: int):
+    """(page index, box) for the next signature, or None for an invisible one."""
+    raw = docinfo.get("/NianbaoSeal")
+    if raw is None:
+        return None
+    try:
+        page, x1, y1, x2, y2 = str(raw).split()
+        page_i = int(page)
+        box = [float(x1), float(y1), float(x2), float(y2)]
+    except ValueError:
+        return None
+    if not 0 <= page_i < page_count:
+        return None
+    shift = n_existing * (box[2] - box[0] + SEAL_GAP)
+    box[0] -= shift
+    box[2] -= shift
+    box[1] -= TEXT_BAND
+    if box[0] < 0:
+        return None
+    return page_i, tuple(int(round(v)) for v in box)
+
+
+def sign_pdf(
+    in_path: str | Path,
+    out_path: str | Path,
+    p12_path: str | Path,
+    password: str,
+    seal_png: str | Path | None = None,
+    *,
+    reason: str = "政府信息公开工作年度报告签章",
+    at: dt.datetime | None = None,
+) -> Path:
+    """Sign ``in_path`` into ``out_path`` (PAdES B-B, SHA-256; may be the same path). Returns ``out_path``.
+
+    Refuses a draft (a report with errors) and a file that is not PDF/A-2b.
+    """
+    import pikepdf
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.stamp import StaticStampStyle
+
+    from .pdf import ExportError, write_atomic
+    from .pdfa import check_pdfa
+
+    in_path, out_path = Path(in_path), Path(out_path)
+    try:
+        data = in_path.read_bytes()
+    except FileNotFoundError:
+        raise SigningError(f"找不到文件“{in_path}”。") from None
+    except OSError as err:
+        raise SigningError(f"无法读取“{in_path}”：{err.strerror or err}") from None
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            status = str(pdf.docinfo.get("/NianbaoStatus", ""))
+            page_count = len(pdf.pages)
+            docinfo = {k: str(v) for k, v in pdf.docinfo.items()}
+            n_existing = sum(
+                1
+                for f in (pdf.Root.get("/AcroForm", {}).get("/Fields") or [])
+                if f.get("/FT") == pikepdf.Name.Sig
+            )
+    except pikepdf.PdfError:
+        raise SigningError(f"“{in_path.name}”不是可读的 PDF 文件。") from None
+    if status == "草稿":
+        raise SigningError("这份报告仍有错误（草稿），不能签章。请先改正错误，再重新导出 PDF。")
+    problems = check_pdfa(data)
+    if problems:
+        raise SigningError("文件不符合 PDF/A-2b，不能签章：" + "；".join(problems))
+    signer, cert = load_key(p12_path, password, at=at)
+    seal = safe_seal_image(seal_png) if seal_png else None
+    now = (at or dt.datetime.now(dt.UTC)).astimezone()
+    who = _cn(cert.subject)
+    placement = _seal_box(docinfo, n_existing, page_count)
+    field_name = f"{FIELD_PREFIX}{n_existing + 1}"
+    with tempfile.TemporaryDirectory(prefix="nianbao-sign-") as tmp:
+        stamp = None
+        spec = fields.SigFieldSpec(field_name, on_page=0)
+        if placement:
+            page_i, box = placement
+            w, h = box[2] - box[0], box[3] - box[1]
+            lines = [f"签章人：{who}", f"时间：{now.year}年{now.month}月{now.day}日 {now:%H:%M}"]
+            ap = Path(tmp) / "appearance.pdf"
+            _appearance_pdf(ap, w, h, seal, lines)
+            stamp = StaticStampStyle.from_pdf_file(str(ap), border_width=0)
+            spec = fields.SigFieldSpec(field_name, on_page=page_i, box=box)
+        meta = signers.PdfSignatureMetadata(
+            field_name=field_name,
+            md_algorithm="sha256",
+            subfilter=fields.SigSeedSubFilter.PADES,
+            reason=reason,
+            name=who,
+        )
+        pdf_signer = signers.PdfSigner(meta, signer, stamp_style=stamp, new_field_spec=spec)
+        out = io.BytesIO()
+        try:
+            writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+            pdf_signer.sign_pdf(writer, output=out)
+        except Exception as err:
+            raise SigningError(f"签章失败：{err}") from None
+    try:
+        write_atomic(out_path, out.getvalue())
+    except ExportError as err:
+        raise SigningError(str(err)) from None
+    return out_path
+
+
+# -------------------------------------------------------------------------------------------------
+# verification
+
+
+@dataclass
+class SignatureStatus:
+    field: str
+    signer: str
+    time: dt.datetime | None
+    #: the signed bytes are unchanged and the signature value matches them
+    intact: bool
+    #: the document was changed after this signature in a way signatures do not allow
+    modified: bool
+    #: the certificate chains to a certificate in the trust store
+    trusted: bool
+    self_signed: bool
+    expired: bool
+    issuer: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Intact and not modified afterwards (trust is separate)."""
+        return self.intact and not self.modified
+
+    @property
+    def message(self) -> str:
+        if not self.intact:
+            return "签名已损坏：签名后的内容被改动，或签名本身无效"
+        if self.modified:
+            return "签名完好，但文件在签名后被修改"
+        if self.trusted:
+            return "签名有效，证书受信任"
+        if self.self_signed:
+            return "签名有效；自签名机关证书（尚未导入为受信任证书）"
+        if self.expired:
+            return "签名完好；证书已过期"
+        return "签名完好；证书无法追溯到受信任的证书"
+
+    def time_text(self) -> str:
+        if not self.time:
+            return "未知"
+        t = self.time.astimezone()
+        return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M:%S}"
+
+
+def verify_pdf(path: str | Path, *, trust_folder: Path | None = None) -> list[SignatureStatus]:
+    """Every signature of the PDF at ``path``, checked. :class:`VerifyError` if it cannot be read."""
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis.policy_api import ModificationLevel
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise VerifyError(f"找不到文件“{path}”。") from None
+    except OSError as err:
+        raise VerifyError(f"无法读取“{path}”：{err.strerror or err}") from None
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        sigs = list(reader.embedded_signatures)
+    except (PdfReadError, ValueError, KeyError, IndexError, TypeError) as err:
+        raise VerifyError(f"“{path.name}”不是可读的 PDF 文件（{err}）。") from None
+    roots = trusted_certificates(trust_folder)
+    out: list[SignatureStatus] = []
+    now = dt.datetime.now(dt.UTC)
+    for sig in sigs:
+        cert = sig.signer_cert
+        info = certificate_info(cert)
+        vc = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+        try:
+            st = validate_pdf_signature(sig, vc)
+            intact, valid, trusted = st.intact, st.valid, st.trusted
+            coverage, level, docmdp = st.coverage, st.modification_level, st.docmdp_ok
+        except Exception:
+            intact, valid, trusted = False, False, False
+            coverage, level, docmdp = None, None, False
+        covers_all = coverage == SignatureCoverageLevel.ENTIRE_FILE
+        allowed = level in (
+            ModificationLevel.NONE,
+            ModificationLevel.LTA_UPDATES,
+            ModificationLevel.FORM_FILLING,
+        )
+        modified = intact and valid and not covers_all and not (docmdp and allowed)
+        time = sig.self_reported_timestamp
+        out.append(
+            SignatureStatus(
+                field=sig.field_name,
+                signer=info["subject"],
+                time=time,
+                intact=bool(intact and valid),
+                modified=bool(modified),
+                trusted=bool(trusted),
+                self_signed=info["self_signed"],
+                expired=info["not_after"] < now,
+                issuer=info["issuer"],
+            )
+        )
+    return out
