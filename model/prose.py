@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .findings import Finding, Severity, TextSpan
-from .form import FORM_2021, T3_ORG_COLUMNS, T3_ORGS, TEXT_KEYS, Form
+from .form import FORM_2021, T3_ORG_COLUMNS, T3_ORGS, TEXT_KEYS, Form, form_for
 from .report import Report, numeric
 
 __all__ = [
@@ -220,8 +220,8 @@ _PHRASES = tuple(
 )
 _QUALIFIERS = tuple((re.compile(p), table, kind, keys) for p, table, kind, keys in QUALIFIERS)
 _NUMBER = re.compile(
-    r"(?<![\d.．０-９A-Za-z第每这那某唯统单逐同])(?<!\d,)"
-    rf"(?P<num>{_DIGITS}|[{_CN_DIGITS}]+)\s*(?P<approx>余|多)?\s*(?P<unit>{UNITS})"
+    rf"(?<![\d.．０-９A-Za-z第每这那某唯统单逐同{_CN_DIGITS}])(?<!\d,)"
+    rf"(?P<num>(?>{_DIGITS})|[{_CN_DIGITS}]++)\s*+(?P<approx>余|多)?\s*+(?P<unit>{UNITS})"
 )
 _SENTENCE = re.compile(r"[。！？!?；;]|\n[ \t\u3000]*\n|(?<!\d)\.|\.(?!\d)")
 _CONTEXT_SENTENCE = re.compile(r"[。！？!?]|\n[ \t\u3000]*\n|(?<!\d)\.|\.(?!\d)")
@@ -416,6 +416,7 @@ def _claims(text: str) -> list[Claim]:
         application = has_application[ci] or (ci > 0 and has_application[ci - 1])
         disclosure = has_disclosure[ci]
         topic: _Topic | None = None
+        first_scope = _SCOPE.search(text, s_start, s_end)
         for c_start, c_end in _spans(_CLAUSE, text, s_start, s_end):
             numbers = list(_NUMBER.finditer(text, c_start, c_end))
             qizhong = bool(_QIZHONG.match(text, c_start))
@@ -473,7 +474,7 @@ def _claims(text: str) -> list[Claim]:
                 if narrowed:
                     rows = tuple(r for r in rows if set(r) <= set(narrowed)) or rows
                 uncertain = ""
-                scope = _SCOPE.search(text, s_start, m.start())
+                scope = first_scope if first_scope and first_scope.end() <= m.start() else None
                 if scope:
                     uncertain = f"这句话带有“{scope.group()}”，说的范围可能与表格统计的范围不同"
                 elif q.table == "t4" and not disclosure and _REVIEW_BODY.search(text, s_start, m.end()):
@@ -549,21 +550,34 @@ def _part_name(form: Form, table: str, key: str, columns: tuple[str, ...]) -> st
 class _Reading:
     cells: tuple[str, ...]
     value: int | None  # None: a blank or "/" cell among them
-    name: str
+    #: (edition, table, rows, columns) — to name it in a message
+    what: tuple
+
+
+@lru_cache(maxsize=1024)
+def _reading_cells(
+    edition: str, table: str, rows: tuple[str, ...], columns: tuple[str, ...]
+) -> tuple[str, ...]:
+    form = form_for(edition)
+    return tuple(f"{table}.{r}.{c}" for key in rows for r in _rows_of(form, table, key) for c in columns)
+
+
+@lru_cache(maxsize=1024)
+def _reading_name(edition: str, table: str, rows: tuple[str, ...], columns: tuple[str, ...]) -> str:
+    parts = [_part_name(form_for(edition), table, key, columns) for key in rows]
+    return f"“{parts[0]}”" if len(parts) == 1 else "与".join(f"“{p}”" for p in parts) + "之和"
 
 
 def _reading(report: Report, table: str, rows: tuple[str, ...], columns: tuple[str, ...]) -> _Reading:
-    form = report.form
-    cells = [f"{table}.{r}.{c}" for key in rows for r in _rows_of(form, table, key) for c in columns]
+    what = (report.form.edition, table, rows, columns)
+    cells = _reading_cells(*what)
     total = 0
     for key in cells:
-        v = numeric(report.get(key))
+        v = numeric(report.cells.get(key))
         if v is None:
-            return _Reading(tuple(cells), None, "")
+            return _Reading(cells, None, what)
         total += v
-    parts = [_part_name(form, table, key, columns) for key in rows]
-    name = f"“{parts[0]}”" if len(parts) == 1 else "与".join(f"“{p}”" for p in parts) + "之和"
-    return _Reading(tuple(cells), total, name)
+    return _Reading(cells, total, what)
 
 
 def _section_name(form: Form, section: str) -> str:
@@ -587,10 +601,10 @@ def _compare(report: Report, section: str, text: str, claim: Claim) -> Finding |
     first, others = readings[0], readings[1:]
     table_name = f"表{_TABLE_NUMERALS.get(report.form.table[claim.table].number, '')}"
     stated = f"{_section_name(report.form, section)}写“{_quote(text[claim.phrase_start : claim.phrase_end])}”"
-    found = f"{table_name}{first.name}为 {first.value}"
+    found = f"{table_name}{_reading_name(*first.what)}为 {first.value}"
     others = [r for r in others if r.value != first.value]
     if others:
-        found += "（" + "，".join(f"{r.name}为 {r.value}" for r in others) + "）"
+        found += "（" + "，".join(f"{_reading_name(*r.what)}为 {r.value}" for r in others) + "）"
     span = TextSpan(section, claim.start, claim.end)
     extra = {"phrase": [claim.phrase_start, claim.phrase_end], "quantity": claim.quantity}
     if claim.uncertain:
