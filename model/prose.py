@@ -86,14 +86,14 @@ QUANTITIES = {
         Quantity("processed", "t3", (("total",), ("total", "carried_over")), needs_application=True),
         Quantity("carried_over", "t3", (("carried_over",),)),
         Quantity("review", "t4", (("review",),)),
-        # 行政诉讼: either group of 表四, or both together (021: 46 = 26 + 20)
+        # 行政诉讼: both groups of 表四 together (021: 46 = 26 + 20), or either of them
         Quantity(
             "litigation",
             "t4",
             (
+                ("litigation_direct", "litigation_after_review"),
                 ("litigation_direct",),
                 ("litigation_after_review",),
-                ("litigation_direct", "litigation_after_review"),
             ),
         ),
         Quantity("review_litigation", "t4", (("review", "litigation_direct", "litigation_after_review"),)),
