@@ -85,6 +85,9 @@ def break_lines(text: str, width: float, measure: Callable[[str], float]) -> lis
                 carry = []
                 cur.append(u)
                 i += 1
+                while i < len(us) and us[i][0] in NO_START:
+                    cur.append(us[i])
+                    i += 1
                 lines.append(cur)
                 cur, cur_w = [], 0.0
                 continue
