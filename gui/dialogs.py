@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from model.report import format_value
+from .backend import local_time
 
 
 def default_new(store: Any) -> tuple[str, int]:
@@ -73,28 +73,14 @@ class NewReportDialog(QDialog):
         self.accept()
 
 
-WHAT = {
-    "create": "新建",
-    "cell": "修改单元格",
-    "cells": "修改单元格",
-    "text": "修改文字",
-    "meta": "修改基本信息",
-    "explanation": "说明",
-    "explain": "说明",
-    "restore": "恢复旧版本",
-    "finalize": "定稿",
-    "reopen": "重新打开",
-    "import": "导入",
-}
-
-
 class HistoryModel(QAbstractTableModel):
-    COLUMNS = ("时间", "操作", "位置", "原值", "新值", "版本")
+    """The revisions of a report, newest first: when, what changed, the version after it."""
 
-    def __init__(self, revisions: list[Any], form, parent=None):
+    COLUMNS = ("时间", "修改", "版本")
+
+    def __init__(self, revisions: list[Any], parent=None):
         super().__init__(parent)
-        self.revisions = revisions
-        self.form = form
+        self.revisions = sorted(revisions, key=lambda r: (r.version, r.id), reverse=True)
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.revisions)
@@ -108,22 +94,6 @@ class HistoryModel(QAbstractTableModel):
                 return self.tr(self.COLUMNS[section])
         return None
 
-    def _place(self, key: Any) -> str:
-        if not key:
-            return ""
-        if key in self.form.cells:
-            return self.form.cell(key).name
-        if key in self.form.text_sections:
-            return self.form.text_sections[key].heading
-        return str(key)
-
-    @staticmethod
-    def _short(v: Any) -> str:
-        if v is None:
-            return ""
-        s = v if isinstance(v, str) else format_value(v)
-        return s if len(s) <= 30 else s[:29] + "…"
-
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.revisions):
             return None
@@ -131,25 +101,12 @@ class HistoryModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             col = index.column()
             if col == 0:
-                at = getattr(r, "at", None)
-                return at.strftime("%Y-%m-%d %H:%M:%S") if hasattr(at, "strftime") else str(at or "")
+                return local_time(r.at, "%Y-%m-%d %H:%M:%S")
             if col == 1:
-                what = str(getattr(r, "what", ""))
-                return WHAT.get(what, what)
+                text = r.describe() if hasattr(r, "describe") else f"{r.what} {r.key or ''}"
+                return text if role == Qt.ItemDataRole.ToolTipRole or len(text) <= 80 else text[:79] + "…"
             if col == 2:
-                return self._place(getattr(r, "key", None))
-            if col == 3:
-                old = getattr(r, "old", None)
-                return (
-                    str(old) if role == Qt.ItemDataRole.ToolTipRole and old is not None else self._short(old)
-                )
-            if col == 4:
-                new = getattr(r, "new", None)
-                return (
-                    str(new) if role == Qt.ItemDataRole.ToolTipRole and new is not None else self._short(new)
-                )
-            if col == 5:
-                return str(getattr(r, "version", ""))
+                return str(r.version)
         return None
 
 
@@ -161,7 +118,7 @@ class HistoryDialog(QDialog):
         self.doc = doc
         self.setWindowTitle(self.tr("修改历史"))
         self.resize(820, 480)
-        self.model = HistoryModel(doc.history(), doc.form, self)
+        self.model = HistoryModel(doc.history(), self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

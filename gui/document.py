@@ -73,7 +73,8 @@ class ReportDocument(QObject):
 
     def counts(self) -> tuple[int, int]:
         errors = sum(1 for f in self.findings if f.severity is Severity.ERROR)
-        warnings = sum(1 for f in self.findings if f.severity is Severity.WARNING)
+        # a warning with an explanation (说明) attached is settled
+        warnings = sum(1 for f in self.findings if f.severity is Severity.WARNING and not f.explanation)
         return errors, warnings
 
     def recheck(self) -> None:

@@ -7,8 +7,27 @@ report held by a :class:`~gui.document.ReportDocument` and sends every edit back
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -33,6 +52,31 @@ COLOR_WARNING = QColor("#fde9b8")
 COLOR_INVOLVED = QColor("#fdf1f1")
 COLOR_BLANK = QColor("#fff7e0")  # a blank cell (the table-wide "fill in 0" warning)
 COLOR_ERROR_TEXT = QColor("#a30000")
+
+
+_PIXMAPS: dict[str, QPixmap] = {}
+
+
+def expected_pixmap(text: str) -> QPixmap:
+    """A small red "应为 N" drawn at the left of a wrong total (the value stays right-aligned)."""
+    label = f"应为{text}"
+    pixmap = _PIXMAPS.get(label)
+    if pixmap is None:
+        font = QFont(QGuiApplication.font())
+        font.setPointSizeF(max(6.5, font.pointSizeF() * 0.85))
+        fm = QFontMetrics(font)
+        ratio = QGuiApplication.primaryScreen().devicePixelRatio() if QGuiApplication.primaryScreen() else 1.0
+        size = QSize(fm.horizontalAdvance(label) + 2, fm.height())
+        pixmap = QPixmap(size * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setFont(font)
+        painter.setPen(COLOR_ERROR_TEXT)
+        painter.drawText(QRect(0, 0, size.width(), size.height()), int(Qt.AlignmentFlag.AlignVCenter), label)
+        painter.end()
+        _PIXMAPS[label] = pixmap
+    return pixmap
 
 
 class FormTableModel(QAbstractTableModel):
@@ -107,6 +151,9 @@ class FormTableModel(QAbstractTableModel):
         if role == ExpectedRole:
             expected = self.doc.expected_for(key)
             return None if expected is None else format_value(expected)
+        if role == Qt.ItemDataRole.DecorationRole:
+            expected = self.doc.expected_for(key)
+            return None if expected is None else expected_pixmap(format_value(expected))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -245,8 +292,11 @@ class FormTableModel(QAbstractTableModel):
 
 
 class CellDelegate(QStyledItemDelegate):
-    """Selects the whole text when editing starts (typing overwrites) and shows what a wrong total
-    should be, small, in the cell's left corner."""
+    """Selects the whole text when editing starts (typing overwrites).
+
+    It must not override ``paint`` or ``initStyleOption``: with PySide6 6.12 on Python 3.11 a Python
+    delegate calling the base ``paint`` takes a reference from None at every cell painted, until the
+    process aborts. What a wrong total should be is drawn as the cell's decoration instead."""
 
     def createEditor(self, parent, option, index):
         editor = QLineEdit(parent)
@@ -254,29 +304,16 @@ class CellDelegate(QStyledItemDelegate):
         editor.setFrame(False)
         return editor
 
+    # NB: ``index.model().data(index, role)``, never ``index.data(role)``: with PySide6 6.12 on Python 3.11,
+    # QModelIndex.data() returning None takes a reference from None each time (and the process aborts).
+
     def setEditorData(self, editor, index):
-        editor.setText(index.data(Qt.ItemDataRole.EditRole) or "")
+        editor.setText(index.model().data(index, Qt.ItemDataRole.EditRole) or "")
         editor.selectAll()
 
     def setModelData(self, editor, model, index):
-        if editor.text() != (index.data(Qt.ItemDataRole.EditRole) or ""):
+        if editor.text() != (model.data(index, Qt.ItemDataRole.EditRole) or ""):
             model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
-
-    def paint(self, painter, option, index):
-        super().paint(painter, option, index)
-        expected = index.data(ExpectedRole)
-        if expected is None:
-            return
-        painter.save()
-        font = QFont(option.font)
-        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
-        painter.setFont(font)
-        painter.setPen(COLOR_ERROR_TEXT)
-        r = QRect(option.rect).adjusted(3, 0, -3, 0)
-        painter.drawText(
-            r, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), f"应为{expected}"
-        )
-        painter.restore()
 
 
 class FormTableView(QTableView):
@@ -434,7 +471,9 @@ class FormTableView(QTableView):
         key = e.key()
         shift = bool(e.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.move("up" if shift else "down")
+            if self.state() != QAbstractItemView.State.EditingState:
+                # (while editing, the editor's Enter reaches here too: the delegate commits and moves)
+                self.move("up" if shift else "down")
         elif key == Qt.Key.Key_Tab:
             self.move("right")
         elif key == Qt.Key.Key_Backtab:

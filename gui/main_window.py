@@ -25,7 +25,7 @@ from model.fill import fill_totals, zero_blanks
 from model.findings import Finding
 from model.report import Report, ReportError
 
-from .backend import StoreError, status_label
+from .backend import StoreError, organ_names, status_label
 from .dialogs import HistoryDialog, NewReportDialog, default_new
 from .document import ReportDocument
 from .findings_panel import FindingsPanel
@@ -374,7 +374,7 @@ class MainWindow(QMainWindow):
 
     def new_report(self) -> None:
         organ, year = default_new(self.store)
-        dialog = NewReportDialog(list(self.store.organs()), organ, year, self)
+        dialog = NewReportDialog(organ_names(self.store), organ, year, self)
         if not dialog.exec():
             return
         organ, year, copy_prose = dialog.values()
@@ -405,7 +405,7 @@ class MainWindow(QMainWindow):
         if not organ or not year:
             d_organ, d_year = default_new(self.store)
             dialog = NewReportDialog(
-                list(self.store.organs()),
+                organ_names(self.store),
                 organ or d_organ,
                 year or d_year,
                 self,
@@ -415,6 +415,19 @@ class MainWindow(QMainWindow):
             if not dialog.exec():
                 return None
             organ, year, _ = dialog.values()
+        existing = self.store.find(organ, year)
+        if existing is not None:
+            answer = QMessageBox.question(
+                self,
+                self.tr("导入"),
+                self.tr(
+                    "%1 %2 年度的报告已经存在。用导入的内容替换它吗？（替换前的内容可在“修改历史”中恢复）"
+                )
+                .replace("%1", organ)
+                .replace("%2", str(year)),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
         try:
             info = self.store.save_report(report, organ=organ, year=year)
         except StoreError as err:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .backend import status_label
+from .backend import local_time, organ_names, status_label
 
 
 class ReportListModel(QAbstractTableModel):
@@ -61,8 +61,7 @@ class ReportListModel(QAbstractTableModel):
         if col == 2:
             return status_label(i)
         if col == 3:
-            at = i.updated_at
-            return at.strftime("%Y-%m-%d %H:%M") if hasattr(at, "strftime") else str(at)
+            return local_time(i.updated_at)
         return None
 
 
@@ -130,7 +129,7 @@ class StartPage(QWidget):
         self.organs.blockSignals(True)
         self.organs.clear()
         self.organs.addItem(self.tr(self.ALL))
-        self.organs.addItems(list(self.store.organs()))
+        self.organs.addItems(organ_names(self.store))
         items = self.organs.findItems(current, Qt.MatchFlag.MatchExactly)
         self.organs.setCurrentItem(items[0] if items else self.organs.item(0))
         self.organs.blockSignals(False)
