@@ -1,0 +1,146 @@
+"""The output dialogs, offscreen: export on the worker thread, sign, certificate, verify, print rendering."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6.QtWidgets")
+pytest.importorskip("pypdfium2")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from gui import output_dialogs as od  # noqa: E402
+from model.output.pdf import export_pdf  # noqa: E402
+from model.output.sign import create_organ_certificate, verify_pdf  # noqa: E402
+from model.sample import sample_report  # noqa: E402
+
+SEAL = Path(__file__).resolve().parent / "fixtures" / "seal.png"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    ini = tmp_path / "settings.ini"
+    monkeypatch.setattr(od, "_settings", lambda: QSettings(str(ini), QSettings.Format.IniFormat))
+    monkeypatch.setenv("NIANBAO_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture(scope="module")
+def key(tmp_path_factory):
+    d = tmp_path_factory.mktemp("key")
+    return create_organ_certificate(d / "k.p12", "示范县人民政府办公室", "pass-word")[0]
+
+
+def test_export_dialog_runs_off_the_ui_thread(qtbot, tmp_path):
+    dlg = od.ExportDialog(sample_report(), None, default_dir=tmp_path)
+    qtbot.addWidget(dlg)
+    out = tmp_path / "导出.pdf"
+    dlg.pdf_edit.setText(str(out))
+    dlg.html_box.setChecked(True)
+    with qtbot.waitSignal(dlg.finished_ok, timeout=30000) as blocker:
+        dlg.export_button.click()
+        assert dlg.running and not dlg.export_button.isEnabled()
+    path, draft = blocker.args[0]
+    assert path == out and out.is_file() and out.with_suffix(".html").is_file() and not draft
+    assert "已导出" in dlg.message.text() and dlg.progress.value() == 100
+    assert dlg.export_button.isEnabled()
+
+
+def test_export_dialog_reports_errors_and_drafts(qtbot, tmp_path):
+    r = sample_report()
+    r.cells["t3.new.total"] = 777
+    dlg = od.ExportDialog(r, None, default_dir=tmp_path)
+    qtbot.addWidget(dlg)
+    dlg.pdf_edit.setText(str(tmp_path / "没有的文件夹" / "a.pdf"))
+    with qtbot.waitSignal(dlg.finished_error, timeout=30000):
+        dlg.export_button.click()
+    assert "不存在" in dlg.message.text()
+    dlg.pdf_edit.setText(str(tmp_path / "draft.pdf"))
+    with qtbot.waitSignal(dlg.finished_ok, timeout=30000):
+        dlg.export_button.click()
+    assert "草稿" in dlg.message.text()
+
+
+def test_export_dialog_names_unprintable_characters(qtbot, tmp_path):
+    r = sample_report()
+    r.text["other"] += "𠀀"
+    dlg = od.ExportDialog(r, None, default_dir=tmp_path)
+    qtbot.addWidget(dlg)
+    assert "𠀀" in dlg.draft_note.text()
+
+
+def test_sign_dialog(qtbot, tmp_path, key):
+    pdf = export_pdf(sample_report(), tmp_path / "r.pdf", draft=False)
+    dlg = od.SignDialog(pdf)
+    qtbot.addWidget(dlg)
+    dlg.key_edit.setText(str(key))
+    dlg.seal_edit.setText(str(SEAL))
+    dlg.password_edit.setText("wrong!!")
+    out = Path(dlg.out_edit.text())
+    with qtbot.waitSignal(dlg.finished_error, timeout=30000):
+        dlg.sign_button.click()
+    assert "密码错误" in dlg.message.text() and not out.exists()
+    assert dlg.password_edit.text() == ""  # never kept
+    dlg.password_edit.setText("pass-word")
+    with qtbot.waitSignal(dlg.finished_ok, timeout=30000):
+        dlg.sign_button.click()
+    assert [s.ok for s in verify_pdf(out)] == [True]
+    assert od._settings().value("sign/last_key") == str(key)
+    assert "pass-word" not in (tmp_path / "settings.ini").read_text(encoding="utf-8")
+
+
+def test_certificate_dialog(qtbot, tmp_path):
+    dlg = od.CertificateDialog(organ="某某局", folder=tmp_path)
+    qtbot.addWidget(dlg)
+    dlg.password_edit.setText("abcdef1")
+    dlg.confirm_edit.setText("abcdef2")
+    dlg.create_button.click()
+    assert "不一致" in dlg.message.text() and dlg.created is None
+    dlg.password_edit.setText("abcdef1")
+    dlg.confirm_edit.setText("abcdef1")
+    dlg.create_button.click()
+    assert dlg.created and dlg.created[0].is_file() and dlg.created[1].is_file()
+    trusted = list((tmp_path / "data" / "trusted-certificates").iterdir())
+    assert len(trusted) == 1
+
+
+def test_verify_dialog(qtbot, tmp_path, key):
+    from model.output.sign import sign_pdf
+
+    pdf = export_pdf(sample_report(), tmp_path / "r.pdf", draft=False)
+    signed = sign_pdf(pdf, tmp_path / "s.pdf", key, "pass-word", SEAL)
+    dlg = od.VerifyDialog(signed, trust_folder=tmp_path / "trust")
+    qtbot.addWidget(dlg)
+    assert dlg.table.rowCount() == 1
+    assert dlg.table.item(0, 0).text() == "示范县人民政府办公室"
+    assert dlg.table.item(0, 3).text().startswith("自签名")
+    assert "完好" in dlg.summary.text()
+    broken = tmp_path / "b.pdf"
+    data = bytearray(signed.read_bytes())
+    i = data.index(b"stream", 2000) + 20
+    data[i] ^= 1
+    broken.write_bytes(bytes(data))
+    dlg2 = od.VerifyDialog(broken, trust_folder=tmp_path / "trust")
+    qtbot.addWidget(dlg2)
+    assert "损坏" in dlg2.summary.text()
+    dlg3 = od.VerifyDialog(tmp_path / "none.pdf")
+    qtbot.addWidget(dlg3)
+    assert "找不到" in dlg3.summary.text()
+
+
+def test_print_renders_exactly_the_pdf_pages(qtbot, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from model.output.render import page_count
+
+    pdf = export_pdf(sample_report(), tmp_path / "r.pdf", draft=False)
+    printer = od._printer_from_settings()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setResolution(72)
+    n = od.paint_pdf(printer, pdf, max_dpi=40)
+    assert n == page_count(pdf) == page_count(tmp_path / "printed.pdf")
+    od._save_printer_settings(printer)
+    again = od._printer_from_settings()
+    assert again.pageLayout().pageSize().id() == printer.pageLayout().pageSize().id()
