@@ -608,3 +608,9 @@ def test_bad_urls_give_a_clear_message(tmp_path):
         Store.open(sqlite_url(tmp_path))
     with pytest.raises(StoreError, match="无法连接|数据库"):
         Store.open("postgresql+psycopg://nobody:x@127.0.0.1:1/none")
+
+
+def test_head_constant_matches_the_migrations():
+    from model.store.db import HEAD
+
+    assert HEAD == head_revision()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -164,46 +165,70 @@ def known_revisions() -> set[str]:
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
+#: the newest migration in ``migrations/versions`` (a test keeps it equal to Alembic's head): opening a
+#: database that is already there needs no Alembic import at all
+HEAD = "0002"
+
+
 def current_revision(engine: Engine) -> tuple[str | None, list[str]]:
     """(the database's Alembic revision or None, its table names) — reads only."""
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as conn:
         tables = sa.inspect(conn).get_table_names()
-        rev = MigrationContext.configure(conn).get_current_revision() if "alembic_version" in tables else None
+        rev = None
+        if "alembic_version" in tables:
+            rows = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
+            rev = rows[0] if len(rows) == 1 else (",".join(sorted(rows)) or None)
         conn.rollback()
     return rev, tables
 
 
-def check_and_upgrade(engine: Engine, url: str, backup=None) -> str | None:  # noqa: ANN001
-    """Bring the schema to the head revision.
+_MIGRATE_LOCK = threading.Lock()  # Alembic's context is process-global
 
-    A fresh database is created; an older one is upgraded after ``backup()`` (returns the copy's path);
-    a newer or foreign database is refused, untouched. Returns the backup path, if one was made.
-    """
-    rev, tables = current_revision(engine)
-    head = head_revision()
-    if rev == head:
-        return None
+
+def _validate(rev: str | None, tables: list[str], url: str) -> None:
     if rev is None:
         ours = [t for t in tables if not t.startswith("sqlite_")]
         if ours:
             raise CorruptError(
                 f"“{describe(url)}”中已有其他数据（{', '.join(sorted(ours)[:5])}），不是本程序的数据库。未作任何改动。"
             )
-        made = None
     elif rev not in known_revisions():
         raise NewerDatabaseError(
-            f"数据库“{describe(url)}”由较新版本的年报程序创建（数据库版本 {rev}，本程序只认识到 {head}）。"
+            f"数据库“{describe(url)}”由较新版本的年报程序创建（数据库版本 {rev}，本程序只认识到 {head_revision()}）。"
             "为免损坏数据，本程序不会打开或改动它，请升级程序。"
         )
-    else:
-        made = backup() if backup else None
-    from alembic import command
 
-    with engine.connect() as conn:
+
+def check_and_upgrade(engine: Engine, url: str, backup=None) -> str | None:  # noqa: ANN001
+    """Bring the schema to the head revision.
+
+    A fresh database is created; an older one is upgraded after ``backup()`` (returns the copy's path);
+    a newer or foreign database is refused, untouched. Returns the backup path, if one was made. Two
+    processes opening one new database at once are serialised by the write lock (SQLite) or an advisory
+    lock (PostgreSQL).
+    """
+    rev, tables = current_revision(engine)
+    if rev == HEAD:
+        return None
+    head = head_revision()
+    _validate(rev, tables, url)
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    with _MIGRATE_LOCK, engine.connect() as conn:
         conn.execution_options(write=True)
         with conn.begin():
-            cfg = alembic_config(conn)
-            command.upgrade(cfg, "head")
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(7306)"))
+            tables = sa.inspect(conn).get_table_names()
+            rev = (
+                MigrationContext.configure(conn).get_current_revision()
+                if "alembic_version" in tables
+                else None
+            )
+            if rev == head:
+                return None  # another process was quicker
+            _validate(rev, tables, url)
+            made = backup() if (backup and rev is not None) else None
+            command.upgrade(alembic_config(conn), "head")
     return made
