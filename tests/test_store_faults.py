@@ -19,14 +19,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import event
+from test_store import A_KEY, FEE, needs_rules, sample
 
 from model.form import FORM_2021
 from model.store import CorruptError, DiskFullError, Store, StoreError, sqlite_url
 from model.store import archive as archive_mod
 from model.store import backup as backup_mod
-from test_store import A_KEY, FEE, needs_rules, sample
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = [k for k in FORM_2021.cell_keys if k != FEE][:50]
