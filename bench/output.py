@@ -1,0 +1,130 @@
+"""The printed report: export (first in a fresh process, then warmed), PDF/A, signing, verification — and,
+with ``compare=True`` where LibreOffice is installed, ``soffice --headless --convert-to pdf`` of the same
+report as a .docx (the route a clerk takes today)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_COLD = """
+import json, sys, time
+t0 = time.perf_counter()
+from model.sample import sample_report
+from model.output.pdf import export_pdf
+t1 = time.perf_counter()
+export_pdf(sample_report(), sys.argv[1], draft=False)
+t2 = time.perf_counter()
+print(json.dumps({"import_ms": (t1 - t0) * 1000, "export_ms": (t2 - t1) * 1000}))
+"""
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def _median(fn, rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return _ms(statistics.median(times))
+
+
+def write_docx(report, path: Path) -> None:
+    """The report as a plain .docx (headings, prose, the tables with their merged cells) — for the comparison."""
+    import docx
+
+    from model.output.fonts import report_title
+    from model.output.layout import cell_text
+    from model.output.pdf import _paragraphs
+
+    d = docx.Document()
+    d.add_heading(report_title(report), 0)
+    form = report.form
+    for section in form.sections:
+        d.add_heading(section.heading, 1)
+        if section.table:
+            lay = form.table[section.table].layout
+            t = d.add_table(rows=lay.rows, cols=lay.cols)
+            t.style = "Table Grid"
+            for c in lay.cells:
+                cell = t.cell(c.row, c.col)
+                if c.rowspan > 1 or c.colspan > 1:
+                    cell = cell.merge(t.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
+                cell.text = cell_text(c, report)
+        else:
+            for p in _paragraphs(report.text.get(section.text_key or "", "")):
+                d.add_paragraph(p)
+    d.add_paragraph(report.agency)
+    d.save(str(path))
+
+
+def run(compare: bool = False, rounds: int = 5) -> dict:
+    from model.output.pdf import export_pdf, render_pdf_bytes
+    from model.output.pdfa import check_pdfa, make_pdfa
+    from model.output.sign import create_organ_certificate, sign_pdf, verify_pdf
+    from model.sample import sample_report
+
+    out: dict = {}
+    report = sample_report()
+    with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
+        d = Path(tmp)
+        cold = subprocess.run(
+            [sys.executable, "-c", _COLD, str(d / "cold.pdf")],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+        )
+        figures = json.loads(cold.stdout.strip().splitlines()[-1])
+        out["first_export_fresh_process_ms"] = round(figures["export_ms"], 1)
+        out["first_export_import_ms"] = round(figures["import_ms"], 1)
+
+        pdf = d / "warm.pdf"
+        export_pdf(report, pdf, draft=False)
+        out["export_warm_ms_median"] = _median(lambda: export_pdf(report, pdf, draft=False), rounds)
+        raw, info = render_pdf_bytes(report, draft=False)
+        out["pages"] = info["pages"]
+        out["layout_reportlab_ms_median"] = _median(lambda: render_pdf_bytes(report, draft=False), rounds)
+        out["pdfa_convert_ms_median"] = _median(lambda: make_pdfa(raw), rounds)
+        out["pdfa_check_ms_median"] = _median(lambda: check_pdfa(pdf), rounds)
+        out["pdf_bytes"] = pdf.stat().st_size
+
+        key, _ = create_organ_certificate(d / "k.p12", "示范县人民政府办公室", "bench-pass")
+        seal = ROOT / "tests" / "fixtures" / "seal.png"
+        signed = d / "signed.pdf"
+        out["sign_ms_median"] = _median(lambda: sign_pdf(pdf, signed, key, "bench-pass", seal), rounds)
+        out["verify_ms_median"] = _median(lambda: verify_pdf(signed), rounds)
+
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        if not compare:
+            out["soffice"] = "skipped (run with --compare)"
+        elif not soffice:
+            out["soffice"] = "not installed"
+        else:
+            docx_path = d / "report.docx"
+            write_docx(report, docx_path)
+            t0 = time.perf_counter()
+            subprocess.run(
+                [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(d / "lo"), str(docx_path)],
+                capture_output=True,
+                timeout=300,
+                check=False,
+            )
+            out["soffice_docx_to_pdf_ms"] = _ms(time.perf_counter() - t0)
+            out["soffice_ok"] = (d / "lo" / "report.pdf").is_file()
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(compare="--compare" in sys.argv), ensure_ascii=False, indent=2))
