@@ -31,6 +31,13 @@ TEXT_SAVE_DELAY = 800
 TEXT_CHECK_DELAY = 250
 
 
+def _single_shot(parent: QObject, interval: int) -> QTimer:
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(interval)
+    return timer
+
+
 class ReportDocument(QObject):
     cellsChanged = Signal(list)  # keys
     textChanged = Signal(str)  # section key
@@ -54,9 +61,11 @@ class ReportDocument(QObject):
         self.primary: dict[str, Finding] = {}
         self._relations = {(r.rule, r.total + r.parts): r for r in self.report.form.relations}
         self._pending_text: dict[str, str] = {}
-        self._save_timer = QTimer(self, singleShot=True, interval=TEXT_SAVE_DELAY)
+        # (no property keywords in Qt constructors: PySide6 6.12 on Python 3.11 takes a reference from None
+        # for each — see the note in gui/form_table.py)
+        self._save_timer = _single_shot(self, TEXT_SAVE_DELAY)
         self._save_timer.timeout.connect(self.flush)
-        self._check_timer = QTimer(self, singleShot=True, interval=TEXT_CHECK_DELAY)
+        self._check_timer = _single_shot(self, TEXT_CHECK_DELAY)
         self._check_timer.timeout.connect(self.recheck)
         self.recheck()
 
