@@ -531,4 +531,4 @@ class FormTableView(QTableView):
                 first = first or index
         if first is not None:
             sel.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
-            self.scrollTo(first)
+            self.scrollTo(first, QAbstractItemView.ScrollHint.PositionAtCenter)

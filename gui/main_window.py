@@ -167,9 +167,9 @@ class MainWindow(QMainWindow):
         self.act_redo = self._action(
             tr("重做(&R)"), self._redo, [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")]
         )
-        self.act_cut = self._action(tr("剪切(&T)"), lambda: self._grid_call("cut"))
-        self.act_copy = self._action(tr("复制(&C)"), lambda: self._grid_call("copy"))
-        self.act_paste = self._action(tr("粘贴(&P)"), lambda: self._grid_call("paste"))
+        self.act_cut = self._action(tr("剪切(&T)"), lambda: self._grid_call("cut"), S.Cut)
+        self.act_copy = self._action(tr("复制(&C)"), lambda: self._grid_call("copy"), S.Copy)
+        self.act_paste = self._action(tr("粘贴(&P)"), lambda: self._grid_call("paste"), S.Paste)
         self.act_delete = self._action(tr("清除所选单元格(&D)"), lambda: self._grid_call("clear_selection"))
         self.act_zero = self._action(
             tr("空白格填 0(&0)"), self.fill_zero, None, tr("把各表中所有空白的单元格填为 0（标“/”的格不变）")
