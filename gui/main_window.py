@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.doc: ReportDocument | None = None
         self.view: ReportView | None = None
+        self._last_pdf: Path | None = None
         self.stack = QStackedWidget(self)
         self.start = StartPage(store, self)
         self.start.openRequested.connect(self.open_report)
@@ -543,20 +544,29 @@ class MainWindow(QMainWindow):
         if func is None:
             self.message(self.tr("本版本未包含此功能。"))
             return
-        if name == "export_pdf_dialog":
-            if self.doc is None:
-                self.message(self.tr("请先打开一份报告。"))
-                return
+        if name == "create_certificate_dialog":
+            func(self, organ=self.doc.info.organ if self.doc is not None else "")
+            return
+        if name in ("export_pdf_dialog", "print_dialog") and self.doc is not None:
+            # the open report: export it (the dialog asks where), then print exactly that PDF
             self.doc.flush()
-            func(self, self.doc.report, self.doc.previous)
-        elif name == "create_certificate_dialog":
-            func(self)
-        else:
-            path, _ = QFileDialog.getOpenFileName(
-                self, self.tr("选择 PDF 文件"), "", self.tr("PDF 文件 (*.pdf)")
-            )
+            path = module.export_pdf_dialog(self, self.doc.report, self.doc.previous)
             if path:
-                func(self, Path(path))
+                self._last_pdf = Path(path)
+                if name == "print_dialog":
+                    func(self, path)
+            return
+        if name == "export_pdf_dialog":
+            self.message(self.tr("请先打开一份报告。"))
+            return
+        start = str(self._last_pdf) if self._last_pdf else ""
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择 PDF 文件"), start, self.tr("PDF 文件 (*.pdf)")
+        )
+        if path:
+            result = func(self, Path(path))
+            if name == "sign_dialog" and result:
+                self._last_pdf = Path(result)
 
     def about(self) -> None:
         QMessageBox.about(

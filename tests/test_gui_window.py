@@ -391,14 +391,31 @@ def test_import_by_drop(qtbot, window, tmp_path):
     assert window.doc.counts()[0] == 6
 
 
-def test_output_actions_disabled_without_module(window):
+def test_output_actions_call_the_output_dialogs(window, monkeypatch, tmp_path):
     import importlib.util
 
-    have = importlib.util.find_spec("gui.output_dialogs") is not None
-    assert window.act_export.isEnabled() == have
-    assert window.act_sign.isEnabled() == have
-    if not have:
-        assert window.act_export.toolTip()
+    if importlib.util.find_spec("gui.output_dialogs") is None:
+        assert not window.act_export.isEnabled() and window.act_export.toolTip()
+        pytest.skip("gui.output_dialogs is not part of this build")
+    import gui.output_dialogs as out
+
+    calls = []
+    pdf = tmp_path / "报告.pdf"
+    monkeypatch.setattr(
+        out,
+        "export_pdf_dialog",
+        lambda parent, report, previous=None: calls.append(("export", report)) or pdf,
+    )
+    monkeypatch.setattr(out, "print_dialog", lambda parent, path: calls.append(("print", path)) or True)
+    monkeypatch.setattr(
+        out, "create_certificate_dialog", lambda parent, organ="": calls.append(("cert", organ))
+    )
+    new_report(window)
+    assert window.act_export.isEnabled() and window.act_sign.isEnabled()
+    window.act_print.trigger()
+    assert calls == [("export", window.doc.report), ("print", pdf)]
+    window.act_cert.trigger()
+    assert calls[-1] == ("cert", ORGAN)
 
 
 def test_settings_remember_splitter_and_columns(qtbot, window, settings):
