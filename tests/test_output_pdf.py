@@ -304,3 +304,19 @@ def test_break_lines_properties(text, width):
             assert ln[-1] not in NO_END
         # a line is wider than the measure only by closing punctuation hanging at its end
         assert measure(ln.rstrip("".join(NO_START))) <= width + 1e-9 or len(ln.rstrip("".join(NO_START))) <= 1
+
+
+def test_2019_edition_and_empty_report_export(tmp_path):
+    from model.form import FORM_2019
+    from model.report import Report
+
+    r = Report(template="2019", agency="某镇人民政府", year=2020)
+    out = export_pdf(r, tmp_path / "2019.pdf")
+    assert check_pdfa(out) == []
+    if shutil.which("pdftotext"):
+        text = squeeze(pdftext(out, "-raw"))
+        for cell in FORM_2019.table["t3"].layout.cells:
+            if cell.text:
+                assert re.sub(r"\s+", "", cell.text) in text
+        assert "第二十条" not in text  # no table 2 in the 2019 edition
+    assert export_pdf(Report(), tmp_path / "empty.pdf").is_file()

@@ -90,7 +90,16 @@ def test_trusted_after_import(signed, organ_key, tmp_path):
 
 
 def test_signed_file_is_still_pdfa_and_fonts_embedded(signed):
+    import pikepdf
+
+    from model.output.pdfa import _embedded, _fonts_of
+
     assert check_pdfa(signed) == []
+    assert b"Helvetica" not in signed.read_bytes() and b"/Helv" not in signed.read_bytes()
+    with pikepdf.open(signed) as pdf:
+        [field] = pdf.Root.AcroForm.Fields
+        fonts = list(_fonts_of(field.AP.N, set()))
+        assert fonts and all(_embedded(f) for f in fonts)  # the signer's name is set in an embedded CJK face
 
 
 def test_one_changed_byte_is_detected(signed, tmp_path):

@@ -90,6 +90,11 @@ def check_pdfa(path_or_bytes: str | Path | bytes) -> list[str]:
                 if not _embedded(font):
                     problems.append(f"第 {pno} 页的字体 {font.get('/BaseFont')} 未嵌入")
             for annot in page.obj.get("/Annots") or []:
+                normal = (annot.get("/AP") or {}).get("/N")
+                if isinstance(normal, pikepdf.Stream):
+                    for font in _fonts_of(normal, seen):
+                        if not _embedded(font):
+                            problems.append(f"第 {pno} 页签章外观中的字体 {font.get('/BaseFont')} 未嵌入")
                 subtype = annot.get("/Subtype")
                 if subtype in (pikepdf.Name.Popup, pikepdf.Name.Link):
                     continue
