@@ -3,7 +3,8 @@
 Runs offscreen (no window appears) and touches nothing of the user's: a temporary folder holds the store, the
 settings, the certificate and the PDFs. The steps are those of a clerk's year — open a report from the store in
 the window, check it, export the PDF/A, sign it, verify the signature — plus what a frozen build can lack
-(Qt's Chinese translations, image format and print support plugins, the bundled fonts, the migrations).
+(Qt's Chinese translations, image format and print support plugins, the bundled fonts, the migrations,
+PDFium for printing).
 CI runs it on the PyInstaller build (``packaging/build.py --self-test``); a clerk's IT support can run it on
 an installed copy (``nianbao.exe --self-test``; the exit status says it, the lines go to stdout when there is
 one).
@@ -182,6 +183,15 @@ def _run(run: _Run, folder: Path) -> None:
             _expect(statuses[0].ok, f"签名验证未通过：{statuses[0].message}")
 
         run.step("验证签名", verified)
+
+        def rendered() -> None:  # printing and the print preview draw the PDF's pages with PDFium
+            from model.output.render import page_count, render_page
+
+            _expect(page_count(signed) >= 2, "签章后的 PDF 页数不对。")
+            image = render_page(signed, 0, dpi=36)
+            _expect(image.width > 100 and image.height > 100, "PDF 页面未能渲染（打印预览）。")
+
+        run.step("渲染页面（打印预览）", rendered)
     finally:
         if window is not None:
             window.close()
