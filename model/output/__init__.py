@@ -22,6 +22,7 @@ _API = {
     "create_organ_certificate": "sign",
     "SignatureStatus": "sign",
     "SigningError": "sign",
+    "VerifyError": "sign",
     "render_html": "html",
     "check_pdfa": "pdfa",
 }

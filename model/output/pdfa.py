@@ -51,7 +51,7 @@ def make_pdfa(data: bytes, *, extra_info: dict[str, str] | None = None) -> bytes
         for k, v in (extra_info or {}).items():  # private keys: no XMP equivalent needed
             pdf.docinfo[k] = v
         out = io.BytesIO()
-        pdf.save(out, fix_metadata_version=False, deterministic_id=False)
+        pdf.save(out, fix_metadata_version=False, deterministic_id=False, min_version="1.7")
     return out.getvalue()
 
 
