@@ -3,6 +3,7 @@
 #   export NIANBAO_TEST_PG_URL=postgresql+psycopg://…
 # on stdout — .ci/run evals it. Everything else goes to stderr. Run as root.
 set -euo pipefail
+cd /tmp  # psql as postgres must be able to enter the working directory
 ROLE=nianbao_test
 PASSWORD=nianbao_test
 DB=nianbao_test

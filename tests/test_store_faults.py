@@ -100,15 +100,23 @@ def _lane(lane: int, runs: int, tmp: Path, seed: int, results: list, errors: lis
         for run, rid in enumerate(rids):
             proc = _writer(db, root, rid, "script")
             assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
+            # kill when the writer has got to a random edit (after a random extra moment: the pipe lags behind
+            # the writer, so the kill lands at an arbitrary point of its work), or at a random time — whichever
+            # comes first, so that a slow machine keeps the test short
+            target = rng.randrange(EDITS)
+            timer = threading.Timer(rng.uniform(0.05, 1.0), proc.kill)
+            timer.start()
             printed: list[int] = []
-            reader = threading.Thread(
-                target=lambda p=proc, out=printed: out.extend(int(x) for x in p.stdout if x.strip().isdigit())
-            )
-            reader.start()
-            time.sleep(rng.uniform(0.0, 1.0))
+            for line in proc.stdout:
+                printed.append(int(line))
+                if printed[-1] >= target:
+                    time.sleep(rng.uniform(0, 0.003))
+                    break
+            timer.cancel()
             proc.kill()  # SIGKILL on POSIX
             proc.wait()
-            reader.join()
+            printed += [int(x) for x in proc.stdout.read().split()]
+            proc.stdout.close()
             proc.stderr.close()
             with Store.open(sqlite_url(db), archive_root=root) as s:
                 report, info = s.load(rid)
@@ -150,9 +158,8 @@ def test_writer_killed_at_random_moments_loses_no_committed_edit(tmp_path):
         raise AssertionError(f"seed {seed}") from errors[0]
     assert len(results) == lanes * runs
     committed = [c for *_, c in results]
-    # the kills really landed mid-script: not all at the start, not all after the end
-    assert any(0 < c < EDITS for c in committed), committed
-    assert sum(c < EDITS for c in committed) >= len(committed) // 2, committed
+    # the kills really landed mid-script
+    assert sum(0 < c < EDITS for c in committed) >= len(committed) // 2, committed
 
 
 # -------------------------------------------------------------------------------------------------
