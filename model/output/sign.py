@@ -61,6 +61,12 @@ def user_data_dir() -> Path:
     env = os.environ.get("NIANBAO_DATA_DIR")
     if env:
         return Path(env)
+    try:  # the store's folder (Qt's AppDataLocation for "Nianbao"), so that everything lives together
+        from model.store.paths import app_data_dir
+
+        return app_data_dir()
+    except ImportError:
+        pass
     if sys.platform == "win32":
         base = Path(os.environ.get("LOCALAPPDATA") or os.environ.get("APPDATA") or Path.home())
         return base / "nianbao"
