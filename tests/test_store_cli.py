@@ -125,3 +125,22 @@ def test_main_py_subprocess_no_traceback(tmp_path):
     assert proc.returncode == 2 and "没有" in proc.stderr and "Traceback" not in proc.stderr
     with Store.open(url) as s:
         assert s.reports() == []
+
+
+@pytest.mark.postgres
+def test_same_commands_on_postgresql(capsys, tmp_path, monkeypatch):
+    from test_store import PG_URL, pg_skip_reason, reset_pg
+
+    reason = pg_skip_reason()
+    if reason:
+        pytest.skip(reason)
+    reset_pg()
+    monkeypatch.setenv("NIANBAO_ARCHIVE", str(tmp_path / "归档"))
+    code, out, err = run(capsys, "--db", PG_URL, "store", "save", str(SAMPLE))
+    assert code == 0, err
+    code, out, _ = run(capsys, "--db", PG_URL, "store", "list")
+    assert out.startswith(f"{sample().agency}\t2024\t草稿")
+    code, out, _ = run(capsys, "--db", PG_URL, "store", "show", sample().agency, "2024")
+    assert json.loads(out) == json.loads(sample().to_json())
+    code, out, err = run(capsys, "--db", PG_URL, "backup", str(tmp_path / "b.zip"))
+    assert code == 2 and "pg_dump" in err
