@@ -1,0 +1,65 @@
+"""The 汇总 menu of the main window: batch import of units' reports, the 汇总 report, comparison and charts.
+
+``add_menu(window)`` adds the menu; everything else lives in this package (models, dialogs, charts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QMenu
+
+
+def _refresh_start(window: Any) -> None:
+    start = getattr(window, "start", None)
+    if start is not None and hasattr(start, "refresh"):
+        start.refresh()
+
+
+def _current_organ(window: Any) -> str:
+    doc = getattr(window, "doc", None)
+    return getattr(getattr(doc, "info", None), "organ", "") or ""
+
+
+def open_import(window: Any):  # noqa: ANN201
+    from .import_dialog import BatchImportDialog
+
+    dialog = BatchImportDialog(window.store, parent=window)
+    dialog.imported.connect(lambda _items: _refresh_start(window))
+    dialog.exec()
+    return dialog
+
+
+def open_summary(window: Any):  # noqa: ANN201
+    from .views import SummaryDialog
+
+    dialog = SummaryDialog(window.store, parent=window)
+    dialog.exec()
+    _refresh_start(window)
+    return dialog
+
+
+def open_compare(window: Any):  # noqa: ANN201
+    from .views import CompareDialog
+
+    dialog = CompareDialog(window.store, _current_organ(window), parent=window)
+    dialog.exec()
+    return dialog
+
+
+def add_menu(window: Any) -> QMenu:
+    """Add the “汇总” menu to ``window``'s menu bar (before 帮助 when there is one)."""
+    tr = window.tr
+    menu = QMenu(tr("汇总(&U)"), window)
+    menu.setObjectName("menu_summary")
+    menu.addAction(tr("批量导入所属单位的年报(&B)…"), lambda: open_import(window))
+    menu.addAction(tr("汇总报告(&S)…"), lambda: open_summary(window))
+    menu.addSeparator()
+    menu.addAction(tr("历年比较与图表(&C)…"), lambda: open_compare(window))
+    bar = window.menuBar()
+    actions = bar.actions()
+    help_action = actions[-1] if actions and "帮助" in actions[-1].text() else None
+    if help_action is not None:
+        bar.insertMenu(help_action, menu)
+    else:
+        bar.addMenu(menu)
+    return menu

@@ -1,0 +1,243 @@
+"""Qt table models over model/summary: import results, the units table, the summed cells, the comparison."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from model.form import FORM_2021
+from model.report import format_value
+from model.summary import Comparison, ImportItem, Summary, UnitStatus
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+BACKGROUND = Qt.ItemDataRole.BackgroundRole
+FOREGROUND = Qt.ItemDataRole.ForegroundRole
+ALIGN = Qt.ItemDataRole.TextAlignmentRole
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+FAILED_BG = QColor("#fde2e1")
+WARN_BG = QColor("#fff3c4")
+OK_FG = QColor("#1d6b2a")
+BIG_BG = QColor("#ffd8a8")
+COMPUTED_BG = QColor("#eef3fa")
+
+TABLE_NAME = {t.key: f"表{'一二三四五'[t.number - 1]}" for t in FORM_2021.tables}
+
+
+class _Table(QAbstractTableModel):
+    COLUMNS: tuple[str, ...] = ()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows())
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation, role: int = DISPLAY):  # noqa: N802
+        if role == DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS):
+            return self.COLUMNS[section]
+        return None
+
+    def _rows(self) -> list:
+        raise NotImplementedError
+
+    def _row(self, index: QModelIndex) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows()):
+            return None
+        return self._rows()[index.row()]
+
+
+class ImportResultModel(_Table):
+    COLUMNS = ("文件", "结果", "单位", "年度", "说明")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.items: list[ImportItem] = []
+
+    def _rows(self) -> list:
+        return self.items
+
+    def set_items(self, items: list[ImportItem]) -> None:
+        self.beginResetModel()
+        self.items = list(items)
+        self.endResetModel()
+
+    def data(self, index: QModelIndex, role: int = DISPLAY):
+        item = self._row(index)
+        if item is None:
+            return None
+        col = index.column()
+        if role == DISPLAY:
+            if item.missing and col == 4:
+                extra = f"有 {len(item.missing)} 项未能读出，请补填"
+                return f"{item.reason}；{extra}" if item.reason else extra
+            return (item.path.name, item.label, item.organ, str(item.year or ""), item.reason)[col]
+        if role == TOOLTIP:
+            return f"{item.path}\n{item.message}"
+        if role == BACKGROUND and not item.ok:
+            return QBrush(FAILED_BG)
+        if role == FOREGROUND and item.ok and col == 1:
+            return QBrush(OK_FG)
+        return None
+
+
+class UnitsModel(_Table):
+    COLUMNS = ("单位", "状态", "错误", "警告", "需跟进的事项")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.units: list[UnitStatus] = []
+
+    def _rows(self) -> list:
+        return self.units
+
+    def set_units(self, units: list[UnitStatus]) -> None:
+        self.beginResetModel()
+        self.units = list(units)
+        self.endResetModel()
+
+    def data(self, index: QModelIndex, role: int = DISPLAY):
+        u = self._row(index)
+        if u is None:
+            return None
+        col = index.column()
+        if role == DISPLAY:
+            if col == 0:
+                return u.organ
+            if col == 1:
+                return u.state_label
+            if col == 2:
+                return "" if u.state == "missing" else str(u.errors)
+            if col == 3:
+                return "" if u.state == "missing" else str(u.warnings)
+            return u.remark
+        if role == TOOLTIP and col == 4 and u.remark:
+            return u.remark
+        if role == ALIGN and col in (2, 3):
+            return RIGHT
+        if role == BACKGROUND:
+            if u.state == "missing" or u.errors:
+                return QBrush(FAILED_BG)
+            if u.state == "draft":
+                return QBrush(WARN_BG)
+        return None
+
+
+class SummaryCellsModel(_Table):
+    """Every cell of the summary: the computed sum and the note on "/" and blank unit cells. Read-only."""
+
+    COLUMNS = ("表", "单元格", "汇总值（计算）", "各单位填报情况")
+
+    def __init__(self, who: Callable[[str], dict[str, list[str]]] | None = None, parent=None):
+        super().__init__(parent)
+        self.summary: Summary | None = None
+        self.cells = list(FORM_2021.cells.values())
+        #: key → {"slash": [...], "blank": [...]} — which units (for the tooltip), asked when needed
+        self.who = who
+        self._who: dict[str, str] = {}
+
+    def _rows(self) -> list:
+        return self.cells if self.summary is not None else []
+
+    def set_summary(self, summary: Summary | None) -> None:
+        self.beginResetModel()
+        self.summary = summary
+        self._who = {}
+        self.endResetModel()
+
+    def key(self, row: int) -> str:
+        return self.cells[row].key
+
+    def row_of(self, key: str) -> int:
+        return next(i for i, c in enumerate(self.cells) if c.key == key)
+
+    def _tooltip(self, key: str) -> str:
+        if key not in self._who:
+            text = self.summary.note(key) if self.summary else ""
+            if text and self.who is not None:
+                names = self.who(key)
+                parts = []
+                if names.get("slash"):
+                    parts.append("填“/”：" + "、".join(names["slash"][:30]))
+                if names.get("blank"):
+                    parts.append("空白：" + "、".join(names["blank"][:30]))
+                text = "\n".join(parts) or text
+            self._who[key] = text
+        return self._who[key]
+
+    def data(self, index: QModelIndex, role: int = DISPLAY):
+        cell = self._row(index)
+        if cell is None or self.summary is None:
+            return None
+        col = index.column()
+        if role == DISPLAY:
+            if col == 0:
+                return TABLE_NAME.get(cell.table, cell.table)
+            if col == 1:
+                return cell.name
+            if col == 2:
+                return format_value(self.summary.report.cells.get(cell.key))
+            return self.summary.note(cell.key)
+        if role == ALIGN and col == 2:
+            return RIGHT
+        if role == BACKGROUND and col == 2:
+            return QBrush(COMPUTED_BG)
+        if role == TOOLTIP:
+            if col == 2:
+                return "计算值：各所属单位此格数字之和（“/”和空白不计），不能直接修改"
+            if col == 3:
+                return self._tooltip(cell.key) or None
+        return None
+
+
+class ComparisonModel(_Table):
+    """One row per cell: the value of each year compared, the change and the percentage; big changes
+    highlighted."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.comparison: Comparison | None = None
+        self.only_changed = False
+        self.lines: list = []
+
+    @property
+    def COLUMNS(self) -> tuple[str, ...]:  # noqa: N802
+        years = self.comparison.years if self.comparison else []
+        return ("单元格", *[f"{y}年" for y in years], "变化", "变化率")
+
+    def _rows(self) -> list:
+        return self.lines
+
+    def set_comparison(self, comparison: Comparison | None, only_changed: bool | None = None) -> None:
+        self.beginResetModel()
+        self.comparison = comparison
+        if only_changed is not None:
+            self.only_changed = only_changed
+        lines = comparison.lines if comparison else []
+        if self.only_changed:
+            lines = [x for x in lines if x.change]
+        self.lines = lines
+        self.endResetModel()
+
+    def data(self, index: QModelIndex, role: int = DISPLAY):
+        line = self._row(index)
+        if line is None:
+            return None
+        col, n = index.column(), len(line.values)
+        if role == DISPLAY:
+            if col == 0:
+                return line.cell.name
+            if col <= n:
+                return format_value(line.values[col - 1])
+            return line.change_text if col == n + 1 else line.pct_text
+        if role == ALIGN and col > 0:
+            return RIGHT
+        if role == BACKGROUND and line.big and col > n:
+            return QBrush(BIG_BG)
+        if role == TOOLTIP and line.big:
+            return "变化较大：请核对数字，或在正文中说明原因"
+        return None
