@@ -33,6 +33,7 @@ from .form_table import FormTableModel, FormTableView
 from .prose import ProsePage
 from .settings import Settings
 from .start_page import StartPage
+from .summary import add_menu as add_summary_menu
 
 IMPORT_FILTER = "已发布的年报 (*.txt *.htm *.html *.docx *.json);;所有文件 (*)"
 
@@ -251,6 +252,7 @@ class MainWindow(QMainWindow):
         m.setToolTipsVisible(True)
         for a in (self.act_sign, self.act_verify, None, self.act_cert):
             m.addSeparator() if a is None else m.addAction(a)
+        self.summary_menu = add_summary_menu(self)  # 汇总: batch import, summary, comparison (gui/summary)
         m = bar.addMenu(self.tr("帮助(&H)"))
         m.addAction(self.act_about)
 
