@@ -502,3 +502,28 @@ def test_restore_checks_the_whole_zip_before_replacing_anything(tmp_path, damage
     after = {p: p.read_bytes() for p in (tmp_path / "dst").rglob("*") if p.is_file()}
     assert after == before
     assert not (tmp_path / "evil.txt").exists()
+
+
+def test_processes_opening_one_new_database_at_once(tmp_path):
+    """The first opening creates the schema; several processes doing it at once must not trip over each other."""
+    db = tmp_path / "新库.sqlite"
+    code = (
+        "import sys\nfrom model.store import Store, sqlite_url\n"
+        "with Store.open(sqlite_url(sys.argv[1])) as s:\n    s.ensure_organ(sys.argv[2])\nprint('ok')"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(db), f"机关{i}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for i in range(3)
+    ]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert all(out.strip() == "ok" for out, _ in results), [err for _, err in results]
+    with Store.open(sqlite_url(db)) as s:
+        assert sorted(o.name for o in s.organs()) == [f"机关{i}" for i in range(3)]
+    assert _integrity(db) == "ok"

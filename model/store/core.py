@@ -253,6 +253,9 @@ class Store:
         engine = create_engine(url)
         try:
             with translated(describe(url)):
+                path = sqlite_path(engine)
+                if path is not None and (not path.exists() or path.stat().st_size == 0):
+                    set_wal(engine)  # a new file: WAL from the start (other processes may open it at once)
                 made = check_and_upgrade(engine, url, backup=lambda: _pre_upgrade_copy(engine))
                 if is_sqlite(engine):
                     set_wal(engine)

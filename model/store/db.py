@@ -124,10 +124,13 @@ def _sqlite_events(engine: Engine) -> None:
 
 
 def set_wal(engine: Engine) -> None:
+    """Switch the database to the WAL journal (persistent in the file) unless it is in WAL already."""
     raw = engine.raw_connection()
     try:
         cur = raw.driver_connection.cursor()
-        mode = cur.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() != "wal":
+            mode = cur.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         cur.close()
         if str(mode).lower() != "wal":
             raise StoreError(f"数据库无法切换到 WAL 日志模式（{mode}）。")
