@@ -54,10 +54,12 @@ def _font(px: int, bold: bool = False) -> QFont:
 
 
 def _nice_max(v: float) -> float:
+    """A round axis maximum with room above the highest bar for its label."""
     if v <= 0:
         return 1.0
+    v *= 1.08
     step = 10 ** len(str(int(v))) / 10
-    for m in (1, 2, 2.5, 5, 10):
+    for m in (1, 1.2, 1.6, 2, 2.4, 4, 5, 6, 8, 10):  # quarters of these are round numbers
         if v <= m * step:
             return m * step
     return v
@@ -82,7 +84,10 @@ class ChartWidget(QWidget):
     @property
     def title(self) -> str:
         name = self.data.name if self.data and self.data.name else ""
-        return f"{name} {KINDS[self.kind]}".strip()
+        what = KINDS[self.kind]
+        if self.kind == "shares" and self.data is not None and self.data.years:
+            what = what.replace("本年度", f"{self.data.years[-1]}年")
+        return f"{name} {what}".strip()
 
     def set_data(self, data: ChartData | None) -> None:
         self.data = data
@@ -244,12 +249,6 @@ class ChartWidget(QWidget):
                 p.setBrush(QColor(PALETTE[i % len(PALETTE)]))
                 p.drawPie(pie, start, span)
             start += span
-        p.setPen(QColor("#222"))
-        p.drawText(
-            QRectF(pie.left(), pie.bottom() - 4, pie.width(), 18),
-            Qt.AlignmentFlag.AlignHCenter,
-            f"{d.years[-1]}年",
-        )
 
 
 class ChartsView(QWidget):

@@ -106,8 +106,9 @@ class BatchImportDialog(QDialog):
         form.addRow(self.tr("文件："), pick)
 
         self.progress = QProgressBar(self)
-        self.progress.setFormat(self.tr("%v / %m"))
+        self.progress.setRange(0, 1)
         self.progress.setValue(0)
+        self.progress.setFormat("")
         self.status = QLabel("", self)
         self.model = ImportResultModel(self)
         self.table = QTableView(self)
@@ -171,6 +172,7 @@ class BatchImportDialog(QDialog):
         self.model.set_items([])
         self.progress.setRange(0, max(1, len(collect_files(self.paths))))
         self.progress.setValue(0)
+        self.progress.setFormat(self.tr("%v / %m"))
         year = self.year_box.value() or None
         self.worker = ImportWorker(self.store, self.paths, parent_organ, year, self)
         self.worker.progressed.connect(self._progress)

@@ -362,16 +362,17 @@ class CompareDialog(QDialog):
         for y in sorted(self.reports, reverse=True):
             self.year_box.addItem(f"{y} 年度", y)
         self.year_box.blockSignals(False)
-        self.charts.set_data(chart_data(self.reports, self.name) if self.reports else None)
         self.update_view()
 
     def update_view(self) -> None:
         year = self.year_box.currentData()
         if not self.reports or year is None:
             self.model.set_comparison(None)
+            self.charts.set_data(None)
             self.banner.setStyleSheet(BANNER)
             self.banner.setText(self.tr("没有可以比较的报告。"))
             return
+        self.charts.set_data(chart_data({y: r for y, r in self.reports.items() if y <= year}, self.name))
         c = compare(self.reports, year, self.name, self.span_box.value())
         self.model.set_comparison(c, self.changed_only.isChecked())
         self.view.resizeColumnsToContents()
