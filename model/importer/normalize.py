@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 CN_DIGITS = "〇一二三四五六七八九十"
 
@@ -99,6 +100,7 @@ def lcs(a: str, b: str) -> int:
     return prev[-1]
 
 
+@lru_cache(maxsize=65536)
 def similarity(found: str, label: str) -> float:
     """F-measure of the common subsequence of two keys (1.0 equal, 0.0 nothing in common)."""
     if not found or not label:

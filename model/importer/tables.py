@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
-from ..form import T4_GROUPS, Form, Row, Table
+from ..form import T4_GROUPS, T4_LITIGATION, Form, Row, Table
 from ..report import SLASH, Value, parse_value
 from .normalize import fold, has_marker, key, similarity, split_inner_markers, split_marker
 
@@ -202,6 +203,7 @@ def row_targets(table: Table) -> list[Target]:
     return targets
 
 
+@lru_cache(maxsize=65536)
 def score(text: str, target: Target) -> float:
     mark, body = split_marker(text)
     k = key(body)
@@ -352,6 +354,12 @@ def read_table4(table: Table, tokens: list[Token], cut_off: bool) -> TableRead:
     groups = [g.key for g in table.rows]
     width = len([c for c in table.cells if c.row == groups[0]])
     rs = runs(tokens)
+    # the values must stand under table 4's own headings (not the tail of table 3)
+    heads = [
+        key(x) for x in (*(g.label for g in table.rows), *(c.label for c in table.columns), T4_LITIGATION)
+    ]
+    if rs and not any(h in key(t.text) for t in rs[0].labels for h in heads):
+        rs = []
     assigned: dict[str, list[Token]] = {}
     every = [t for r in rs for t in r.slots]
     fitted = fit(every, width * len(groups)) if rs else None

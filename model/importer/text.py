@@ -66,6 +66,7 @@ def find_headings(lines: list[str]) -> dict[str, int]:
 _TITLE = re.compile(
     r"(\d{4})\s*年\s*度?\s*(?:政府)?\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告"
 )
+_TITLE_NO_YEAR = re.compile(r"(.{2,40}?)(?:年度)?政府信息公开(?:工作)?(?:年度)?报告")
 _PERIOD = re.compile(r"统计(?:期限|时限|期间|区间|时间)[^0-9]{0,12}(\d{4})\s*年\s*0?1\s*月\s*0?1\s*日")
 _OVERVIEW_YEAR = re.compile(
     r"(?<!\d)(20\d{2})\s*年\s*(?:度)?\s*(?:[,，、]|以来|[我全本区县市镇乡街局委办]|\u3000)"
@@ -142,6 +143,13 @@ def read_meta(lines: list[str], preamble_end: int, overview: str) -> Meta:
             break
         if meta.year is not None:
             break
+    if meta.title is None:
+        # a title without the year: the whole line is "<organ>政府信息公开工作年度报告"
+        for line in head[:6]:
+            m = _TITLE_NO_YEAR.fullmatch(line)
+            if m and _ORGAN.fullmatch(m.group(1)):
+                meta.title, meta.agency = line, m.group(1)
+                break
     if meta.year is None:
         joined = "".join(head)
         m = _PERIOD.search(joined)
@@ -229,21 +237,25 @@ def prose(lines: list[str], wrapped: bool | None = None) -> str:
 
 
 def _strip_signature(lines: list[str], agency: str) -> list[str]:
+    """The prose of the last section without the organ's name and the date printed below it."""
     out = list(lines)
-    while out and not out[-1].strip():
+
+    def trim() -> None:
+        while out and not out[-1].strip():
+            out.pop()
+
+    trim()
+    dated = bool(out) and _date_of(out[-1]) is not None
+    if dated:
         out.pop()
-    for _ in range(2):
-        if not out:
-            break
+        trim()
+    if out:
         last = _clean(out[-1])
-        if (
-            _date_of(out[-1])
-            or (agency and last == agency)
-            or (_ORGAN.fullmatch(last) and _ORGAN_END.search(last))
+        if (agency and last == agency) or (
+            dated and len(last) <= 30 and _ORGAN.fullmatch(last) and _ORGAN_END.search(last)
         ):
             out.pop()
-            while out and not out[-1].strip():
-                out.pop()
+            trim()
     return out
 
 
@@ -270,6 +282,9 @@ def read_text(text: str) -> ImportResult:
     if "\x00" in text:
         raise ReportError("这不是文本文件（含有二进制内容），无法作为年报导入。")
     lines = text.split("\n")
+    if not text.endswith(("\n", "|", " ", "\t")) and re.search(r"\d$", lines[-1]):
+        # the text stops inside a number ("…| 0 | 3" of "…| 0 | 38 |"): that number is not certain
+        lines[-1] = re.sub(r"[\d.,]+$", "", lines[-1])
     heads = find_headings(lines)
     n = len(lines)
     order = ["一", "二", "三", "四", "五", "六"]
@@ -298,8 +313,8 @@ def read_text(text: str) -> ImportResult:
             ),
             None,
         )
-        if m is not None:
-            t4_start = m + 1
+        # without its heading, table 4 is only looked for after the last row of table 3
+        t4_start = m + 1 if m is not None else t4_end
     t4_cut = t4_end == n or ("五" not in heads and "六" not in heads)
     t2_tokens = tokenize(lines[regions["二"][0] : regions["二"][1]], regions["二"][0])
     t3_tokens = tokenize(lines[t3_start:t3_end], t3_start)
