@@ -270,6 +270,18 @@ def test_check_parent_own_figures(three_units):
     assert findings[NEW_TOTAL].expected == s.report.cells[NEW_TOTAL] and "少 2" in findings[NEW_TOTAL].message
     assert findings[NEW_NP].severity is Severity.HINT and "多 5" in findings[NEW_NP].message
     assert findings[NEW_TOTAL].explainable
+    assert check_parent(store, PARENT, 2024, as_total=False)[0].cells == ()
+
+
+def test_check_parent_own_figures_only(three_units):
+    """A parent whose report holds only its own cases (below the sums almost everywhere): one hint."""
+    own = sample_report()
+    own.agency = PARENT
+    three_units.save_report(own)
+    findings = check_parent(three_units, PARENT, 2024)
+    assert len(findings) == 1 and findings[0].severity is Severity.HINT and "自身" in findings[0].message
+    assert findings[0].extra["below"] > findings[0].extra["compared"] / 2
+    assert len(check_parent(three_units, PARENT, 2024, as_total=True)) > 10
 
 
 def test_unit_status_table(three_units):

@@ -138,7 +138,7 @@ def test_summary_view(qtbot, qtmodeltester, store, folder, tmp_path):
     own.agency = PARENT
     store.save_report(own)
     dialog.refresh()
-    assert dialog.findings.count() > 0 and "所属 3 个单位" in dialog.findings.item(0).text()
+    assert dialog.findings.count() == 1 and "自身的数字" in dialog.findings.item(0).text()
 
 
 def test_comparison_view_and_charts(qtbot, qtmodeltester, store, tmp_path):

@@ -9,6 +9,9 @@ from pathlib import Path
 from ..cli import CommandError
 from ..store import StoreError
 
+#: findings of the parent check shown on stderr
+SHOWN = 10
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -55,6 +58,8 @@ def _summary(args: argparse.Namespace) -> int:
     print(f"已汇总 {len(summary.units)} 个单位的 {args.year} 年度报告。", file=sys.stderr)
     if summary.missing:
         print(f"尚未报送（{len(summary.missing)}）：{'、'.join(summary.missing)}", file=sys.stderr)
-    for f in findings:
-        print(f"与本机关报告不一致：{f.message}", file=sys.stderr)
+    for f in findings[:SHOWN]:
+        print(f"与本机关报告核对：{f.message}", file=sys.stderr)
+    if len(findings) > SHOWN:
+        print(f"……另有 {len(findings) - SHOWN} 处，请在窗口的“汇总”中查看。", file=sys.stderr)
     return 0

@@ -286,22 +286,45 @@ def sync_summary(store: Store, parent: str, year: int) -> Summary:
 # the parent's own figures against the sum, and the units' state
 
 
-def check_parent(store: Store, parent: str, year: int, summary: Summary | None = None) -> list[Finding]:
-    """Where the parent's own report gives a number, does it agree with the sum of its units?
+def check_parent(
+    store: Store, parent: str, year: int, summary: Summary | None = None, as_total: bool | None = None
+) -> list[Finding]:
+    """Where the parent's own report gives its figures as a total of its units, do they agree with the sum?
 
-    A figure below the units' sum cannot be a total of them: a warning (explainable). A figure above it may
-    include the parent's own cases: a hint. Nothing when the parent has no report of the year or no unit
-    reported; cells the parent left blank or marked "/" are not compared."""
+    ``as_total``: whether the parent's report gives totals; ``None`` decides from the report itself — when
+    most of its figures are below the units' sums it gives only the parent's own cases, and one hint says
+    so instead of a finding per cell. Otherwise, per cell: a figure below the units' sum cannot be their
+    total — a warning (explainable); a figure above it may include the parent's own cases — a hint. Nothing
+    when the parent has no report of the year or no unit reported; blank and "/" cells are not compared."""
     info = store.find(parent, year)
     summary = summary or summarize(store, parent, year)
     if info is None or not summary.units:
         return []
     own, _ = store.load(info.id)
-    out: list[Finding] = []
     n = len(summary.units)
+    pairs = []
     for key in ALL_CELL_KEYS:
         mine, total = numeric(own.cells.get(key)), numeric(summary.report.cells.get(key))
-        if mine is None or total is None or mine == total:
+        if mine is not None and total is not None:
+            pairs.append((key, mine, total))
+    compared = [p for p in pairs if p[2]]
+    below = sum(1 for _, mine, total in compared if mine < total)
+    if as_total is None:
+        as_total = below * 2 <= len(compared)
+    if not as_total:
+        return [
+            Finding(
+                PARENT_RULE,
+                Severity.HINT,
+                (),
+                f"本机关报告中多数数字（{len(compared)} 格中 {below} 格）小于所属 {n} 个单位的合计，应是本机关自身的"
+                "数字而不是汇总数，未逐格核对。如本机关报告的应是全部所属单位的合计数，请核对。",
+                extra={"below": below, "compared": len(compared)},
+            )
+        ]
+    out: list[Finding] = []
+    for key, mine, total in pairs:
+        if mine == total:
             continue
         cell = FORM_2021.cell(key)
         diff = mine - total
@@ -309,7 +332,7 @@ def check_parent(store: Store, parent: str, year: int, summary: Summary | None =
             severity = Severity.WARNING
             text = (
                 f"{cell.name}：本机关报告填 {format_value(mine)}，比所属 {n} 个单位的合计 {format_value(total)} "
-                f"少 {format_value(-diff)}。如本机关报告的是合计数，请核对；确有原因请填写说明。"
+                f"少 {format_value(-diff)}，不可能是合计数。请核对；确有原因请填写说明。"
             )
         else:
             severity = Severity.HINT
