@@ -3,7 +3,7 @@
 Runs PyInstaller on ``packaging/nianbao.spec`` into ``dist/nianbao/`` (work files in ``build/pyinstaller/``),
 then prints the bundle's size; with ``--self-test`` it also starts the frozen program with ``--self-test``
 (offscreen) and fails when that fails. The same script serves Windows and Linux; the Windows installer is then
-made from ``dist/nianbao/`` by Inno Setup: ``iscc packaging/nianbao.iss``.
+made from ``dist/nianbao/`` by Inno Setup (``--installer``, or ``iscc packaging/nianbao.iss``).
 """
 
 from __future__ import annotations
@@ -84,13 +84,37 @@ def self_test(folder: Path | None = None, timeout: float = 300) -> int:
     return proc.returncode
 
 
+def installer() -> Path:
+    """Windows: the per-user installer from ``packaging/nianbao.iss`` with Inno Setup's ``iscc``."""
+    import shutil
+
+    iscc = shutil.which("iscc") or shutil.which("ISCC")
+    for candidate in (
+        Path(os.environ.get("ProgramFiles(x86)", "C:/Program Files (x86)")) / "Inno Setup 6" / "ISCC.exe",
+    ):
+        if not iscc and candidate.is_file():
+            iscc = str(candidate)
+    if not iscc:
+        raise SystemExit("找不到 Inno Setup 的 iscc（https://jrsoftware.org/isinfo.php），无法生成安装程序。")
+    subprocess.run([iscc, str(ROOT / "packaging" / "nianbao.iss")], cwd=ROOT / "packaging", check=True)
+    out = DIST / f"nianbao-{project_version()}-setup.exe"
+    print(f"installer {out}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="构建年报的程序文件夹（PyInstaller）")
     parser.add_argument("--clean", action="store_true", help="discard PyInstaller's cache first")
     parser.add_argument("--self-test", action="store_true", help="then run the frozen program's --self-test")
+    parser.add_argument(
+        "--installer", action="store_true", help="then make the Windows installer (Inno Setup)"
+    )
     args = parser.parse_args(argv)
     folder = build(clean=args.clean)
-    return self_test(folder) if args.self_test else 0
+    status = self_test(folder) if args.self_test else 0
+    if status == 0 and args.installer:
+        installer()
+    return status
 
 
 if __name__ == "__main__":

@@ -107,6 +107,23 @@ def test_dependency_is_pyside6_essentials_not_the_meta_package():
 def test_version_info_and_installer_carry_the_project_version():
     build.check_version_info()  # raises SystemExit with a message when they differ
     version = build.project_version()
+    # PyInstaller eval()s the file with its VSVersionInfo classes (importable on Windows only): mock them
+    text = (PACKAGING / "version_info.txt").read_text(encoding="utf-8")
+    names = set(re.findall(r"\b([A-Z]\w+)\(", text))
+    calls: list[tuple] = []
+
+    def recorder(name: str):
+        def call(*args, **kwargs):
+            calls.append((name, args, kwargs))
+            return name, args, kwargs
+
+        return call
+
+    namespace = {n: recorder(n) for n in names}
+    eval(compile(text, "version_info.txt", "eval"), namespace)
+    strings = {a[0]: a[1] for n, a, _k in calls if n == "StringStruct"}
+    assert strings["ProductVersion"] == version and strings["ProductName"] == "年报"
+    assert strings["OriginalFilename"] == "nianbao.exe"
     iss = (PACKAGING / "nianbao.iss").read_text(encoding="utf-8")
     assert f'#define AppVersion "{version}"' in iss
     assert "PrivilegesRequired=lowest" in iss
