@@ -101,6 +101,9 @@ def test_summary_view(qtbot, qtmodeltester, store, folder, tmp_path):
     dialog = SummaryDialog(store, PARENT, 2024)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(
+        lambda: not dialog.checking and "正在检查" not in dialog.units_label.text(), timeout=20000
+    )
     assert "计算值" in dialog.banner.text() and "1 个单位尚未报送" in dialog.banner.text()
     cm = dialog.cells_model
     qtmodeltester.check(cm)
@@ -119,6 +122,10 @@ def test_summary_view(qtbot, qtmodeltester, store, folder, tmp_path):
         "示范区第2局": "草稿",
     }
     assert um.data(um.index(0, 0)) == "示范区第7局"  # the one to chase first
+    # checked in the background: the units changed 一、本年新收 自然人 without its totals
+    errors = {um.data(um.index(r, 0)): um.data(um.index(r, 2)) for r in range(um.rowCount())}
+    assert errors["示范区第7局"] == "" and int(errors["示范区第0局"]) > 0
+    assert um.data(um.index(1, 4)).startswith("有 ")
     assert "需要跟进 4 个" in dialog.units_label.text()
     # the parent has no report of its own yet
     assert "无从核对" in dialog.findings.item(0).text()
@@ -128,7 +135,9 @@ def test_summary_view(qtbot, qtmodeltester, store, folder, tmp_path):
     assert summarize(store, PARENT, 2024).report.text["overview"] == "全区各单位共收到申请若干件。"
     # a unit changes: the summary follows on refresh
     store.set_cell(store.find("示范区第1局", 2024).id, NEW_NP, 111)
-    qtbot.mouseClick(dialog.refresh_btn, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.unitsChecked, timeout=20000):
+        qtbot.mouseClick(dialog.refresh_btn, Qt.MouseButton.LeftButton)
+        assert "正在检查各单位的报告" in dialog.units_label.text()
     assert cm.data(cm.index(row, 2)) == "133"
     assert dialog.texts["overview"].toPlainText() == "全区各单位共收到申请若干件。"
     out = dialog.export(tmp_path / "汇总.json")
@@ -137,7 +146,8 @@ def test_summary_view(qtbot, qtmodeltester, store, folder, tmp_path):
     own = sample_report()
     own.agency = PARENT
     store.save_report(own)
-    dialog.refresh()
+    with qtbot.waitSignal(dialog.unitsChecked, timeout=20000):
+        dialog.refresh()
     assert dialog.findings.count() == 1 and "自身的数字" in dialog.findings.item(0).text()
 
 

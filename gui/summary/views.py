@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -69,13 +69,36 @@ def _years(store: Any, organs: set[str]) -> list[int]:
     return sorted({i.year for i in store.reports() if i.organ in organs})
 
 
+class UnitCheckWorker(QThread):
+    """Checks every unit's report (the rule engine, against its last year) off the UI thread: a district
+    of a thousand units takes seconds."""
+
+    checked = Signal(int, list)
+
+    def __init__(self, store: Any, parent_organ: str, year: int, generation: int, parent=None):
+        super().__init__(parent)
+        self.store, self.parent_organ, self.year, self.generation = store, parent_organ, year, generation
+
+    def run(self) -> None:
+        try:
+            units = unit_status(self.store, self.parent_organ, self.year, check=True)
+        except Exception:  # noqa: BLE001 - the table keeps the unchecked states
+            return
+        self.checked.emit(self.generation, units)
+
+
 class SummaryDialog(QDialog):
     """The 汇总 of a parent for a year."""
+
+    #: the units table now shows each unit's errors (after the check in the background)
+    unitsChecked = Signal()
 
     def __init__(self, store: Any, parent_organ: str = "", year: int | None = None, parent=None):
         super().__init__(parent)
         self.store = store
         self.summary: Summary | None = None
+        self.generation = 0
+        self.workers: list[UnitCheckWorker] = []
         self.setWindowTitle(self.tr("汇总报告"))
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(1000, 720)
@@ -184,7 +207,7 @@ class SummaryDialog(QDialog):
             return
         try:
             self.summary = summarize(self.store, name, year)
-            units = unit_status(self.store, name, year)
+            units = unit_status(self.store, name, year, check=False)
             findings = check_parent(self.store, name, year, self.summary)
         except StoreError as err:
             QMessageBox.warning(self, self.tr("无法汇总"), str(err))
@@ -192,14 +215,13 @@ class SummaryDialog(QDialog):
         self.banner.setText(f"{name} {year} 年度汇总 — {self.summary.banner}")
         self.cells_model.set_summary(self.summary)
         self.cells_view.resizeColumnsToContents()
-        self.units_model.set_units(units)
-        chase = sum(1 for u in units if u.needs_chasing)
-        self.units_label.setText(
-            self.tr("共 %1 个所属单位，需要跟进 %2 个（未报送、有错误或尚未定稿）。")
-            .replace("%1", str(len(units)))
-            .replace("%2", str(chase))
-        )
-        self.units_view.resizeColumnsToContents()
+        self._show_units(units, checked=False)
+        self.generation += 1
+        worker = UnitCheckWorker(self.store, name, year, self.generation, self)
+        worker.checked.connect(self._checked)
+        worker.finished.connect(lambda w=worker: self.workers.remove(w) if w in self.workers else None)
+        self.workers.append(worker)
+        worker.start()
         for key, edit in self.texts.items():
             edit.setPlainText(self.summary.report.text.get(key, ""))
             edit.document().setModified(False)
@@ -214,6 +236,29 @@ class SummaryDialog(QDialog):
         for f in findings:
             mark = "⚠ " if f.severity is Severity.WARNING else "ⓘ "
             self.findings.addItem(mark + f.message + (f"（说明：{f.explanation}）" if f.explanation else ""))
+
+    def _show_units(self, units: list, checked: bool) -> None:
+        self.units_model.set_units(units)
+        chase = sum(1 for u in units if u.needs_chasing)
+        text = (
+            self.tr("共 %1 个所属单位，需要跟进 %2 个（未报送、有错误或尚未定稿）。")
+            .replace("%1", str(len(units)))
+            .replace("%2", str(chase))
+        )
+        if not checked:
+            text += self.tr("正在检查各单位的报告…")
+        self.units_label.setText(text)
+        self.units_view.resizeColumnsToContents()
+
+    def _checked(self, generation: int, units: list) -> None:
+        if generation != self.generation:
+            return  # a later refresh is under way
+        self._show_units(units, checked=True)
+        self.unitsChecked.emit()
+
+    @property
+    def checking(self) -> bool:
+        return any(w.isRunning() for w in self.workers)
 
     def save_texts(self) -> bool:
         if self.summary is None:
@@ -273,7 +318,14 @@ class SummaryDialog(QDialog):
     def done(self, r: int) -> None:
         if any(e.document().isModified() for e in self.texts.values()):
             self.save_texts()
+        for w in list(self.workers):
+            w.wait()
         super().done(r)
+
+    def closeEvent(self, e) -> None:  # noqa: N802
+        for w in list(self.workers):
+            w.wait()
+        super().closeEvent(e)
 
 
 SUMMARY, ORGAN = "summary", "organ"
