@@ -654,3 +654,47 @@ def test_render_and_import_fixture_round_trip():
 def test_bytes_api():
     data = FIXTURE_000.read_bytes()
     assert import_bytes(data, "x.txt").report.cells == import_file(FIXTURE_000).report.cells
+
+
+def test_html_page_inside_a_layout_table():
+    inner = HTML.split("<body>")[1].split("</body>")[0]
+    page = f"<html><body><table><tr><td>导航</td></tr><tr><td>{inner}</td></tr></table></body></html>"
+    r = import_text_html(page)
+    assert r.year == 2024
+    assert r.cells["t3.new.total"] == 7 and r.cells["t4.litigation_direct.total"] == 1
+    assert r.text["problems"] == "一是人员不足。"
+
+
+def import_text_html(page: str):
+    return import_bytes(page.encode("utf-8"), "page.htm").report
+
+
+def test_group_label_floating_beside_a_sub_row_does_not_take_its_values():
+    text = t3_text(
+        [
+            "          1、申请人无正当理由逾期不补",
+            "（六）其他处理      67   3   0   0   1   0   71",
+            "          正、行政机关不再处理其政府信息公开申请",
+            "          2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请   6   0   0   0   0   0   6",
+        ]
+    )
+    c = import_text(text).report.cells
+    assert c["t3.other_handling.no_correction.total"] == 71
+    assert c["t3.other_handling.no_fee.total"] == 6
+    assert c["t3.other_handling.other.total"] is None
+
+
+def test_title_with_guanyu():
+    r = import_text(
+        "某某区财政局关于2024年度政府信息公开工作年度报告\n一、总体情况\n我局积极落实条例。\n"
+    ).report
+    assert (r.year, r.agency) == (2024, "某某区财政局")
+
+
+def test_tab_separated_copy():
+    values = "\t".join(["3", "0", "0", "0", "1", "0", "4"])
+    text = t3_text(
+        [f"一、本年新收政府信息公开申请数量\t{values}", f"二、上年结转政府信息公开申请数量\t{values}"]
+    )
+    c = import_text(text).report.cells
+    assert [c[f"t3.carried_in.{k}"] for k in T3_COLS] == [3, 0, 0, 0, 1, 0, 4]

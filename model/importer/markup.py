@@ -40,6 +40,10 @@ _BLOCK = {
     "center",
     "hr",
     "title",
+    "td",
+    "th",
+    "tbody",
+    "thead",
 }
 _SKIP = {"script", "style", "head", "noscript", "template", "iframe", "object", "svg"}
 
@@ -108,7 +112,7 @@ def html_to_text(source: str) -> str:
             if e.tail:
                 cur.append(e.tail)
             return
-        if tag == "table":
+        if tag == "table" and not any(True for _ in e.iterdescendants("table")):
             flush()
             lines.extend(_html_table(e))
             if e.tail:

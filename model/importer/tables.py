@@ -210,6 +210,8 @@ def score(text: str, target: Target) -> float:
     best = 0.0
     for tmark, tbody in zip(target.marks, target.bodies, strict=True):
         s = similarity(k, tbody)
+        if len(k) >= 6 and tbody.startswith(k):
+            s = max(s, 0.85)  # the first line of a wrapped label, the rest printed after the values
         if tmark and mark:
             s += 0.15 if mark == tmark else -0.3
         if len(tbody) <= SHORT and (not mark or mark != tmark) and tmark:
@@ -276,7 +278,11 @@ def read_rows(table: Table, tokens: list[Token], has_total: bool) -> TableRead:
     for run in runs(tokens):
         frags = [t.text for t in run.labels]
         found: tuple[int, Match] | None = None
-        for m in matches(frags, targets):
+        candidates = matches(frags, targets)
+        if any(not m.target.group and m.target.index > cursor for m in candidates):
+            # a row's own label wins over a group label floating beside it
+            candidates = [m for m in candidates if not m.target.group]
+        for m in candidates:
             idx = m.target.index
             if m.target.group:
                 if m.target.group != "other_handling":

@@ -101,7 +101,10 @@ def _organ(text: str) -> str:
     if not m:
         return ""
     name = m.group(0).lstrip("(（")
-    for junk in ("关于", "印发", "公布"):
+    for junk in ("关于", "的"):
+        if name.endswith(junk):
+            name = name[: -len(junk)]
+    for junk in ("印发", "公布", "发布"):
         if junk in name:
             name = name.split(junk)[-1]
     return name if len(name) >= 2 else ""
