@@ -110,6 +110,14 @@ def test_summary_view(qtbot, qtmodeltester, store, folder, tmp_path):
     row = cm.row_of(NEW_NP)
     assert cm.data(cm.index(row, 2)) == "33"
     assert not cm.flags(cm.index(row, 2)) & Qt.ItemFlag.ItemIsEditable
+    grid = dialog.grids["t3"]
+    qtmodeltester.check(grid)
+    at = FORM_2021.table["t3"].layout.by_key[NEW_NP]
+    assert grid.data(grid.index(at.row, at.col)) == "33"
+    assert grid.data(grid.index(at.row, 0)) == FORM_2021.table["t3"].rows[0].label
+    assert (0, 0, 3, 3) in grid.spans()  # the corner note over three rows and three columns
+    for model in dialog.grids.values():
+        qtmodeltester.check(model)
     slash_row = next(r for r in range(cm.rowCount()) if "填“/”" in (cm.data(cm.index(r, 3)) or ""))
     assert "示范区第0局" in cm.data(cm.index(slash_row, 3), Qt.ItemDataRole.ToolTipRole)
     um = dialog.units_model

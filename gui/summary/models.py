@@ -241,3 +241,57 @@ class ComparisonModel(_Table):
         if role == TOOLTIP and line.big:
             return "变化较大：请核对数字，或在正文中说明原因"
         return None
+
+
+class SummaryGridModel(QAbstractTableModel):
+    """One table of the form as printed (``Table.layout``: headings, labels, merged cells) with the summed
+    values in its value cells — computed, read-only, a '/' or blank unit cell noted in the tooltip."""
+
+    def __init__(self, table, parent=None):  # noqa: ANN001 - a model.form.Table
+        super().__init__(parent)
+        self.table = table
+        self.layout = table.layout
+        self.summary: Summary | None = None
+
+    def set_summary(self, summary: Summary | None) -> None:
+        self.beginResetModel()
+        self.summary = summary
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else self.layout.rows
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else self.layout.cols
+
+    def spans(self) -> list[tuple[int, int, int, int]]:
+        """(row, col, rowspan, colspan) of every merged cell, for ``QTableView.setSpan``."""
+        return [
+            (c.row, c.col, c.rowspan, c.colspan) for c in self.layout.cells if c.rowspan > 1 or c.colspan > 1
+        ]
+
+    def data(self, index: QModelIndex, role: int = DISPLAY):
+        if not index.isValid():
+            return None
+        cell = self.layout.at.get((index.row(), index.column()))
+        if cell is None or (cell.row, cell.col) != (index.row(), index.column()):
+            return None
+        if cell.key is None:
+            if role == DISPLAY:
+                return cell.text
+            if role == BACKGROUND and cell.role in ("head", "title"):
+                return QBrush(QColor("#f0f0f0"))
+            if role == ALIGN and cell.role in ("head", "title"):
+                return int(Qt.AlignmentFlag.AlignCenter)
+            return None
+        if role == DISPLAY:
+            return format_value(self.summary.report.cells.get(cell.key)) if self.summary else ""
+        if role == ALIGN:
+            return RIGHT
+        if role == BACKGROUND:
+            return QBrush(WARN_BG if self.summary and self.summary.note(cell.key) else COMPUTED_BG)
+        if role == TOOLTIP:
+            name = FORM_2021.cell(cell.key).name
+            note = self.summary.note(cell.key) if self.summary else ""
+            return f"{name}\n计算值：各所属单位之和" + (f"\n{note}" if note else "")
+        return None

@@ -74,7 +74,11 @@ def main(argv: list[str]) -> int:
             summary = SummaryDialog(store, PARENT, 2024)
             summary.resize(1000, 640)
             summary.show()
+            summary.numbers.setCurrentIndex(1)
+            app.processEvents()
+            save(summary, out / "summary-table3.png")
             summary.tabs.setCurrentIndex(2)
+            summary.workers[-1].wait() if summary.workers else None
             app.processEvents()
             save(summary, out / "summary-units.png")
             compare = CompareDialog(store)

@@ -49,7 +49,7 @@ from model.summary import (
 )
 
 from .charts import ChartsView
-from .models import ComparisonModel, SummaryCellsModel, UnitsModel
+from .models import TABLE_NAME, ComparisonModel, SummaryCellsModel, SummaryGridModel, UnitsModel
 
 BANNER = "background:#e8f0fb; color:#1d3f6e; padding:6px; border:1px solid #9db8dd;"
 ALARM = "background:#fde2e1; color:#8a1010; padding:6px; border:1px solid #e09a98; font-weight:bold;"
@@ -126,6 +126,21 @@ class SummaryDialog(QDialog):
 
         self.cells_model = SummaryCellsModel(self._who, self)
         self.cells_view = _table(self.cells_model, self)
+        self.grids: dict[str, SummaryGridModel] = {}
+        numbers = QTabWidget(self)
+        for table in FORM_2021.tables:
+            model = SummaryGridModel(table, self)
+            view = _table(model, self)
+            view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+            view.horizontalHeader().hide()
+            view.horizontalHeader().setStretchLastSection(False)
+            view.setWordWrap(True)
+            for r, c, rs, cs in model.spans():
+                view.setSpan(r, c, rs, cs)
+            self.grids[table.key] = model
+            numbers.addTab(view, f"{TABLE_NAME[table.key]} {table.title}")
+        numbers.addTab(self.cells_view, self.tr("逐格说明"))
+        self.numbers = numbers
         self.units_model = UnitsModel(self)
         self.units_view = _table(self.units_model, self)
         self.units_label = QLabel(self)
@@ -152,7 +167,7 @@ class SummaryDialog(QDialog):
         self.findings.setWordWrap(True)
 
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self.cells_view, self.tr("汇总数字（计算值）"))
+        self.tabs.addTab(numbers, self.tr("汇总数字（计算值）"))
         self.tabs.addTab(prose, self.tr("正文（可编辑）"))
         self.tabs.addTab(units_page, self.tr("各单位报送情况"))
         self.tabs.addTab(self.findings, self.tr("与本机关报告核对"))
@@ -203,6 +218,8 @@ class SummaryDialog(QDialog):
                 self.tr("数据库中还没有带所属单位的上级机关。请先在“汇总”菜单中批量导入所属单位的年报。")
             )
             self.cells_model.set_summary(None)
+            for model in self.grids.values():
+                model.set_summary(None)
             self.units_model.set_units([])
             return
         try:
@@ -215,6 +232,13 @@ class SummaryDialog(QDialog):
         self.banner.setText(f"{name} {year} 年度汇总 — {self.summary.banner}")
         self.cells_model.set_summary(self.summary)
         self.cells_view.resizeColumnsToContents()
+        for key, model in self.grids.items():
+            model.set_summary(self.summary)
+            view = self.numbers.widget(list(self.grids).index(key))
+            unit = 900 / sum(model.layout.widths)  # the printed proportions, about 900 px wide
+            for col, w in enumerate(model.layout.widths):
+                view.setColumnWidth(col, max(48, int(w * unit)))
+            view.resizeRowsToContents()
         self._show_units(units, checked=False)
         self.generation += 1
         worker = UnitCheckWorker(self.store, name, year, self.generation, self)
