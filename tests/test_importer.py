@@ -698,3 +698,13 @@ def test_tab_separated_copy():
     )
     c = import_text(text).report.cells
     assert [c[f"t3.carried_in.{k}"] for k in T3_COLS] == [3, 0, 0, 0, 1, 0, 4]
+
+
+def test_deeply_nested_html_is_refused_cleanly():
+    page = "<html><body>" + "<div>" * 5000 + "一、总体情况" + "</div>" * 5000 + "</body></html>"
+    try:
+        result = import_bytes(page.encode(), "deep.html")
+    except ReportError as err:
+        assert str(err)
+    else:
+        assert result.report.text["overview"] == ""

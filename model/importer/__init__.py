@@ -30,6 +30,13 @@ def import_text(text: str) -> ImportResult:
 
 def import_bytes(data: bytes, name: str = "") -> ImportResult:
     """The content of a file; ``name`` (its file name) tells the kind where the content does not."""
+    try:
+        return _import_bytes(data, name)
+    except RecursionError:
+        raise ReportError("文件结构嵌套过深，无法导入。") from None
+
+
+def _import_bytes(data: bytes, name: str) -> ImportResult:
     suffix = Path(name).suffix.lower()
     if not data.strip():
         raise ReportError("文件是空的，没有可以导入的内容。")
