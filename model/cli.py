@@ -12,13 +12,14 @@ import argparse
 import importlib
 import sys
 
-#: modules that add sub-commands; imported only when the command line is used
-COMMAND_MODULES = (
-    "model.commands",  # import, check
-    "model.store.commands",  # store …, archive verify, backup, restore
-    "model.output.commands",  # export, verify
-    "model.summary.commands",  # summary
-)
+#: modules that add sub-commands, and the commands each adds; only the module of the command given is
+#: imported, so that ``import`` and ``check`` do not pay for the store or the PDF stack
+COMMAND_MODULES = {
+    "model.commands": ("import", "check"),
+    "model.store.commands": ("store", "archive", "backup", "restore"),
+    "model.output.commands": ("export", "verify"),
+    "model.summary.commands": ("summary",),
+}
 
 
 class CommandError(Exception):
@@ -29,14 +30,53 @@ class CommandError(Exception):
         self.status = status
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: argparse's own words, in Chinese (argparse looks them up through ``argparse._``)
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示此帮助并退出",
+    "the following arguments are required: %s": "缺少参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项：%(value)r（可选：%(choices)s）",
+    "expected one argument": "需要一个参数",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+}
+
+
+def _localise_argparse() -> None:
+    original = argparse._
+
+    def translate(message: str) -> str:
+        return _ARGPARSE_ZH.get(message, original(message))
+
+    argparse._ = translate  # type: ignore[attr-defined]
+
+
+def _command_of(argv: list[str]) -> str | None:
+    """The sub-command named in ``argv`` (skipping the global ``--db URL``), if any."""
+    rest = iter(argv)
+    for arg in rest:
+        if arg == "--db":
+            next(rest, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``command``, only the module adding that command is imported (all when unknown)."""
+    _localise_argparse()
     parser = argparse.ArgumentParser(
         prog="main.py",
         description="年报：政府信息公开工作年度报告。不带参数时打开窗口。",
     )
     parser.add_argument("--db", metavar="URL", help="数据库（默认：用户数据目录中的 SQLite 文件）")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    wanted = [m for m, commands in COMMAND_MODULES.items() if command in commands] or list(COMMAND_MODULES)
+    for name in wanted:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as err:
@@ -55,26 +95,25 @@ def _reconfigure_streams() -> None:
             pass
 
 
+def _window(argv: list[str]) -> int:
+    from gui.app import run
+
+    return run(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0].startswith("-psn") or argv == ["--self-test"] or argv[0] in ("--self-test",):
-        if "--self-test" in argv:
-            from gui.selftest import run_self_test
+    if "--self-test" in argv:
+        from gui.selftest import run_self_test
 
-            return run_self_test()
-        from gui.app import run
-
-        return run(argv)
+        return run_self_test()
+    if not argv or argv[0].startswith("-psn"):  # no command (or macOS's process serial number): the window
+        return _window(argv)
     _reconfigure_streams()
-    parser = build_parser()
+    parser = build_parser(_command_of(argv))
     args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        if "--db" in argv and args.command is None:
-            from gui.app import run
-
-            return run(argv)
-        parser.print_help()
-        return 2
+    if args.command is None:
+        return _window(argv)  # e.g. ``main.py --db URL``
     try:
         return int(args.func(args) or 0)
     except CommandError as err:
@@ -84,5 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         print("已中断。", file=sys.stderr)
         return 130
     except Exception as err:  # the last line of defence: a clear message, not a traceback
-        print(f"错误：{err.__class__.__name__}: {err}", file=sys.stderr)
+        print(
+            f"错误：程序内部出错（{err.__class__.__name__}：{err}）。请把这条信息告诉技术支持。",
+            file=sys.stderr,
+        )
         return 2

@@ -57,7 +57,8 @@ Every error is a :class:`StoreError` with a Chinese message: :class:`ConflictErr
 
 from __future__ import annotations
 
-from .core import Organ, ReportInfo, Revision, Store, default_archive_root
+from typing import TYPE_CHECKING
+
 from .errors import (
     ConflictError,
     CorruptError,
@@ -69,6 +70,21 @@ from .errors import (
     StoreError,
 )
 from .paths import app_data_dir, default_db_url, sqlite_url
+
+if TYPE_CHECKING:
+    from .core import Organ, ReportInfo, Revision, Store, default_archive_root
+
+#: names from ``core`` — imported on first use, so that ``import model.store`` (the command line, the window's
+#: first paint) does not pay for SQLAlchemy
+_CORE = {"Organ", "ReportInfo", "Revision", "Store", "default_archive_root"}
+
+
+def __getattr__(name: str):
+    if name in _CORE:
+        from . import core
+
+        return getattr(core, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "ConflictError",
