@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from .backend import local_time
+from .listmodel import ColumnsModel
 
 
 def default_new(store: Any) -> tuple[str, int]:
@@ -73,7 +74,7 @@ class NewReportDialog(QDialog):
         self.accept()
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(ColumnsModel):
     """The revisions of a report, newest first: when, what changed, the version after it."""
 
     COLUMNS = ("时间", "修改", "版本")
@@ -82,22 +83,13 @@ class HistoryModel(QAbstractTableModel):
         super().__init__(parent)
         self.revisions = sorted(revisions, key=lambda r: (r.version, r.id), reverse=True)
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.revisions)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            if 0 <= section < len(self.COLUMNS):
-                return self.tr(self.COLUMNS[section])
-        return None
+    def rows(self) -> list:
+        return self.revisions
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.revisions):
+        r = self.row(index)
+        if r is None:
             return None
-        r = self.revisions[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             col = index.column()
             if col == 0:
@@ -150,10 +142,7 @@ class HistoryDialog(QDialog):
         lay.addWidget(buttons)
 
     def selected_version(self) -> int | None:
-        index = self.view.currentIndex()
-        if not index.isValid():
-            return None
-        return getattr(self.model.revisions[index.row()], "version", None)
+        return getattr(self.model.row(self.view.currentIndex()), "version", None)
 
     def restore(self) -> None:
         version = self.selected_version()

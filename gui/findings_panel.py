@@ -3,7 +3,7 @@ can be given a written explanation (说明) right there."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from model.findings import Finding, Severity
+
+from .listmodel import ColumnsModel
 
 SEVERITY_COLOR = {
     Severity.ERROR: QColor("#b00000"),
@@ -41,7 +43,7 @@ def where(doc, f: Finding) -> str:
     return ""
 
 
-class FindingsModel(QAbstractTableModel):
+class FindingsModel(ColumnsModel):
     COLUMNS = ("级别", "位置", "内容", "说明")
 
     def __init__(self, doc, parent=None):
@@ -55,25 +57,11 @@ class FindingsModel(QAbstractTableModel):
         self.findings = list(self.doc.findings)
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.findings)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            if 0 <= section < len(self.COLUMNS):
-                return self.tr(self.COLUMNS[section])
-        return None
-
-    def finding(self, index: QModelIndex) -> Finding | None:
-        if not index.isValid() or not 0 <= index.row() < len(self.findings):
-            return None
-        return self.findings[index.row()]
+    def rows(self) -> list:
+        return self.findings
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        f = self.finding(index)
+        f = self.row(index)
         if f is None:
             return None
         col = index.column()
@@ -150,7 +138,7 @@ class FindingsPanel(QWidget):
         self._update_editor()
 
     def _current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self._selected = self.model.finding(current)
+        self._selected = self.model.row(current)
         self._update_editor()
 
     def _update_editor(self) -> None:
@@ -162,14 +150,14 @@ class FindingsPanel(QWidget):
             self.explanation.setText((f.explanation or "") if f is not None else "")
 
     def _clicked(self, index: QModelIndex) -> None:
-        f = self.model.finding(index)
+        f = self.model.row(index)
         if f is not None:
             self._selected = f
             self.activated.emit(f)
 
     def select(self, row: int) -> None:
         self.view.selectRow(row)
-        self._selected = self.model.finding(self.model.index(row, 0))
+        self._selected = self.model.row(self.model.index(row, 0))
         self._update_editor()
 
     def attach(self) -> None:

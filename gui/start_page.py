@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from .backend import local_time, organ_names, status_label
+from .listmodel import ColumnsModel
 
 
-class ReportListModel(QAbstractTableModel):
+class ReportListModel(ColumnsModel):
     COLUMNS = ("机关", "年度", "状态", "最后修改")
 
     def __init__(self, parent=None):
@@ -32,25 +33,11 @@ class ReportListModel(QAbstractTableModel):
         self.infos = sorted(infos, key=lambda i: i.updated_at, reverse=True)
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.infos)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            if 0 <= section < len(self.COLUMNS):
-                return self.tr(self.COLUMNS[section])
-        return None
-
-    def info(self, index: QModelIndex) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.infos):
-            return None
-        return self.infos[index.row()]
+    def rows(self) -> list:
+        return self.infos
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        i = self.info(index)
+        i = self.row(index)
         if i is None or role != Qt.ItemDataRole.DisplayRole:
             return None
         col = index.column()
@@ -144,6 +131,6 @@ class StartPage(QWidget):
         self.open_button.setEnabled(self.model.rowCount() > 0)
 
     def _open(self, index: QModelIndex) -> None:
-        info = self.model.info(index)
+        info = self.model.row(index)
         if info is not None:
             self.openRequested.emit(info.id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -11,6 +10,8 @@ from PySide6.QtGui import QBrush, QColor
 from model.form import FORM_2021
 from model.report import format_value
 from model.summary import Comparison, ImportItem, Summary, UnitStatus
+
+from ..listmodel import ColumnsModel
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
@@ -28,37 +29,14 @@ COMPUTED_BG = QColor("#eef3fa")
 TABLE_NAME = {t.key: f"表{'一二三四五'[t.number - 1]}" for t in FORM_2021.tables}
 
 
-class _Table(QAbstractTableModel):
-    COLUMNS: tuple[str, ...] = ()
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows())
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation, role: int = DISPLAY):  # noqa: N802
-        if role == DISPLAY and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section]
-        return None
-
-    def _rows(self) -> list:
-        raise NotImplementedError
-
-    def _row(self, index: QModelIndex) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows()):
-            return None
-        return self._rows()[index.row()]
-
-
-class ImportResultModel(_Table):
+class ImportResultModel(ColumnsModel):
     COLUMNS = ("文件", "结果", "单位", "年度", "说明")
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.items: list[ImportItem] = []
 
-    def _rows(self) -> list:
+    def rows(self) -> list:
         return self.items
 
     def set_items(self, items: list[ImportItem]) -> None:
@@ -67,7 +45,7 @@ class ImportResultModel(_Table):
         self.endResetModel()
 
     def data(self, index: QModelIndex, role: int = DISPLAY):
-        item = self._row(index)
+        item = self.row(index)
         if item is None:
             return None
         col = index.column()
@@ -85,14 +63,14 @@ class ImportResultModel(_Table):
         return None
 
 
-class UnitsModel(_Table):
+class UnitsModel(ColumnsModel):
     COLUMNS = ("单位", "状态", "错误", "警告", "需跟进的事项")
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.units: list[UnitStatus] = []
 
-    def _rows(self) -> list:
+    def rows(self) -> list:
         return self.units
 
     def set_units(self, units: list[UnitStatus]) -> None:
@@ -101,7 +79,7 @@ class UnitsModel(_Table):
         self.endResetModel()
 
     def data(self, index: QModelIndex, role: int = DISPLAY):
-        u = self._row(index)
+        u = self.row(index)
         if u is None:
             return None
         col = index.column()
@@ -127,7 +105,7 @@ class UnitsModel(_Table):
         return None
 
 
-class SummaryCellsModel(_Table):
+class SummaryCellsModel(ColumnsModel):
     """Every cell of the summary: the computed sum and the note on "/" and blank unit cells. Read-only."""
 
     COLUMNS = ("表", "单元格", "汇总值（计算）", "各单位填报情况")
@@ -140,7 +118,7 @@ class SummaryCellsModel(_Table):
         self.who = who
         self._who: dict[str, str] = {}
 
-    def _rows(self) -> list:
+    def rows(self) -> list:
         return self.cells if self.summary is not None else []
 
     def set_summary(self, summary: Summary | None) -> None:
@@ -170,7 +148,7 @@ class SummaryCellsModel(_Table):
         return self._who[key]
 
     def data(self, index: QModelIndex, role: int = DISPLAY):
-        cell = self._row(index)
+        cell = self.row(index)
         if cell is None or self.summary is None:
             return None
         col = index.column()
@@ -194,7 +172,7 @@ class SummaryCellsModel(_Table):
         return None
 
 
-class ComparisonModel(_Table):
+class ComparisonModel(ColumnsModel):
     """One row per cell: the value of each year compared, the change and the percentage; big changes
     highlighted."""
 
@@ -209,7 +187,7 @@ class ComparisonModel(_Table):
         years = self.comparison.years if self.comparison else []
         return ("单元格", *[f"{y}年" for y in years], "变化", "变化率")
 
-    def _rows(self) -> list:
+    def rows(self) -> list:
         return self.lines
 
     def set_comparison(self, comparison: Comparison | None, only_changed: bool | None = None) -> None:
@@ -224,7 +202,7 @@ class ComparisonModel(_Table):
         self.endResetModel()
 
     def data(self, index: QModelIndex, role: int = DISPLAY):
-        line = self._row(index)
+        line = self.row(index)
         if line is None:
             return None
         col, n = index.column(), len(line.values)

@@ -1,0 +1,40 @@
+"""A read-only table model over a list of rows with fixed named columns — the base of the program's list
+views (findings, reports, history, the 汇总 tables)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+
+class ColumnsModel(QAbstractTableModel):
+    """A flat table: one row per item of :meth:`rows`, one column per heading in ``COLUMNS``.
+
+    Subclasses set ``COLUMNS`` (a tuple, or a property when the headings change), return their items from
+    :meth:`rows` and implement ``data``; :meth:`row` gives the item of an index (``None`` when invalid).
+    """
+
+    COLUMNS: tuple[str, ...] = ()
+
+    def rows(self) -> Sequence[Any]:
+        raise NotImplementedError
+
+    def row(self, index: QModelIndex) -> Any:
+        rows = self.rows()
+        if not index.isValid() or not 0 <= index.row() < len(rows):
+            return None
+        return rows[index.row()]
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows())
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self.COLUMNS):
+                return self.tr(self.COLUMNS[section])
+        return None
