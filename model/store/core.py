@@ -560,14 +560,22 @@ class Store:
                 row.version,
             )
 
-    def _edit(self, report_id: int, expected_version: int | None, build: Callable[[Connection], list]) -> int:
+    def _edit(
+        self,
+        report_id: int,
+        expected_version: int | None,
+        build: Callable[[Connection], list],
+        extra: Callable[[Any], list] | None = None,
+    ) -> int:
+        """Lock the report, check it may be edited, apply ``build(conn)``'s changes as one new version; the
+        revisions ``extra(row)`` (if given) are recorded beside them. No change: no new version."""
         with self._write() as conn:
             row = self._lock(conn, report_id)
             self._check_editable(row, expected_version)
             changes = build(conn)
             if not changes:
                 return row.version
-            return self._commit_changes(conn, row, changes)
+            return self._commit_changes(conn, row, changes, extra(row) if extra else None)
 
     def _commit_changes(self, conn: Connection, row, changes: list, extra: list | None = None) -> int:  # noqa: ANN001
         new_version = row.version + 1
@@ -758,15 +766,9 @@ class Store:
                     state[(r.what, r.key)] = r.old
             return _diff(now_state, state)
 
-        with self._write() as conn:
-            row = self._lock(conn, report_id)
-            self._check_editable(row, expected_version)
-            changes = build(conn)
-            if not changes:
-                return row.version
-            return self._commit_changes(
-                conn, row, changes, [("restore", None, str(row.version), str(target))]
-            )
+        return self._edit(
+            report_id, expected_version, build, lambda row: [("restore", None, str(row.version), str(target))]
+        )
 
     # --- finalising ---------------------------------------------------------------------------------
 
