@@ -215,22 +215,34 @@ def create_organ_certificate(
     return out_p12, out_cer
 
 
-def load_key(p12_path: str | Path, password: str, *, at: dt.datetime | None = None):
-    """(pyHanko signer, asn1crypto certificate) from a PKCS#12 file; :class:`SigningError` if it cannot be
-    used (missing, unreadable, wrong password, no key, expired)."""
-    from asn1crypto import core, keys, x509
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from pyhanko.sign.signers import SimpleSigner
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
+#: keys already read in this process: (file digest, keyed password digest) → (key, certificate, others). The
+#: PKCS#12 key derivation and RSA's key check cost ~100 ms per read; a clerk signs several files in a row.
+#: Nothing of it is written anywhere; the password itself is not kept (only an HMAC of it under a random
+#: per-process key, so a wrong password still misses the cache and fails as before).
+_KEYS: dict[tuple[bytes, bytes], tuple] = {}
+_KEYS_MAX = 4
+_CACHE_SALT = os.urandom(32)
 
-    p12_path = Path(p12_path)
-    try:
-        data = p12_path.read_bytes()
-    except FileNotFoundError:
-        raise SigningError(f"找不到证书文件“{p12_path}”。") from None
-    except OSError as err:
-        raise SigningError(f"无法读取证书文件“{p12_path}”：{err.strerror or err}") from None
+
+def _cache_key(data: bytes, password: str) -> tuple[bytes, bytes]:
+    import hashlib
+    import hmac
+
+    return (
+        hashlib.sha256(data).digest(),
+        hmac.new(_CACHE_SALT, password.encode("utf-8"), "sha256").digest(),
+    )
+
+
+def _read_p12(p12_path: Path, data: bytes, password: str):
+    """(cryptography key, certificate, extra certificates) from PKCS#12 ``data``, or :class:`SigningError`."""
+    from asn1crypto import core
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    ck = _cache_key(data, password)
+    hit = _KEYS.get(ck)
+    if hit is not None:
+        return hit
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(
             data, password.encode("utf-8") if password else None
@@ -246,6 +258,57 @@ def load_key(p12_path: str | Path, password: str, *, at: dt.datetime | None = No
         raise SigningError(f"“{p12_path.name}”不是有效的证书文件（.p12/.pfx）。") from None
     if key is None or cert is None:
         raise SigningError(f"“{p12_path.name}”中没有私钥和证书，不能用于签章。")
+    if len(_KEYS) >= _KEYS_MAX:
+        _KEYS.pop(next(iter(_KEYS)))
+    _KEYS[ck] = (key, cert, tuple(extra or ()))
+    return _KEYS[ck]
+
+
+def _signer_class():
+    """pyHanko's SimpleSigner that signs with the key object already loaded (pyHanko's own re-reads the key
+    from DER for every signature it makes, twice per file with RSA's slow key check). Same signature: the
+    mechanism comes from pyHanko as before; only the key is not parsed again."""
+    from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    from pyhanko.sign.signers import SimpleSigner
+
+    class LoadedKeySigner(SimpleSigner):
+        def __init__(self, *args, pyca_key, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pyca_key = pyca_key
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)["algorithm"].native
+            key = self._pyca_key
+            hash_algo = get_pyca_cryptography_hash(digest_algorithm)
+            if mechanism.endswith("_rsa") or mechanism == "rsassa_pkcs1v15":
+                if isinstance(key, RSAPrivateKey):
+                    return key.sign(data, PKCS1v15(), hash_algo)
+            elif mechanism.endswith("_ecdsa") or mechanism == "ecdsa":
+                if isinstance(key, EllipticCurvePrivateKey):
+                    return key.sign(data, ECDSA(hash_algo))
+            return super().sign_raw(data, digest_algorithm)
+
+    return LoadedKeySigner
+
+
+def load_key(p12_path: str | Path, password: str, *, at: dt.datetime | None = None):
+    """(pyHanko signer, asn1crypto certificate) from a PKCS#12 file; :class:`SigningError` if it cannot be
+    used (missing, unreadable, wrong password, no key, expired)."""
+    from asn1crypto import keys, x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    p12_path = Path(p12_path)
+    try:
+        data = p12_path.read_bytes()
+    except FileNotFoundError:
+        raise SigningError(f"找不到证书文件“{p12_path}”。") from None
+    except OSError as err:
+        raise SigningError(f"无法读取证书文件“{p12_path}”：{err.strerror or err}") from None
+    key, cert, extra = _read_p12(p12_path, data, password)
     now = at or dt.datetime.now(dt.UTC)
     if cert.not_valid_after_utc < now:
         d = cert.not_valid_after_utc
@@ -259,11 +322,12 @@ def load_key(p12_path: str | Path, password: str, *, at: dt.datetime | None = No
             serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
     )
-    others = [x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in extra or []]
-    signer = SimpleSigner(
+    others = [x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in extra]
+    signer = _signer_class()(
         signing_cert=a_cert,
         signing_key=a_key,
         cert_registry=SimpleCertificateStore.from_certs([a_cert, *others]),
+        pyca_key=key,
     )
     return signer, a_cert
 
