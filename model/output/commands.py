@@ -2,6 +2,7 @@
 
 python main.py export FILE -o OUT.pdf [--previous FILE] [--sign KEY.p12 --password-file F] [--seal SEAL.png]
                       [--html OUT.html]
+python main.py [--db URL] export --organ NAME --year N -o OUT.pdf [...]   # the report from the store
 python main.py verify OUT.pdf      # 0: every signature intact; 1: broken / changed after signing / none;
                                    # 2: the file cannot be read
 """
@@ -16,7 +17,11 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="把报告导出为 PDF（PDF/A-2b），可同时签章、导出网页")
-    p.add_argument("file", metavar="FILE", help="报告（交换 JSON，或已发布报告的文本、HTML、.docx）")
+    p.add_argument(
+        "file", metavar="FILE", nargs="?", help="报告（交换 JSON，或已发布报告的文本、HTML、.docx）"
+    )
+    p.add_argument("--organ", metavar="NAME", help="从数据库取报告：机关名称（与 --year 一起使用）")
+    p.add_argument("--year", metavar="N", type=int, help="从数据库取报告：年度")
     p.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="输出的 PDF 文件")
     p.add_argument("--previous", metavar="FILE", help="上年度报告（用于跨年度核对）")
     p.add_argument("--sign", metavar="KEY.p12", help="用此证书文件（.p12/.pfx）签章")
@@ -30,26 +35,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     v.set_defaults(func=run_verify)
 
 
-def _read_report(path: str):
+def _reports(args):
+    """The report to export and last year's: from FILE (and --previous), or from the store by --organ/--year.
+    With a report from the store, returns its id too (to archive what is exported of a final report)."""
     from model.cli import CommandError
-    from model.report import ReportError
+    from model.commands import read_report
 
-    p = Path(path)
-    if not p.is_file():
-        raise CommandError(f"找不到文件“{path}”。")
-    try:
-        from model.importer import import_file
-    except ModuleNotFoundError:
-        from model.report import Report
+    if args.file and (args.organ or args.year):
+        raise CommandError("请指定报告文件，或用 --organ 与 --year 从数据库中选择报告，二者不能同时使用。")
+    if args.file:
+        previous = read_report(args.previous) if args.previous else None
+        return read_report(args.file), previous, None, None
+    if not (args.organ and args.year):
+        raise CommandError("请指定报告文件，或用 --organ 与 --year 从数据库中选择报告。")
+    from model.store import Store, StoreError
 
-        try:
-            return Report.from_json(p.read_text(encoding="utf-8-sig"))
-        except (ReportError, UnicodeDecodeError) as err:
-            raise CommandError(f"无法读取“{path}”：{err}") from None
     try:
-        return import_file(p).report
-    except ReportError as err:
-        raise CommandError(f"无法读取“{path}”：{err}") from None
+        store = Store.open(getattr(args, "db", None))
+    except StoreError as err:
+        raise CommandError(str(err)) from None
+    info = store.find(args.organ, args.year)
+    if info is None:
+        store.close()
+        raise CommandError(f"数据库中没有 {args.organ} {args.year} 年度的报告。")
+    report, _ = store.load(info.id)
+    previous = read_report(args.previous) if args.previous else store.previous_report(info.id)
+    return report, previous, store, info
 
 
 def _password(args) -> str:
@@ -69,14 +80,21 @@ def _password(args) -> str:
 
 
 def run_export(args) -> int:
+    report, previous, store, info = _reports(args)
+    try:
+        return _export(args, report, previous, store, info)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _export(args, report, previous, store, info) -> int:
     from model.cli import CommandError
 
     from . import fonts
     from .pdf import ExportError, export_pdf, report_has_errors, write_atomic
     from .sign import SigningError, sign_pdf
 
-    report = _read_report(args.file)
-    previous = _read_report(args.previous) if args.previous else None
     out = Path(args.output)
     if args.seal and not args.sign:
         raise CommandError("--seal 需要与 --sign 一起使用。")
@@ -102,6 +120,14 @@ def run_export(args) -> int:
             write_atomic(Path(args.html), render_html(report).encode("utf-8"))
     except (ExportError, SigningError) as err:
         raise CommandError(str(err)) from None
+    if store is not None and info.is_final and args.sign:
+        from model.finalize import archive_signed
+        from model.store import StoreError
+
+        try:
+            print(f"已归档签章版：{archive_signed(store, info.id, out)}")
+        except StoreError as err:
+            print(f"警告：签章版未能归档：{err}", file=sys.stderr)
     note = "（草稿：报告仍有错误）" if draft else ""
     print(f"已导出 {out}{note}" + ("，已签章" if args.sign else ""))
     if args.html:

@@ -130,8 +130,12 @@ def _show(args: argparse.Namespace) -> int:
 
 def _finalize(args: argparse.Namespace) -> int:
     def action(store) -> int:  # noqa: ANN001
-        folder = store.finalize(_find(store, args.organ, args.year).id)
-        print(f"已定稿并归档：{folder}")
+        from ..finalize import finalize
+
+        done = finalize(store, _find(store, args.organ, args.year).id)
+        print(f"已定稿并归档：{done.folder}")
+        if done.problem:
+            print(f"警告：{done.problem}", file=sys.stderr)
         return 0
 
     return _run(args, action)
