@@ -3,7 +3,6 @@ bars, the share of each outcome, reconsiderations and lawsuits — each exportab
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from model.files import atomic_path
 from model.summary import ChartData, Series
 
 PALETTE = ("#3b6ea5", "#e07b39", "#5a9e4b", "#c0504d", "#8064a2", "#4bacc6", "#9c8b3a", "#7f7f7f")
@@ -121,11 +121,12 @@ class ChartWidget(QWidget):
     def save_png(self, path: Path, size: QSize | None = None) -> None:
         """Write the chart as PNG (to a temporary name, then renamed). ``OSError`` when it cannot."""
         path = Path(path)
-        tmp = path.with_name(f".{path.stem}.tmp.png")
-        if not self.to_image(size).save(str(tmp), "PNG"):
-            tmp.unlink(missing_ok=True)
-            raise OSError(f"无法写入 {path}")
-        os.replace(tmp, path)
+        try:
+            with atomic_path(path) as tmp:
+                if not self.to_image(size).save(str(tmp), "PNG"):
+                    raise OSError
+        except OSError:
+            raise OSError(f"无法写入 {path}") from None
 
     def draw(self, p: QPainter, rect: QRectF) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from model.files import atomic_write_bytes
 from model.report import Report
 
 from . import fonts
@@ -492,23 +493,11 @@ def export_pdf(
 
 
 def write_atomic(out: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``out`` and rename it over ``out``."""
-    import os
-    import tempfile
-
+    """Write to a temporary file beside ``out`` and rename it over ``out`` (:mod:`model.files`)."""
     out = Path(out)
     if not out.parent.is_dir():
         raise ExportError(f"文件夹“{out.parent}”不存在。")
-    fd, tmp = tempfile.mkstemp(prefix=".~" + out.stem[:20], suffix=".tmp", dir=out.parent)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
+        atomic_write_bytes(out, data)
     except OSError as err:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         raise ExportError(f"无法写入“{out}”：{err.strerror or err}") from None

@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from .. import files
 from .errors import DiskFullError, StoreError
 
 ORGANISATION = "Nianbao"
@@ -71,40 +72,20 @@ def os_error(err: OSError, path: Path | str, doing: str) -> StoreError:
 
 @contextlib.contextmanager
 def atomic_path(target: Path, doing: str = "写入文件") -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target``, on failure it is removed."""
+    """:func:`model.files.atomic_path` (a temporary path beside ``target`` that replaces it on success), with
+    the folder created and an ``OSError`` turned into a Chinese :class:`StoreError`."""
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
+        with files.atomic_path(target) as tmp:
+            yield tmp
     except OSError as err:
         raise os_error(err, target, doing) from None
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        _fsync(tmp)
-        os.replace(tmp, target)
-    except OSError as err:
-        _unlink(tmp)
-        raise os_error(err, target, doing) from None
-    except BaseException:
-        _unlink(tmp)
-        raise
 
 
 def write_bytes_atomic(target: Path, data: bytes, doing: str = "写入文件") -> None:
     with atomic_path(target, doing) as tmp, open(tmp, "wb") as fh:
         fh.write(data)
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as fh:
-        os.fsync(fh.fileno())
-
-
-def _unlink(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink()
 
 
 def probe_writable(folder: Path) -> None:

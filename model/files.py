@@ -1,0 +1,51 @@
+"""Writing files without losing data: to a temporary file beside the target, flushed to disk, then renamed
+over it (``os.replace``, atomic on Windows and POSIX). A crash, a full disk or a failed step leaves the target
+as it was and no temporary file behind.
+
+These helpers raise plain :class:`OSError`; each caller turns it into its own clear Chinese message (the
+store: :func:`model.store.paths.atomic_path`; the output: :func:`model.output.pdf.write_atomic`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a new empty temporary file beside ``target`` (whose folder must exist) for the block to write;
+    when the block completes the file is flushed to disk and renamed over ``target``, when it raises (or
+    the rename fails) the file is removed."""
+    target = Path(target)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def replace(src: Path, target: Path) -> None:
+    """``os.replace``, tried a second time after a moment on ``PermissionError``: on Windows a virus scanner
+    or the search indexer may hold the target open briefly."""
+    try:
+        os.replace(src, target)
+    except PermissionError:
+        time.sleep(0.2)
+        os.replace(src, target)
+
+
+def atomic_write_bytes(target: Path, data: bytes) -> None:
+    with atomic_path(target) as tmp, open(tmp, "wb") as fh:
+        fh.write(data)

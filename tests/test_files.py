@@ -1,0 +1,77 @@
+"""model.files: the one temporary-file-and-rename writer (store, output, charts all go through it)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from model import files
+
+
+def test_atomic_write_replaces_and_leaves_nothing_behind(tmp_path):
+    target = tmp_path / "报告 2024.json"
+    target.write_bytes(b"old")
+    files.atomic_write_bytes(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["报告 2024.json"]
+
+
+def test_a_failing_block_keeps_the_old_file(tmp_path):
+    target = tmp_path / "a.bin"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError), files.atomic_path(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise RuntimeError("stop")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.bin"]
+
+
+def test_a_failing_rename_keeps_the_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "a.bin"
+    target.write_bytes(b"old")
+
+    def refuse(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "replace", refuse)
+    with pytest.raises(OSError, match="No space"):
+        files.atomic_write_bytes(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.bin"]
+
+
+def test_rename_is_tried_again_once_when_the_target_is_held(tmp_path, monkeypatch):
+    target = tmp_path / "a.bin"
+    calls = []
+    real = os.replace
+
+    def held_once(src, dst):
+        calls.append(dst)
+        if len(calls) == 1:
+            raise PermissionError(13, "The process cannot access the file")
+        real(src, dst)
+
+    monkeypatch.setattr(files.os, "replace", held_once)
+    monkeypatch.setattr(files.time, "sleep", lambda _s: None)
+    files.atomic_write_bytes(target, b"new")
+    assert target.read_bytes() == b"new" and len(calls) == 2
+
+    calls.clear()
+
+    def held(src, dst):
+        calls.append(dst)
+        raise PermissionError(13, "denied")
+
+    monkeypatch.setattr(files.os, "replace", held)
+    with pytest.raises(PermissionError):
+        files.atomic_write_bytes(target, b"newer")
+    assert len(calls) == 2 and target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.bin"]
+
+
+def test_a_long_name_still_gets_a_temporary_file(tmp_path):
+    # 244 bytes in UTF-8: the name itself fits a Linux folder (255 at most); name + ".xxxxxxxx.tmp" would not
+    target = tmp_path / ("年" * 80 + ".pdf")
+    files.atomic_write_bytes(target, b"%PDF")
+    assert target.read_bytes() == b"%PDF"
