@@ -9,6 +9,7 @@ store: :func:`model.store.paths.atomic_path`; the output: :func:`model.output.pd
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 import time
@@ -49,3 +50,12 @@ def replace(src: Path, target: Path) -> None:
 def atomic_write_bytes(target: Path, data: bytes) -> None:
     with atomic_path(target) as tmp, open(tmp, "wb") as fh:
         fh.write(data)
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's content (hex), read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

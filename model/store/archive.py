@@ -5,27 +5,19 @@ the SHA-256 of every file. Files are written under a temporary name and renamed.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
 import uuid
 from pathlib import Path
 
+from ..files import sha256_file
 from .errors import StoreError
 from .paths import atomic_path, os_error, safe_name, write_bytes_atomic
 
 MANIFEST = "manifest.json"
 REPORT_JSON = "年度报告.nianbao.json"
 MANIFEST_FORMAT = "nianbao-archive"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def revision_folder(root: Path, organ: str, year: int, revision_no: int) -> Path:

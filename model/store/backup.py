@@ -27,6 +27,7 @@ import uuid
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from ..files import sha256_file
 from .db import head_revision, known_revisions, sqlite_path
 from .errors import CorruptError, NewerDatabaseError, StoreError
 from .paths import atomic_path, os_error, probe_writable
@@ -35,14 +36,6 @@ FORMAT = "nianbao-backup"
 INDEX = "backup.json"
 DB_ENTRY = "database/nianbao.sqlite"
 ARCHIVE_PREFIX = "archive/"
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def sqlite_copy(src: Path, dst: Path) -> None:
@@ -84,7 +77,7 @@ def make_backup(store, zip_path: Path) -> Path:  # noqa: ANN001
             "format_version": 1,
             "created": dt.datetime.now(dt.UTC).isoformat(),
             "schema": schema,
-            "files": {name: _sha256(p) for name, p in entries},
+            "files": {name: sha256_file(p) for name, p in entries},
         }
         with atomic_path(zip_path, "写入备份文件") as tmp:
             with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
