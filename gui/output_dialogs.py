@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .settings import APPLICATION, ORGANIZATION
+
 __all__ = [
     "ExportDialog",
     "SignDialog",
@@ -45,11 +47,9 @@ __all__ = [
     "create_certificate_dialog",
 ]
 
-ORGANIZATION = "nianbao"
-APPLICATION = "nianbao"
-
 
 def _settings() -> QSettings:
+    """The program's settings (the same QSettings as :class:`gui.settings.Settings`)."""
     return QSettings(ORGANIZATION, APPLICATION)
 
 

@@ -1,8 +1,8 @@
-"""Writing files without losing data: to a temporary file beside the target, flushed to disk, then renamed
-over it (``os.replace``, atomic on Windows and POSIX). A crash, a full disk or a failed step leaves the target
-as it was and no temporary file behind.
+"""The program's files: where they live (the user data folder) and how they are written — to a temporary
+file beside the target, flushed to disk, then renamed over it (``os.replace``, atomic on Windows and POSIX).
+A crash, a full disk or a failed step leaves the target as it was and no temporary file behind.
 
-These helpers raise plain :class:`OSError`; each caller turns it into its own clear Chinese message (the
+The writers raise plain :class:`OSError`; each caller turns it into its own clear Chinese message (the
 store: :func:`model.store.paths.atomic_path`; the output: :func:`model.output.pdf.write_atomic`).
 """
 
@@ -11,10 +11,26 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+ORGANISATION = "Nianbao"
+APPLICATION = "Nianbao"
+
+
+def app_data_dir() -> Path:
+    """The user data folder — the database, the archive, the trusted certificates: what Qt's
+    ``QStandardPaths.AppDataLocation`` gives for organisation and application "Nianbao"."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / ORGANISATION / APPLICATION
 
 
 @contextlib.contextmanager

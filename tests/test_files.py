@@ -75,3 +75,20 @@ def test_a_long_name_still_gets_a_temporary_file(tmp_path):
     target = tmp_path / ("年" * 80 + ".pdf")
     files.atomic_write_bytes(target, b"%PDF")
     assert target.read_bytes() == b"%PDF"
+
+
+def test_the_database_and_the_trusted_certificates_share_one_user_data_folder(monkeypatch, tmp_path):
+    from model.output.sign import trust_store_dir
+    from model.store import default_db_url, sqlite_url
+
+    monkeypatch.delenv("NIANBAO_DATA_DIR", raising=False)
+    monkeypatch.delenv("NIANBAO_DB", raising=False)
+    for platform, env in (("linux", "XDG_DATA_HOME"), ("win32", "APPDATA")):
+        monkeypatch.setattr("sys.platform", platform)
+        monkeypatch.setenv(env, str(tmp_path / platform))
+        folder = tmp_path / platform / "Nianbao" / "Nianbao"
+        assert files.app_data_dir() == folder
+        assert default_db_url() == sqlite_url(folder / "nianbao.sqlite")
+        assert trust_store_dir() == folder / "trusted-certificates"
+    monkeypatch.setenv("NIANBAO_DATA_DIR", str(tmp_path / "数据"))
+    assert trust_store_dir() == tmp_path / "数据" / "trusted-certificates"

@@ -16,10 +16,11 @@ import io
 import logging
 import os
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from model.files import app_data_dir
 
 logging.getLogger("pyhanko").addHandler(logging.NullHandler())
 logging.getLogger("pyhanko_certvalidator").addHandler(logging.NullHandler())
@@ -56,26 +57,11 @@ class VerifyError(Exception):
 # the trust store
 
 
-def user_data_dir() -> Path:
-    """The program's per-user data folder (``NIANBAO_DATA_DIR`` overrides)."""
-    env = os.environ.get("NIANBAO_DATA_DIR")
-    if env:
-        return Path(env)
-    try:  # the store's folder (Qt's AppDataLocation for "Nianbao"), so that everything lives together
-        from model.store.paths import app_data_dir
-
-        return app_data_dir()
-    except ImportError:
-        pass
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or os.environ.get("APPDATA") or Path.home())
-        return base / "nianbao"
-    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "nianbao"
-
-
 def trust_store_dir() -> Path:
-    """The folder of certificates (.cer/.crt/.pem/.der) the clerk imported as trusted."""
-    return user_data_dir() / "trusted-certificates"
+    """The folder of certificates (.cer/.crt/.pem/.der) the clerk imported as trusted: in the user data folder
+    beside the store's database (``NIANBAO_DATA_DIR`` overrides that folder)."""
+    env = os.environ.get("NIANBAO_DATA_DIR")
+    return (Path(env) if env else app_data_dir()) / "trusted-certificates"
 
 
 def _load_certs(data: bytes):

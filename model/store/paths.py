@@ -1,4 +1,5 @@
-"""Where the store lives by default, and writing files safely (temporary name, then rename)."""
+"""Where the store lives by default (in :func:`model.files.app_data_dir`), and writing files safely
+(temporary name, then rename)."""
 
 from __future__ import annotations
 
@@ -6,29 +7,16 @@ import contextlib
 import errno
 import os
 import re
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from .. import files
+from ..files import app_data_dir
 from .errors import DiskFullError, StoreError
 
-ORGANISATION = "Nianbao"
-APPLICATION = "Nianbao"
 DB_FILE = "nianbao.sqlite"
 ARCHIVE_DIR = "归档"
-
-
-def app_data_dir() -> Path:
-    """The folder Qt's ``QStandardPaths.AppDataLocation`` gives for organisation and application "Nianbao"."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / ORGANISATION / APPLICATION
 
 
 def default_db_url() -> str:
