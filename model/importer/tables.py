@@ -114,6 +114,8 @@ class Run:
 
     labels: list[Token] = field(default_factory=list)
     slots: list[Token] = field(default_factory=list)
+    #: label fragments before this index stood before blank cells
+    floor: int = 0
 
     @property
     def blank_only(self) -> bool:
@@ -127,7 +129,9 @@ def runs(tokens: list[Token]) -> list[Run]:
         if t.kind == TEXT:
             if cur.slots:
                 if cur.blank_only:
-                    cur = Run(labels=cur.labels)  # padding between label fragments
+                    # padding between label fragments (or a row of blank cells): labels before it are not
+                    # the ones that name the values after
+                    cur = Run(labels=cur.labels, floor=len(cur.labels))
                 else:
                     out.append(cur)
                     cur = Run()
@@ -267,80 +271,275 @@ def _row_width(table: Table, row: Row) -> list[str]:
     return [c.key for c in table.cells if c.row == row.key]
 
 
-def read_rows(table: Table, tokens: list[Token], has_total: bool) -> TableRead:
-    """Tables 2 and 3: rows of values, each after its label."""
+@dataclass(frozen=True)
+class RowCheck:
+    """A row's own relation: the cell at ``total`` equals the sum of the cells at ``parts``."""
+
+    total: int
+    parts: tuple[int, ...]
+
+    def holds(self, values: list[Value]) -> bool:
+        if not all(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in values):
+            return False
+        return sum(values[i] for i in self.parts) == values[self.total]
+
+
+def row_checks(form: Form, table: Table) -> dict[str, RowCheck]:
+    """The rows of ``table`` whose cells are exactly a total and its parts (from ``form.relations``)."""
+    out: dict[str, RowCheck] = {}
+    for row in table.rows:
+        keys = _row_width(table, row)
+        for rel in form.relations:
+            if (
+                len(rel.total) == 1
+                and set(rel.total) | set(rel.parts) == set(keys)
+                and len(rel.parts) == len(keys) - 1
+            ):
+                out[row.key] = RowCheck(keys.index(rel.total[0]), tuple(keys.index(k) for k in rel.parts))
+                break
+    return out
+
+
+@dataclass
+class _Placed:
+    idx: int | None
+    run: Run
+    #: the rows named by the label right before the values (none of other text in between)
+    adjacent: set[int] = field(default_factory=set)
+    #: other text, or a later row's label, between the chosen label and the values: labels floating away
+    #: from their values (pdftotext)
+    crowded: bool = False
+    #: the label right before the values is the only row label (not yet read) of its run
+    strong: bool = False
+
+
+def _trimmed(slots: list[Token]) -> list[Token]:
+    s = list(slots)
+    while s and s[-1].kind == BLANK:
+        s.pop()
+    while s and s[0].kind == BLANK:
+        s.pop(0)
+    return s
+
+
+def _block(values: list[Value], widths: list[int], checks: list[RowCheck]) -> list[list[Value]] | None:
+    """Rows read in order from a block of values whose count fits them exactly — only where certain.
+
+    Every row must satisfy its own relation (total = sum of parts), and the block must not read as well
+    column by column with other values (pdftotext dumps some blocks column-wise).
+    """
+    rows: list[list[Value]] = []
+    at = 0
+    for w in widths:
+        rows.append(values[at : at + w])
+        at += w
+    if not all(c.holds(r) for c, r in zip(checks, rows, strict=True)):
+        return None
+    n = len(rows)
+    if n > 1 and len(set(widths)) == 1:
+        w = widths[0]
+        by_column = [[values[c * n + r] for c in range(w)] for r in range(n)]
+        if by_column != rows and all(c.holds(r) for c, r in zip(checks, by_column, strict=True)):
+            return None
+    return rows
+
+
+def _line_trimmed(slots: list[Token]) -> list[Token]:
+    """The slots without the blank cells at the edges of each line (padding where labels were)."""
+    out: list[Token] = []
+    line: list[Token] = []
+    for t in slots:
+        if line and t.line != line[-1].line:
+            out += _trimmed(line)
+            line = []
+        line.append(t)
+    return out + _trimmed(line)
+
+
+def _between_anchors(
+    rows: list[Row],
+    widths: list[int],
+    checks: dict[str, RowCheck],
+    stream: list[Token],
+    anchors: dict[tuple[int, int], bool],
+) -> dict[int, list[Value]]:
+    """The rows between two anchors, where the values between them fit those rows exactly and check.
+
+    An anchor is a row whose values start at a position of the stream of values.  A block between two
+    sure anchors may hold unsure ones (labels floating in the values) that disagree with it; any other
+    block must agree with every anchor inside it.  A row given different values by two blocks is not read.
+    """
+    proposals: dict[int, set[tuple]] = {}
+    ordered = sorted(anchors, key=lambda a: (a[1], a[0]))
+    for ai, (i, p) in enumerate(ordered):
+        for j, q in ordered[ai + 1 :]:
+            if j <= i or q <= p or j > len(rows) or sum(widths[i:j]) != q - p:
+                continue
+            span_rows = rows[i:j]
+            if not all(r.key in checks for r in span_rows):
+                continue
+            seg = stream[p:q]
+            if any(t.kind != VALUE for t in seg):
+                continue
+            sure = anchors[(i, p)] and anchors[(j, q)]
+            if not all(
+                i <= k <= j and sum(widths[i:k]) == r - p
+                for (k, r), sure_inner in anchors.items()
+                if p < r < q and (sure_inner or not sure)
+            ):
+                continue
+            block = _block([t.value for t in seg], widths[i:j], [checks[r.key] for r in span_rows])
+            if block is None:
+                continue
+            for n, vals in enumerate(block):
+                proposals.setdefault(i + n, set()).add(tuple(vals))
+    return {i: list(next(iter(v))) for i, v in proposals.items() if len(v) == 1}
+
+
+def read_rows(
+    table: Table,
+    tokens: list[Token],
+    has_total: bool,
+    checks: dict[str, RowCheck] | None = None,
+    closed: bool = False,
+) -> TableRead:
+    """Tables 2 and 3: rows of values, each after its label.
+
+    A run of values right after its row's label is that row's (or, where the labels of the next rows
+    are lost, as many rows as fit before the next labelled row).  Where labels float away from their
+    values (pdftotext without ``-layout``), the values between two rows named right before their values
+    are those rows in order when their count fits exactly and every row satisfies its own relation.
+    ``closed``: the tokens end where the table ends (the next section's heading follows).
+    """
+    checks = checks or {}
     result = TableRead()
     rows = list(table.rows)
+    widths = [len(_row_width(table, r)) for r in rows]
     targets = row_targets(table)
-    placed: list[tuple[int | None, Run]] = []
+    placed: list[_Placed] = []
     cursor = -1
     single_other = False
+    other_group_run: _Placed | None = None
+    other_first = min((i for i, r in enumerate(rows) if r.group == "other_handling"), default=None)
     for run in runs(tokens):
         frags = [t.text for t in run.labels]
+        before = cursor
         found: tuple[int, Match] | None = None
         candidates = matches(frags, targets)
+        # a label right before the values: nothing but group labels (floating beside it) after it
+        tail = len(frags)
+        while tail > 0 and any(m.target.group and m.start == tail - 1 and m.end == tail for m in candidates):
+            tail -= 1
+        adjacent = {m.target.index for m in candidates if m.end >= tail and not m.target.group}
         if any(not m.target.group and m.target.index > cursor for m in candidates):
             # a row's own label wins over a group label floating beside it
             candidates = [m for m in candidates if not m.target.group]
         for m in candidates:
             idx = m.target.index
             if m.target.group:
+                # only （六）其他处理 followed directly by values: the single row of the 2019 edition, or
+                # its first sub-row with that label lost (told apart below)
                 if m.target.group != "other_handling":
                     continue
-                # （六）其他处理 followed directly by values: the single row of the 2019 edition
-                idx = next(i for i, r in enumerate(rows) if r.key == "other_handling.other")
             if idx <= cursor:
                 continue
             if found is None or (m.end, m.score) > (found[1].end, found[1].score):
                 found = (idx, m)
+        # other text between the chosen label and the values, or a later row's label before it: labels
+        # float away from their values
+        crowded = found is not None and (
+            found[1].end < tail
+            or any(
+                m.start >= run.floor and not m.target.group and m.target.index > found[0]
+                for m in matches(frags, targets)
+            )
+        )
+        others = {
+            m.target.index
+            for m in candidates
+            if m.start >= run.floor and not m.target.group and m.target.index > before
+        }
+        p = _Placed(None, run, adjacent, crowded=crowded, strong=len(adjacent) == 1 and others <= adjacent)
         if found is not None:
-            # a sub-row label after the group label wins over the group
-            if found[1].target.group:
-                single_other = True
             cursor = found[0]
-            placed.append((found[0], run))
-        else:
-            placed.append((None, run))
-    if placed and any(i is not None for i, _ in placed):
+            p.idx = found[0]
+            if found[1].target.group:
+                other_group_run = p
+        placed.append(p)
+    if other_group_run is not None:
+        later = placed[placed.index(other_group_run) + 1 :]
+        if not any(
+            q.idx is not None and q.idx > other_first and rows[q.idx].group == "other_handling" for q in later
+        ):
+            # no sub-row of （六） named after it: （六）其他处理 printed as a single row
+            single_other = True
+            other_group_run.idx = next(i for i, r in enumerate(rows) if r.key == "other_handling.other")
+    if any(q.idx is not None for q in placed):
         result.found = True
     # give each run its rows
-    labelled = [i for i, _ in placed if i is not None]
-    for pos, (idx, run) in enumerate(placed):
+    labelled = [q.idx for q in placed if q.idx is not None]
+    read: dict[int, list[Value]] = {}
+    #: (row, position in the stream of values) where a row's values start → whether that is sure
+    anchors: dict[tuple[int, int], bool] = {}
+    stream: list[Token] = []
+    starts: list[int] = []
+    for q in placed:
+        starts.append(len(stream))
+        stream += _line_trimmed(q.run.slots)
+    if closed:
+        anchors[(len(rows), len(stream))] = False
+    for pos, q in enumerate(placed):
+        idx = q.idx
+        start = starts[pos]
+        for a in q.adjacent:
+            anchors[(a, start)] = anchors.get((a, start), False) or q.strong
         if idx is None:
-            prev = max((i for i, _ in placed[:pos] if i is not None), default=-1)
-            nxt = next((i for i, _ in placed[pos + 1 :] if i is not None), None)
+            prev = max((x.idx for x in placed[:pos] if x.idx is not None), default=-1)
+            nxt = next((x.idx for x in placed[pos + 1 :] if x.idx is not None), None)
             # only the single row between two matched rows, and only one run for it
             before = 0
-            for p in range(pos - 1, -1, -1):
-                if placed[p][0] is not None:
+            for p_ in range(pos - 1, -1, -1):
+                if placed[p_].idx is not None:
                     break
                 before += 1
             after = 0
-            for p in range(pos + 1, len(placed)):
-                if placed[p][0] is not None:
+            for p_ in range(pos + 1, len(placed)):
+                if placed[p_].idx is not None:
                     break
                 after += 1
             if nxt is None or before or after or nxt - prev != 2:
                 continue
             idx = prev + 1
-        # one row; or, where the labels of the next rows are lost, exactly as many rows as fit before
-        # the next matched row
-        nxt = next((i for i in labelled if i > idx), None)
-        span = [rows[idx]]
-        cells = fit(run.slots, len(_row_width(table, rows[idx])))
-        if cells is None and nxt is not None and nxt - idx > 1:
-            span = rows[idx:nxt]
-            cells = fit(run.slots, sum(len(_row_width(table, r)) for r in span))
-        if cells is None:
-            result.unreadable.append(rows[idx].key)
+        cells = fit(q.run.slots, widths[idx])
+        crowded = q.crowded and rows[idx].key in checks
+        if cells is not None and not crowded:
+            read[idx] = resolve(cells, has_total)
+            anchors[(idx, start)] = True
+            if len(_line_trimmed(q.run.slots)) == widths[idx]:
+                anchors[(idx + 1, start + widths[idx])] = True
             continue
-        at = 0
-        for row in span:
-            keys = _row_width(table, row)
-            vals = resolve(cells[at : at + len(keys)], has_total)
-            at += len(keys)
-            for k_, v in zip(keys, vals, strict=True):
-                result.values[k_] = v
+        if crowded:
+            continue
+        # where the labels of the next rows are lost: exactly as many rows as fit before the next
+        # matched row — for a table without row relations (table 2) only
+        nxt = next((i for i in labelled if i > idx), None)
+        if cells is None and nxt is not None and nxt - idx > 1 and rows[idx].key not in checks:
+            span = list(range(idx, nxt))
+            cells = fit(q.run.slots, sum(widths[i] for i in span))
+            if cells is not None:
+                at = 0
+                for i in span:
+                    read[i] = resolve(cells[at : at + widths[i]], has_total)
+                    at += widths[i]
+    for idx, vals in _between_anchors(rows, widths, checks, stream, anchors).items():
+        if idx not in read or read[idx] == vals:
+            read[idx] = vals
+    for idx, vals in read.items():
+        for k_, v in zip(_row_width(table, rows[idx]), vals, strict=True):
+            result.values[k_] = v
+    for q in placed:
+        if q.idx is not None and q.idx not in read:
+            result.unreadable.append(rows[q.idx].key)
     result.single_other_handling = single_other
     return result
 
@@ -399,10 +598,16 @@ def read_table4(table: Table, tokens: list[Token], cut_off: bool) -> TableRead:
     return result
 
 
-def read_tables(form: Form, t2: list[Token], t3: list[Token], t4: list[Token], t4_cut: bool) -> dict:
+def read_tables(
+    form: Form, t2: list[Token], t3: list[Token], t4: list[Token], t4_cut: bool, t3_closed: bool = False
+) -> dict:
     out: dict[str, TableRead] = {}
     if "t2" in form.table:
-        out["t2"] = read_rows(form.table["t2"], t2, has_total=False)
-    out["t3"] = read_rows(form.table["t3"], t3, has_total=True)
+        out["t2"] = read_rows(
+            form.table["t2"], t2, has_total=False, checks=row_checks(form, form.table["t2"])
+        )
+    out["t3"] = read_rows(
+        form.table["t3"], t3, has_total=True, checks=row_checks(form, form.table["t3"]), closed=t3_closed
+    )
     out["t4"] = read_table4(form.table["t4"], t4, t4_cut)
     return out

@@ -244,7 +244,8 @@ def _strip_signature(lines: list[str], agency: str) -> list[str]:
     out = list(lines)
 
     def trim() -> None:
-        while out and not out[-1].strip():
+        # blank lines, and the page number (and form feed) pdftotext prints after the last line
+        while out and (not out[-1].strip() or is_page_number(out[-1].strip("\f"))):
             out.pop()
 
     trim()
@@ -326,7 +327,10 @@ def read_text(text: str) -> ImportResult:
     # edition: the 2019 trial form's table 2 has other columns
     t2_text = key("".join(lines[regions["二"][0] : regions["二"][1]]))
     template = "2019" if any(key(h) in t2_text for h in T2_2019_HEADS) else "2021"
-    reads = read_tables(FORM_2021, [] if template == "2019" else t2_tokens, t3_tokens, t4_tokens, t4_cut)
+    t3_closed = "四" in heads and t3_end == heads["四"]
+    reads = read_tables(
+        FORM_2021, [] if template == "2019" else t2_tokens, t3_tokens, t4_tokens, t4_cut, t3_closed
+    )
 
     overview_lines = lines[regions["一"][0] : regions["一"][1]] if "一" in heads else []
     meta = read_meta(lines, first_head, "\n".join(overview_lines) or "\n".join(lines[:first_head]))
