@@ -1,4 +1,4 @@
-"""Shared test set-up: Qt offscreen, fixture paths."""
+"""Shared test set-up: Qt offscreen, fixture paths, the store on SQLite and (when reachable) PostgreSQL."""
 
 from __future__ import annotations
 
@@ -21,3 +21,81 @@ def shared_published() -> Path:
     if not PUBLISHED.is_dir():
         pytest.skip("../shared/fixtures/published is absent (read-only fixtures are not committed)")
     return PUBLISHED
+
+
+# -------------------------------------------------------------------------------------------------
+# the store: SQLite always, PostgreSQL when NIANBAO_TEST_PG_URL is set and reachable
+
+PG_URL = os.environ.get("NIANBAO_TEST_PG_URL")
+_PG_SKIP: list[str | None] = []
+
+
+def _pg_reachable() -> str | None:
+    """None when PostgreSQL can be used, else the reason it cannot."""
+    import sqlalchemy as sa
+
+    if not PG_URL:
+        return "NIANBAO_TEST_PG_URL is not set (.ci/start-postgres.sh sets it)"
+    try:
+        engine = sa.create_engine(PG_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+        engine.dispose()
+    except Exception as err:  # noqa: BLE001
+        return f"PostgreSQL at NIANBAO_TEST_PG_URL is not reachable: {err.__class__.__name__}"
+    return None
+
+
+def pg_skip_reason() -> str | None:
+    if not _PG_SKIP:
+        _PG_SKIP.append(_pg_reachable())
+    return _PG_SKIP[0]
+
+
+def reset_pg() -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_url() -> str:
+    """NIANBAO_TEST_PG_URL with an empty schema; the test is skipped when PostgreSQL is not reachable."""
+    reason = pg_skip_reason()
+    if reason:
+        pytest.skip(reason)
+    reset_pg()
+    return PG_URL
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path) -> str:
+    """Each test using it runs twice: on a new SQLite file and on an emptied PostgreSQL database."""
+    if request.param == "sqlite":
+        from model.store import sqlite_url
+
+        return sqlite_url(tmp_path / "数据" / "nianbao.sqlite")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store(db_url, tmp_path):
+    from model.store import Store
+
+    s = Store.open(db_url, archive_root=tmp_path / "归档")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    """A store on a new SQLite file only (the windows' tests)."""
+    from model.store import Store, sqlite_url
+
+    s = Store.open(sqlite_url(tmp_path / "年报.db"), archive_root=tmp_path / "归档")
+    yield s
+    s.close()

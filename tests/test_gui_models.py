@@ -20,16 +20,13 @@ from gui.form_table import FormTableModel, GridRole, KeyRole  # noqa: E402
 from gui.settings import Settings  # noqa: E402
 from gui.start_page import ReportListModel  # noqa: E402
 from model.form import FORM_2021  # noqa: E402
-from model.store import Store, sqlite_url  # noqa: E402
 
 ORGAN = "宝鸡市渭滨区人民政府办公室"
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store.open(sqlite_url(tmp_path / "年报.db"))
-    yield s
-    s.close()
+def store(sqlite_store):
+    return sqlite_store  # the GUI is tested on SQLite only
 
 
 @pytest.fixture

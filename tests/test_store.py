@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 import threading
 from decimal import Decimal
@@ -31,7 +30,6 @@ from model.store.db import alembic_config, head_revision
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE = FIXTURES / "store_sample_2024.nianbao.json"
-PG_URL = os.environ.get("NIANBAO_TEST_PG_URL")
 
 T3 = FORM_2021.table["t3"]
 FIRST_ROW, CARRIED_IN, LAST_ROW = T3.rows[0].key, T3.rows[1].key, T3.rows[-1].key
@@ -41,55 +39,6 @@ A_KEY = f"t3.{FIRST_ROW}.natural_person"
 
 def sample() -> Report:
     return Report.from_json(SAMPLE.read_text(encoding="utf-8"))
-
-
-def _pg_reachable() -> str | None:
-    """None when PostgreSQL can be used, else the reason it cannot."""
-    if not PG_URL:
-        return "NIANBAO_TEST_PG_URL is not set (.ci/start-postgres.sh sets it)"
-    try:
-        engine = sa.create_engine(PG_URL, connect_args={"connect_timeout": 3})
-        with engine.connect() as conn:
-            conn.execute(sa.text("select 1"))
-        engine.dispose()
-    except Exception as err:  # noqa: BLE001
-        return f"PostgreSQL at NIANBAO_TEST_PG_URL is not reachable: {err.__class__.__name__}"
-    return None
-
-
-_PG_SKIP: list[str | None] = []
-
-
-def pg_skip_reason() -> str | None:
-    if not _PG_SKIP:
-        _PG_SKIP.append(_pg_reachable())
-    return _PG_SKIP[0]
-
-
-def reset_pg() -> None:
-    engine = sa.create_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return sqlite_url(tmp_path / "数据" / "nianbao.sqlite")
-    reason = pg_skip_reason()
-    if reason:
-        pytest.skip(reason)
-    reset_pg()
-    return PG_URL
-
-
-@pytest.fixture
-def store(db_url, tmp_path):
-    s = Store.open(db_url, archive_root=tmp_path / "归档")
-    yield s
-    s.close()
 
 
 def needs_rules():
@@ -582,20 +531,16 @@ def test_a_foreign_sqlite_database_is_refused_untouched(tmp_path):
 
 
 @pytest.mark.postgres
-def test_postgres_newer_database_refused():
-    reason = pg_skip_reason()
-    if reason:
-        pytest.skip(reason)
-    reset_pg()
-    with Store.open(PG_URL) as s:
+def test_postgres_newer_database_refused(pg_url):
+    with Store.open(pg_url) as s:
         s.save_report(sample())
-    engine = sa.create_engine(PG_URL)
+    engine = sa.create_engine(pg_url)
     with engine.begin() as conn:
         conn.execute(sa.text("update alembic_version set version_num = '9999_future'"))
     engine.dispose()
     with pytest.raises(NewerDatabaseError, match="较新版本"):
-        Store.open(PG_URL)
-    engine = sa.create_engine(PG_URL)
+        Store.open(pg_url)
+    engine = sa.create_engine(pg_url)
     with engine.connect() as conn:
         assert conn.execute(sa.text("select version_num from alembic_version")).scalar() == "9999_future"
     engine.dispose()

@@ -128,19 +128,13 @@ def test_main_py_subprocess_no_traceback(tmp_path):
 
 
 @pytest.mark.postgres
-def test_same_commands_on_postgresql(capsys, tmp_path, monkeypatch):
-    from test_store import PG_URL, pg_skip_reason, reset_pg
-
-    reason = pg_skip_reason()
-    if reason:
-        pytest.skip(reason)
-    reset_pg()
+def test_same_commands_on_postgresql(capsys, tmp_path, monkeypatch, pg_url):
     monkeypatch.setenv("NIANBAO_ARCHIVE", str(tmp_path / "归档"))
-    code, out, err = run(capsys, "--db", PG_URL, "store", "save", str(SAMPLE))
+    code, out, err = run(capsys, "--db", pg_url, "store", "save", str(SAMPLE))
     assert code == 0, err
-    code, out, _ = run(capsys, "--db", PG_URL, "store", "list")
+    code, out, _ = run(capsys, "--db", pg_url, "store", "list")
     assert out.startswith(f"{sample().agency}\t2024\t草稿")
-    code, out, _ = run(capsys, "--db", PG_URL, "store", "show", sample().agency, "2024")
+    code, out, _ = run(capsys, "--db", pg_url, "store", "show", sample().agency, "2024")
     assert json.loads(out) == json.loads(sample().to_json())
-    code, out, err = run(capsys, "--db", PG_URL, "backup", str(tmp_path / "b.zip"))
+    code, out, err = run(capsys, "--db", pg_url, "backup", str(tmp_path / "b.zip"))
     assert code == 2 and "pg_dump" in err

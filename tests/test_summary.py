@@ -5,20 +5,17 @@ SQLite and, when NIANBAO_TEST_PG_URL is set and reachable, on PostgreSQL."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from model.cli import main as cli_main
 from model.findings import Severity
 from model.form import FORM_2021
 from model.report import Report
 from model.sample import sample_report
-from model.store import Store, sqlite_url
 from model.summary import (
     BIG_MIN,
     PARENT_RULE,
@@ -43,48 +40,12 @@ from model.summary import (
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PUBLISHED_TOWN = FIXTURES / "published" / "005_taiping-town_2022.txt"
-PG_URL = os.environ.get("NIANBAO_TEST_PG_URL")
 PARENT = "示范县人民政府"
 T3 = FORM_2021.table["t3"]
 NEW_TOTAL = f"t3.{T3.rows[0].key}.{T3.columns[-1].key}"  # 一、本年新收 总计
 NEW_NP = f"t3.{T3.rows[0].key}.{T3.columns[0].key}"
 FEE = next(c.key for c in FORM_2021.cells.values() if c.kind.value == "amount")
 RULES_ISSUED = FORM_2021.table["t2"].cells[0].key  # 规章 本年制发件数 ("/" is usual there)
-
-
-def _pg_skip() -> str | None:
-    if not PG_URL:
-        return "NIANBAO_TEST_PG_URL is not set (.ci/start-postgres.sh sets it)"
-    try:
-        engine = sa.create_engine(PG_URL, connect_args={"connect_timeout": 3})
-        with engine.connect() as conn:
-            conn.execute(sa.text("select 1"))
-        engine.dispose()
-    except Exception as err:  # noqa: BLE001
-        return f"PostgreSQL at NIANBAO_TEST_PG_URL is not reachable: {err.__class__.__name__}"
-    return None
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return sqlite_url(tmp_path / "数据" / "nianbao.sqlite")
-    reason = _pg_skip()
-    if reason:
-        pytest.skip(reason)
-    engine = sa.create_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-    return PG_URL
-
-
-@pytest.fixture
-def store(db_url, tmp_path):
-    s = Store.open(db_url, archive_root=tmp_path / "归档")
-    yield s
-    s.close()
 
 
 def unit(i: int, year: int = 2024, **cells) -> Report:

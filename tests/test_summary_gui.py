@@ -23,7 +23,6 @@ from gui.summary.views import ALARM, CompareDialog, SummaryDialog  # noqa: E402
 from model.form import FORM_2021  # noqa: E402
 from model.report import Report  # noqa: E402
 from model.sample import sample_report  # noqa: E402
-from model.store import Store, sqlite_url  # noqa: E402
 from model.summary import chart_data, summarize  # noqa: E402
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -43,10 +42,8 @@ def unit(i: int, year: int = 2024, **cells) -> Report:
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store.open(sqlite_url(tmp_path / "年报.db"), archive_root=tmp_path / "归档")
-    yield s
-    s.close()
+def store(sqlite_store):
+    return sqlite_store  # the GUI is tested on SQLite only
 
 
 @pytest.fixture
