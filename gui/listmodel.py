@@ -1,12 +1,13 @@
 """A read-only table model over a list of rows with fixed named columns — the base of the program's list
-views (findings, reports, history, the 汇总 tables)."""
+views (findings, reports, history, the 汇总 tables) — and the view that shows one."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 
 class ColumnsModel(QAbstractTableModel):
@@ -38,3 +39,16 @@ class ColumnsModel(QAbstractTableModel):
             if 0 <= section < len(self.COLUMNS):
                 return self.tr(self.COLUMNS[section])
         return None
+
+
+def list_view(model: QAbstractItemModel, parent: QWidget, *, single_selection: bool = True) -> QTableView:
+    """A read-only table view of ``model`` for choosing rows: whole rows selected (one at a time unless
+    ``single_selection`` is false), no editing, no row numbers."""
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single_selection:
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    return view

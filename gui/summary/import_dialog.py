@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -21,13 +20,13 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
 )
 
 from model.store import StoreError
 from model.summary import ImportItem, collect_files, import_batch, is_summary_organ, summary_line
 
+from ..listmodel import list_view
 from .models import ImportResultModel
 
 FILE_FILTER = "年报文件 (*.json *.txt *.htm *.html *.docx);;所有文件 (*)"
@@ -111,12 +110,8 @@ class BatchImportDialog(QDialog):
         self.progress.setFormat("")
         self.status = QLabel("", self)
         self.model = ImportResultModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = list_view(self.model, self, single_selection=False)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
 
         self.buttons = QDialogButtonBox(self)
         self.start_btn = self.buttons.addButton(self.tr("开始导入"), QDialogButtonBox.ButtonRole.AcceptRole)

@@ -48,6 +48,7 @@ from model.summary import (
     units_of,
 )
 
+from ..listmodel import list_view
 from .charts import ChartsView
 from .models import TABLE_NAME, ComparisonModel, SummaryCellsModel, SummaryGridModel, UnitsModel
 
@@ -56,11 +57,7 @@ ALARM = "background:#fde2e1; color:#8a1010; padding:6px; border:1px solid #e09a9
 
 
 def _table(model, parent) -> QTableView:
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
+    view = list_view(model, parent, single_selection=False)
     view.horizontalHeader().setStretchLastSection(True)
     return view
 
