@@ -344,16 +344,29 @@ def _block(values: list[Value], widths: list[int], checks: list[RowCheck]) -> li
     return rows
 
 
-def _line_trimmed(slots: list[Token]) -> list[Token]:
-    """The slots without the blank cells at the edges of each line (padding where labels were)."""
+def _line_trimmed(run: Run, after_label: bool = True) -> list[Token]:
+    """The run's slots without blank cells at the edges of each line (padding where labels were);
+    ``after_label=False``: a blank cell right after a label on its line is kept (a cell, or the cell of
+    a lost sub-row label after a group label)."""
+    labelled = {t.line for t in run.labels} if not after_label else set()
     out: list[Token] = []
     line: list[Token] = []
-    for t in slots:
+
+    def flush() -> None:
+        s = list(line)
+        while s and s[-1].kind == BLANK:
+            s.pop()
+        while s and s[0].kind == BLANK and s[0].line not in labelled:
+            s.pop(0)
+        out.extend(s)
+
+    for t in run.slots:
         if line and t.line != line[-1].line:
-            out += _trimmed(line)
+            flush()
             line = []
         line.append(t)
-    return out + _trimmed(line)
+    flush()
+    return out
 
 
 def _between_anchors(
@@ -401,6 +414,7 @@ def read_rows(
     tokens: list[Token],
     has_total: bool,
     checks: dict[str, RowCheck] | None = None,
+    opened: bool = False,
     closed: bool = False,
 ) -> TableRead:
     """Tables 2 and 3: rows of values, each after its label.
@@ -409,7 +423,8 @@ def read_rows(
     are lost, as many rows as fit before the next labelled row).  Where labels float away from their
     values (pdftotext without ``-layout``), the values between two rows named right before their values
     are those rows in order when their count fits exactly and every row satisfies its own relation.
-    ``closed``: the tokens end where the table ends (the next section's heading follows).
+    ``opened``/``closed``: the tokens start/end where the table does (its section's heading before, the
+    next section's heading after).
     """
     checks = checks or {}
     result = TableRead()
@@ -485,9 +500,11 @@ def read_rows(
     starts: list[int] = []
     for q in placed:
         starts.append(len(stream))
-        stream += _line_trimmed(q.run.slots)
+        stream += _line_trimmed(q.run)
     if closed:
         anchors[(len(rows), len(stream))] = False
+    if opened and stream:
+        anchors.setdefault((0, 0), False)
     for pos, q in enumerate(placed):
         idx = q.idx
         start = starts[pos]
@@ -515,7 +532,7 @@ def read_rows(
         if cells is not None and not crowded:
             read[idx] = resolve(cells, has_total)
             anchors[(idx, start)] = True
-            if len(_line_trimmed(q.run.slots)) == widths[idx]:
+            if len(_line_trimmed(q.run)) == widths[idx]:
                 anchors[(idx + 1, start + widths[idx])] = True
             continue
         if crowded:
@@ -525,7 +542,9 @@ def read_rows(
         nxt = next((i for i in labelled if i > idx), None)
         if cells is None and nxt is not None and nxt - idx > 1 and rows[idx].key not in checks:
             span = list(range(idx, nxt))
-            cells = fit(q.run.slots, sum(widths[i] for i in span))
+            cells = fit(q.run.slots, sum(widths[i] for i in span)) or fit(
+                _line_trimmed(q.run, after_label=False), sum(widths[i] for i in span)
+            )
             if cells is not None:
                 at = 0
                 for i in span:
@@ -599,7 +618,12 @@ def read_table4(table: Table, tokens: list[Token], cut_off: bool) -> TableRead:
 
 
 def read_tables(
-    form: Form, t2: list[Token], t3: list[Token], t4: list[Token], t4_cut: bool, t3_closed: bool = False
+    form: Form,
+    t2: list[Token],
+    t3: list[Token],
+    t4: list[Token],
+    t4_cut: bool,
+    t3_bounds: tuple[bool, bool] = (False, False),
 ) -> dict:
     out: dict[str, TableRead] = {}
     if "t2" in form.table:
@@ -607,7 +631,12 @@ def read_tables(
             form.table["t2"], t2, has_total=False, checks=row_checks(form, form.table["t2"])
         )
     out["t3"] = read_rows(
-        form.table["t3"], t3, has_total=True, checks=row_checks(form, form.table["t3"]), closed=t3_closed
+        form.table["t3"],
+        t3,
+        has_total=True,
+        checks=row_checks(form, form.table["t3"]),
+        opened=t3_bounds[0],
+        closed=t3_bounds[1],
     )
     out["t4"] = read_table4(form.table["t4"], t4, t4_cut)
     return out

@@ -327,9 +327,9 @@ def read_text(text: str) -> ImportResult:
     # edition: the 2019 trial form's table 2 has other columns
     t2_text = key("".join(lines[regions["二"][0] : regions["二"][1]]))
     template = "2019" if any(key(h) in t2_text for h in T2_2019_HEADS) else "2021"
-    t3_closed = "四" in heads and t3_end == heads["四"]
+    t3_bounds = ("三" in heads, "四" in heads and t3_end == heads["四"])
     reads = read_tables(
-        FORM_2021, [] if template == "2019" else t2_tokens, t3_tokens, t4_tokens, t4_cut, t3_closed
+        FORM_2021, [] if template == "2019" else t2_tokens, t3_tokens, t4_tokens, t4_cut, t3_bounds
     )
 
     overview_lines = lines[regions["一"][0] : regions["一"][1]] if "一" in heads else []
