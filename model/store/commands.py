@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..cli import CommandError
-from ..report import Report, ReportError
+from ..commands import read_report
 from .errors import StoreError
 
 
@@ -57,27 +57,6 @@ def _open(args: argparse.Namespace):  # noqa: ANN202
         raise CommandError(str(err)) from None
 
 
-def _read_report(path: Path) -> Report:
-    if not path.is_file():
-        raise CommandError(f"找不到文件：{path}")
-    try:
-        from ..importer import import_file  # type: ignore[attr-defined]
-    except ImportError:
-        import_file = None
-    try:
-        if import_file is not None:
-            return import_file(path).report
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise CommandError(f"无法读取“{path}”：不是 UTF-8 编码的交换文件。") from None
-        return Report.from_json(text)
-    except ReportError as err:
-        raise CommandError(str(err)) from None
-    except OSError as err:
-        raise CommandError(f"无法读取“{path}”：{err.strerror or err}") from None
-
-
 def _run(args: argparse.Namespace, action) -> int:  # noqa: ANN001
     store = _open(args)
     try:
@@ -89,7 +68,7 @@ def _run(args: argparse.Namespace, action) -> int:  # noqa: ANN001
 
 
 def _save(args: argparse.Namespace) -> int:
-    report = _read_report(Path(args.file))
+    report = read_report(args.file)
 
     def action(store) -> int:  # noqa: ANN001
         info = store.save_report(report, organ=args.organ, year=args.year)
