@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -241,6 +242,62 @@ def v_mixed(report: Report, rng: random.Random) -> str:
     return "\n".join(out)
 
 
+def v_gbk(report: Report, rng: random.Random) -> tuple[bytes, str]:
+    # saved by Windows Notepad as GBK, with CRLF line ends
+    return render_text(report).replace("\n", "\r\n").encode("gbk"), "年报.txt"
+
+
+def _map_values(text: str, fn: Callable[[str], str]) -> str:
+    def row(cells: list[str], i: int) -> list[str]:
+        return ["| " + " | ".join(c if _is_label(c) or not c else fn(c) for c in cells) + " |"]
+
+    return _map_table_lines(text, row)
+
+
+def v_thousands(report: Report, rng: random.Random) -> str:
+    # 1,234 — and full-width digits now and then
+    def fn(c: str) -> str:
+        if re.fullmatch(r"\d{4,}", c):
+            c = f"{int(c):,}"
+        if rng.random() < 0.2:
+            c = unicodedata.normalize("NFKC", c).translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"})
+        return c
+
+    return _map_values(render_text(report), fn)
+
+
+def v_zero_as_dash(report: Report, rng: random.Random) -> str:
+    # some zeros printed as "-", "—" or left blank: read as 0 only where the row's total proves it
+    return _map_values(
+        render_text(report), lambda c: rng.choice(["-", "—", ""]) if c == "0" and rng.random() < 0.3 else c
+    )
+
+
+def v_tabs(report: Report, rng: random.Random) -> str:
+    # copied from a spreadsheet or a Word table: cells separated by tabs
+    return _map_table_lines(render_text(report), lambda cells, i: ["\t".join(cells)])
+
+
+def v_spaces(report: Report, rng: random.Random) -> str:
+    # cells separated by runs of spaces, as a text export lays them out
+    return _map_table_lines(
+        render_text(report), lambda cells, i: [" " * rng.randint(0, 4) + "   ".join(cells)]
+    )
+
+
+def v_markdown(report: Report, rng: random.Random) -> str:
+    # a Markdown table: a rule line after the first row of each table
+    out: list[str] = []
+    prev_table = False
+    for line in render_text(report).split("\n"):
+        is_table = line.startswith("|")
+        out.append(line)
+        if is_table and not prev_table:
+            out.append("|" + "---|" * max(1, line.count("|") - 1))
+        prev_table = is_table
+    return "\n".join(out)
+
+
 def v_html(report: Report, rng: random.Random) -> tuple[bytes, str]:
     from model.output.html import render_html
 
@@ -311,6 +368,12 @@ KINDS: dict[str, Callable] = {
     "typo": v_typo,
     "cut": v_cut,
     "mixed": v_mixed,
+    "gbk": v_gbk,
+    "thousands": v_thousands,
+    "zero_as_dash": v_zero_as_dash,
+    "tabs": v_tabs,
+    "spaces": v_spaces,
+    "markdown": v_markdown,
     "html": v_html,
     "docx": v_docx,
     "pdf_plain": v_pdf_plain,
@@ -364,7 +427,7 @@ def _prose_key(text: str) -> str:
 
 def measure(kind: str, seed: int) -> Outcome:
     report = random_report(seed)
-    rng = random.Random(seed * 1000 + sorted(KINDS).index(kind))
+    rng = random.Random(seed * 1000 + zlib.crc32(kind.encode()))
     made = KINDS[kind](report, rng)
     result = import_bytes(*made) if isinstance(made, tuple) else import_text(made)
     got = result.report
@@ -411,6 +474,12 @@ FLOOR = {
     "typo": 190,
     "cut": 0,
     "mixed": 200,
+    "gbk": 200,
+    "thousands": 200,
+    "zero_as_dash": 150,
+    "tabs": 200,
+    "spaces": 200,
+    "markdown": 200,
     "html": 200,
     "docx": 200,
     "pdf_plain": 180,

@@ -104,6 +104,9 @@ def tokenize(lines: list[str], first_line: int = 0) -> list[Token]:
         if first is not None and first.kind == TEXT:
             while line_tokens and line_tokens[0].kind == BLANK:
                 line_tokens.pop(0)
+        # empty cells on a line of labels only (a heading row, a row left all blank): no cell to read
+        if first is not None and not any(t.kind == VALUE for t in line_tokens):
+            line_tokens = [t for t in line_tokens if t.kind != BLANK]
         tokens += line_tokens
     return tokens
 
@@ -311,6 +314,8 @@ class _Placed:
     crowded: bool = False
     #: the label right before the values is the only row label (not yet read) of its run
     strong: bool = False
+    #: every row its label fragments name
+    named: set[int] = field(default_factory=set)
 
 
 def _trimmed(slots: list[Token]) -> list[Token]:
@@ -475,6 +480,7 @@ def read_rows(
             if m.start >= run.floor and not m.target.group and m.target.index > before
         }
         p = _Placed(None, run, adjacent, crowded=crowded, strong=len(adjacent) == 1 and others <= adjacent)
+        p.named = {m.target.index for m in candidates if not m.target.group}
         if found is not None:
             cursor = found[0]
             p.idx = found[0]
@@ -537,14 +543,19 @@ def read_rows(
             continue
         if crowded:
             continue
-        # where the labels of the next rows are lost: exactly as many rows as fit before the next
-        # matched row — for a table without row relations (table 2) only
+        # where the labels of the next rows are lost (named nowhere): exactly as many rows as fit before
+        # the next matched row — for a table without row relations (table 2) only
         nxt = next((i for i in labelled if i > idx), None)
-        if cells is None and nxt is not None and nxt - idx > 1 and rows[idx].key not in checks:
+        named = set().union(*(x.named for x in placed))
+        if (
+            cells is None
+            and nxt is not None
+            and nxt - idx > 1
+            and rows[idx].key not in checks
+            and not named & set(range(idx + 1, nxt))
+        ):
             span = list(range(idx, nxt))
-            cells = fit(q.run.slots, sum(widths[i] for i in span)) or fit(
-                _line_trimmed(q.run, after_label=False), sum(widths[i] for i in span)
-            )
+            cells = fit(_line_trimmed(q.run, after_label=False), sum(widths[i] for i in span))
             if cells is not None:
                 at = 0
                 for i in span:
