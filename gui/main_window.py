@@ -526,6 +526,17 @@ class MainWindow(QMainWindow):
         )
         if answer == QMessageBox.StandardButton.Yes and self.doc.finalize():
             self.message(self.tr("报告已定稿。"))
+            self._archive_pdf()
+
+    def _archive_pdf(self) -> None:
+        """The final report's PDF into its archive folder (the store wrote the exchange JSON already)."""
+        try:
+            module = importlib.import_module("gui.output_dialogs")
+        except ImportError:
+            return
+        path = module.archive_pdf_dialog(self, self.doc.store, self.doc.report_id)
+        if path:
+            self.message(self.tr("报告已定稿，PDF 已存入归档：%1").replace("%1", str(path)))
 
     def reopen(self) -> None:
         if self.doc is None:
@@ -569,6 +580,30 @@ class MainWindow(QMainWindow):
             result = func(self, Path(path))
             if name == "sign_dialog" and result:
                 self._last_pdf = Path(result)
+                self._archive_signed(Path(result))
+
+    def _archive_signed(self, signed: Path) -> None:
+        """Offer to keep a signed PDF in the archive of the open report when that report is final."""
+        if self.doc is None or not self.doc.info.is_final:
+            return
+        info = self.doc.info
+        answer = QMessageBox.question(
+            self,
+            self.tr("归档签章版"),
+            self.tr("把签章后的 PDF 存入 %1 %2 年度报告的归档吗？")
+            .replace("%1", info.organ)
+            .replace("%2", str(info.year)),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        from model.finalize import archive_signed
+
+        try:
+            path = archive_signed(self.doc.store, self.doc.report_id, signed)
+        except StoreError as err:
+            QMessageBox.warning(self, self.tr("归档签章版"), str(err))
+            return
+        self.message(self.tr("签章版已存入归档：%1").replace("%1", str(path)))
 
     def about(self) -> None:
         QMessageBox.about(

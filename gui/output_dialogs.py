@@ -75,10 +75,11 @@ class _Task(QRunnable):
     def run(self) -> None:
         from model.output.pdf import ExportError
         from model.output.sign import SigningError, VerifyError
+        from model.store.errors import StoreError
 
         try:
             result = self.fn(lambda f, m: self.signals.progress.emit(float(f), str(m)))
-        except (ExportError, SigningError, VerifyError, OSError) as err:
+        except (ExportError, SigningError, VerifyError, StoreError, OSError) as err:
             self.signals.failed.emit(str(err))
         except Exception as err:  # the last line of defence: a message, not a crash of the thread
             traceback.print_exc()
@@ -577,6 +578,34 @@ def export_pdf_dialog(parent: QWidget | None, report, previous=None) -> Path | N
     dlg = ExportDialog(report, previous, parent)
     dlg.exec()
     return dlg.result_value[0] if dlg.result_value else None
+
+
+class ArchivePdfDialog(_TaskDialog):
+    """After finalising: the final report's PDF goes into its archive folder (on the worker thread)."""
+
+    def __init__(self, store, report_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("归档 PDF")
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("正在生成定稿报告的 PDF 并存入归档文件夹…"))
+        lay.addWidget(self.progress)
+        lay.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.finished_ok.connect(lambda _: self.accept())
+
+        from model.finalize import archive_pdf
+
+        self.start(lambda progress: archive_pdf(store, report_id, progress))
+
+
+def archive_pdf_dialog(parent: QWidget | None, store, report_id: int) -> Path | None:
+    """Archive the PDF of the final report ``report_id``, with progress; returns the archived file or
+    ``None`` (the dialog then shows why, and the report stays final)."""
+    dlg = ArchivePdfDialog(store, report_id, parent)
+    dlg.exec()
+    return dlg.result_value
 
 
 def sign_dialog(parent: QWidget | None, pdf_path: str | Path) -> Path | None:

@@ -323,6 +323,27 @@ def test_final_report_is_read_only_with_a_banner(qtbot, window, monkeypatch):
     assert model.setData(index, "3")
 
 
+def test_finalising_in_the_window_archives_the_pdf_and_the_signed_copy(qtbot, window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    from model.finalize import pdf_name
+
+    new_report(window)
+    window.act_zero.trigger()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.act_finalize.trigger()  # the archive dialog runs the export on the pool and closes itself
+    folder = window.doc.info.archive_dir
+    assert folder and window.doc.info.is_final
+    pdf = Path(folder) / pdf_name(ORGAN, 2024)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert window.store.archive_verify() == []
+    signed = tmp_path / "签章版.pdf"
+    signed.write_bytes(pdf.read_bytes())
+    window._archive_signed(signed)  # what the 签章 action does after signing
+    assert (Path(folder) / pdf_name(ORGAN, 2024, signed=True)).is_file()
+    assert window.store.archive_verify() == []
+
+
 def test_start_page_new_report_prefilled(qtbot, window, monkeypatch):
     from gui.dialogs import NewReportDialog
 
