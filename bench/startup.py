@@ -6,6 +6,12 @@ shown — the moment a click would be handled. The program starts the way a cler
 a store that holds last year's report and the settings pointing at it, so the window reopens it. Its settings
 and store live in a temporary folder (``XDG_CONFIG_HOME``; on Windows QSettings would use the registry).
 
+The program shows its window first and opens the store right after (SQLAlchemy is imported in a thread while
+the event loop turns), so two more figures keep that honest: the time until last year's report is back on
+screen, and the longest the event loop stood still between the window showing and that moment (a click
+waits at most that long). The window counts as ready for input only if that stall is short
+(≤ ``MAX_STALL_MS``, the threshold below which a delay is not perceived).
+
 Budget (issue 6): the program ≤ 3 × the bare window. Also reported: which heavy libraries were already
 loaded when the window was ready (the PDF and signing stack should load only when first used).
 """
@@ -22,22 +28,56 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUDGET_RATIO = 3.0
+#: the longest the event loop may stand still after the window shows, for it to count as ready for input
+MAX_STALL_MS = 100.0
 #: libraries that must not load before the window is ready (they load on first export / sign / import)
 HEAVY = ("reportlab", "pikepdf", "pyhanko", "pyhanko_certvalidator", "cryptography", "docx", "lxml", "PIL")
 
 _READY = """
-import sys
-from PySide6.QtCore import QTimer
+import sys, time
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+T0 = time.perf_counter()
+TICK = 0.010  # a finer probe would itself slow the start (each tick takes the GIL from the loading thread)
+_state = {}
 
-def ready():
+
+def _window():
     app = QApplication.instance()
     windows = [w for w in app.topLevelWidgets() if w.isVisible() and w.inherits("QMainWindow")]
-    doc = getattr(windows[0], "doc", None) if windows else None
-    heavy = [m for m in {heavy!r} if m in sys.modules]
-    print("READY", len(windows), int(doc is not None), ",".join(heavy), flush=True)
-    app.quit()
+    return windows[0] if windows else None
+
+
+def _tick():
+    now = time.perf_counter()
+    _state["stall"] = max(_state["stall"], now - _state["last"] - TICK)
+    _state["last"] = now
+    window = _window()
+    done = not _state["wait_report"] or (window is not None and getattr(window, "doc", None) is not None)
+    if done or now - T0 - _state["shown"] > 30:
+        _state["timer"].stop()
+        print(
+            "READY", _state["window"], int(getattr(window, "doc", None) is not None), _state["heavy"],
+            "%.1f %.1f %.1f" % (_state["shown"] * 1000, (now - T0) * 1000, _state["stall"] * 1000),
+            flush=True,
+        )
+        QApplication.instance().quit()
+
+
+def ready(wait_report=False):
+    # the first turn of the event loop with the window shown: a click would be handled now; then watch the
+    # loop (a 10 ms timer) until the report is back, recording the longest pause beyond the tick
+    now = time.perf_counter()
+    heavy = ",".join(m for m in {heavy!r} if m in sys.modules) or "-"
+    _state.update(shown=now - T0, last=now, stall=0.0, wait_report=wait_report, heavy=heavy)
+    _state["window"] = int(_window() is not None)
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(int(TICK * 1000))
+    timer.timeout.connect(_tick)
+    _state["timer"] = timer
+    timer.start()
 """
 
 BARE = (
@@ -62,7 +102,7 @@ PROGRAM = (
 from gui.app import make_app, run
 
 make_app([])
-QTimer.singleShot(0, ready)
+QTimer.singleShot(0, lambda: ready(wait_report=True))
 sys.exit(run(["--db", sys.argv[1]]))
 """
 )
@@ -86,7 +126,9 @@ def _prepare(folder: Path) -> str:
     return url
 
 
-def _start(code: str, args: list[str], env: dict[str, str], timeout: float) -> tuple[float, list[str]]:
+def _start(code: str, args: list[str], env: dict[str, str], timeout: float) -> dict:
+    """One start: ``shown`` (s from starting the process to the first turn of the event loop with the window
+    shown), ``reopened`` (… to the report back on screen), ``stall`` (ms), and what the child said."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", code, *args],
@@ -107,7 +149,17 @@ def _start(code: str, args: list[str], env: dict[str, str], timeout: float) -> t
         raise RuntimeError("启动超时") from None
     if not line.startswith("READY"):
         raise RuntimeError(f"窗口未就绪（退出码 {proc.returncode}）：{(err or '').strip()[-400:]}")
-    return elapsed, line.split()[1:]
+    _, window, doc, heavy, shown_ms, end_ms, stall_ms = line.split()
+    # the child's clock starts after the interpreter did; the parent's line arrives at the child's end
+    shown = elapsed - (float(end_ms) - float(shown_ms)) / 1000
+    return {
+        "shown": shown,
+        "reopened": elapsed,
+        "stall": float(stall_ms),
+        "window": window == "1",
+        "doc": doc == "1",
+        "heavy": [m for m in heavy.split(",") if m and m != "-"],
+    }
 
 
 def run(rounds: int = 5, timeout: float = 120) -> dict:
@@ -125,24 +177,28 @@ def run(rounds: int = 5, timeout: float = 120) -> dict:
         # one start of each first: fills the OS file cache and Python's bytecode caches
         _start(bare_code, [], env, timeout)
         _start(program_code, [url], env, timeout)
-        bare, program, fields = [], [], []
+        bare, program = [], []
         for _ in range(rounds):
-            bare.append(_start(bare_code, [], env, timeout)[0])
-            seconds, fields = _start(program_code, [url], env, timeout)
-            program.append(seconds)
-    bare_ms = statistics.median(bare) * 1000
-    program_ms = statistics.median(program) * 1000
+            bare.append(_start(bare_code, [], env, timeout))
+            program.append(_start(program_code, [url], env, timeout))
+    bare_ms = statistics.median(b["shown"] for b in bare) * 1000
+    program_ms = statistics.median(p["shown"] for p in program) * 1000
+    reopened_ms = statistics.median(p["reopened"] for p in program) * 1000
+    stall_ms = max(p["stall"] for p in program)
     ratio = program_ms / bare_ms
-    loaded = [m for m in (fields[2].split(",") if len(fields) > 2 else []) if m]
     return {
         "startup_bare_table_window_ms_median": round(bare_ms, 1),
         "startup_program_window_ms_median": round(program_ms, 1),
         "startup_ratio": round(ratio, 2),
         "startup_budget_ratio": BUDGET_RATIO,
-        "startup_within_budget": ratio <= BUDGET_RATIO,
+        "startup_longest_event_loop_stall_ms": round(stall_ms, 1),
+        "startup_stall_limit_ms": MAX_STALL_MS,
+        "startup_within_budget": ratio <= BUDGET_RATIO and stall_ms <= MAX_STALL_MS,
+        "startup_program_report_reopened_ms_median": round(reopened_ms, 1),
+        "startup_report_reopened_ratio": round(reopened_ms / bare_ms, 2),
         "startup_rounds": rounds,
-        "startup_report_reopened": bool(fields and fields[1] == "1"),
-        "startup_heavy_modules_loaded": loaded,
+        "startup_report_reopened": all(p["doc"] for p in program),
+        "startup_heavy_modules_loaded": sorted({m for p in program for m in p["heavy"]}),
     }
 
 

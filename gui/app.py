@@ -70,22 +70,120 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+class OpeningStore:
+    """Stands in for the store while it opens: the window is shown first, SQLAlchemy (~0.2 s to import) and
+    the database come right after, off the UI thread, so the window answers input meanwhile. Lists are
+    empty; anything else says the database is still opening (the actions that need it are disabled)."""
+
+    def organs(self) -> list:
+        return []
+
+    def reports(self, *_args, **_kwargs) -> list:
+        return []
+
+    def close(self) -> None:
+        pass
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def opening(*_args, **_kwargs):
+            from model.store.errors import StoreError
+
+            raise StoreError("数据库正在打开，请稍候再试。")
+
+        return opening
+
+
+def _store_actions(window) -> list:
+    """What needs the store besides the report (which opens only after it): 新建, 导入, the 汇总 menu."""
+    from PySide6.QtWidgets import QMenu, QWidget
+
+    out: list = [getattr(window, "act_new", None), getattr(window, "act_import", None)]
+    start = getattr(window, "start", None)
+    out += [getattr(start, "new_button", None), getattr(start, "import_button", None)]
+    out.append(window.findChild(QMenu, "menu_summary"))
+    return [w for w in out if w is not None and (isinstance(w, QWidget) or hasattr(w, "setEnabled"))]
+
+
+#: what opening the store and reopening the last report import on first use: loaded in the thread
+PRELOADED = ("model.store.core", "model.prose", "model.rules")
+
+
+def _import_store_code() -> None:
+    """The store's code and SQLAlchemy, and what the checks of the reopened report import — only imports,
+    safe in any thread (the import lock serialises them)."""
+    import importlib
+
+    for name in PRELOADED:
+        importlib.import_module(name)
+
+
 def run(argv: list[str] | None = None) -> int:
+    """Show the window at once, then open the store: the import of SQLAlchemy and the store's code runs in a
+    thread while the event loop turns (a click is handled meanwhile); opening the database, refreshing the
+    start page and reopening the last report happen on the UI thread when it is done."""
+    import threading
+
+    from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
     args = parse_args(list(argv or []))
     app = make_app([])
     from .backend import StoreError, open_store
     from .main_window import MainWindow
 
-    try:
-        store = open_store(args.db)
-    except (StoreError, OSError, ValueError) as err:
-        QMessageBox.critical(None, APP_NAME, f"无法打开数据库：{err}")
-        return 2
-    window = MainWindow(store)
+    window = MainWindow(OpeningStore())
+    waiting = _store_actions(window)
+    for w in waiting:
+        w.setEnabled(False)
+    drops = window.acceptDrops()
+    window.setAcceptDrops(False)
+    state: dict = {"status": 0, "store": None}
+
+    def store_code_ready(error: str) -> None:
+        try:
+            if error:
+                raise StoreError(error)
+            store = open_store(args.db)
+        except (StoreError, OSError, ValueError) as err:
+            QMessageBox.critical(window, APP_NAME, f"无法打开数据库：{err}")
+            state["status"] = 2
+            app.exit(2)
+            return
+        state["store"] = store
+        window.store = store
+        window.start.store = store
+        window.start.refresh()
+        for w in waiting:
+            w.setEnabled(True)
+        window.setAcceptDrops(drops)
+        QTimer.singleShot(0, window.reopen_last)  # after a turn of the event loop
+
+    class Relay(QObject):
+        """Lives on the UI thread: the worker's signal reaches it queued."""
+
+        imported = Signal(str)
+
+        @Slot(str)
+        def done(self, error: str) -> None:
+            store_code_ready(error)
+
+    relay = Relay()
+    relay.imported.connect(relay.done)
+
+    def import_in_thread() -> None:
+        try:
+            _import_store_code()
+        except Exception as err:  # noqa: BLE001 - a broken installation: said on the UI thread
+            relay.imported.emit(f"{err.__class__.__name__}: {err}")
+            return
+        relay.imported.emit("")
+
     window.show()
-    window.reopen_last()
+    threading.Thread(target=import_in_thread, name="nianbao-store-import", daemon=True).start()
     status = app.exec()
-    close = getattr(store, "close", None)
-    if close:
-        close()
-    return int(status)
+    store = state["store"]
+    if store is not None:
+        store.close()
+    return int(state["status"] or status)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from model.report import Report
-from model.store import ConflictError, FrozenError, NotFinalizableError, Store, StoreError
+from model.store import ConflictError, FrozenError, NotFinalizableError, StoreError
+
+if TYPE_CHECKING:
+    from model.store import Store
 
 __all__ = [
     "ConflictError",
@@ -23,7 +26,17 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str):
+    if name == "Store":  # the store's code imports SQLAlchemy (~0.2 s): not before the window shows
+        from model.store import Store
+
+        return Store
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def open_store(url: str | None = None) -> Store:
+    from model.store import Store
+
     return Store.open(url)
 
 
