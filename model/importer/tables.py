@@ -23,6 +23,9 @@ from ..report import SLASH, Value, parse_value
 from .normalize import fold, has_marker, key, similarity, split_inner_markers, split_marker
 
 TEXT, VALUE, BLANK = "text", "value", "blank"
+#: empty cells where no value can stand (a line of labels only, a lone "|"): the labels before them are
+#: not the ones that name the values after
+PAD = "pad"
 DASH = "-"
 
 #: minimal score for a label fragment to name a row
@@ -37,6 +40,8 @@ class Token:
     text: str
     value: Value = None
     line: int = 0
+    #: from a line with "|" between cells (a copied web table: cells in reading order, no label floats)
+    piped: bool = False
 
 
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -105,8 +110,13 @@ def tokenize(lines: list[str], first_line: int = 0) -> list[Token]:
             while line_tokens and line_tokens[0].kind == BLANK:
                 line_tokens.pop(0)
         # empty cells on a line of labels only (a heading row, a row left all blank): no cell to read
-        if first is not None and not any(t.kind == VALUE for t in line_tokens):
-            line_tokens = [t for t in line_tokens if t.kind != BLANK]
+        if not any(t.kind == VALUE for t in line_tokens) and (
+            "|" in line and not line_tokens or any(t.kind == BLANK for t in line_tokens)
+        ):
+            line_tokens = [t for t in line_tokens if t.kind != BLANK] + [Token(PAD, "", None, n)]
+        if "|" in line:
+            for t in line_tokens:
+                t.piped = True
         tokens += line_tokens
     return tokens
 
@@ -129,6 +139,10 @@ def runs(tokens: list[Token]) -> list[Run]:
     out: list[Run] = []
     cur = Run()
     for t in tokens:
+        if t.kind == PAD:
+            if not cur.slots:
+                cur.floor = len(cur.labels)
+            continue
         if t.kind == TEXT:
             if cur.slots:
                 if cur.blank_only:
@@ -309,8 +323,8 @@ class _Placed:
     run: Run
     #: the rows named by the label right before the values (none of other text in between)
     adjacent: set[int] = field(default_factory=set)
-    #: other text, or a later row's label, between the chosen label and the values: labels floating away
-    #: from their values (pdftotext)
+    #: other text between the chosen label and the values, or labels of other rows not yet read before
+    #: them: labels may float away from their values (pdftotext)
     crowded: bool = False
     #: the label right before the values is the only row label (not yet read) of its run
     strong: bool = False
@@ -465,20 +479,15 @@ def read_rows(
                 continue
             if found is None or (m.end, m.score) > (found[1].end, found[1].score):
                 found = (idx, m)
-        # other text between the chosen label and the values, or a later row's label before it: labels
-        # float away from their values
-        crowded = found is not None and (
-            found[1].end < tail
-            or any(
-                m.start >= run.floor and not m.target.group and m.target.index > found[0]
-                for m in matches(frags, targets)
-            )
-        )
         others = {
             m.target.index
-            for m in candidates
-            if m.start >= run.floor and not m.target.group and m.target.index > before
+            for m in matches(frags, targets)
+            if m.start >= run.floor
+            and not m.target.group
+            and m.target.index > before
+            and not all(t.piped for t in run.labels[m.start : m.end])
         }
+        crowded = found is not None and (found[1].end < tail or bool(others - {found[0]}))
         p = _Placed(None, run, adjacent, crowded=crowded, strong=len(adjacent) == 1 and others <= adjacent)
         p.named = {m.target.index for m in candidates if not m.target.group}
         if found is not None:
