@@ -298,6 +298,39 @@ def v_markdown(report: Report, rng: random.Random) -> str:
     return "\n".join(out)
 
 
+def _t3_apart(report: Report, by_column: bool) -> str:
+    """Table 3 as some PDFs give it: the header and every row label first, then the values alone."""
+    text = render_text(report)
+    heads = [s.heading for s in FORM_2021.sections]
+    a, b = text.index(heads[2]), text.index(heads[3])
+    lines = text[a:b].split("\n")
+    labels: list[str] = []
+    grid: list[list[str]] = []
+    for line in lines[1:]:
+        if not line.startswith("|"):
+            continue
+        cells = _cells(line)
+        labels += [c for c in cells if _is_label(c)]
+        values = [c for c in cells if not _is_label(c)]
+        if len(values) == len(T3.columns):
+            grid.append(values)
+    if by_column:
+        flat = [row[c] for c in range(len(T3.columns)) for row in grid]
+    else:
+        flat = [v for row in grid for v in row]
+    body = [lines[0], *labels, *(v for v in flat if v)]
+    return text[:a] + "\n".join(body) + "\n\n" + text[b:]
+
+
+def v_labels_first(report: Report, rng: random.Random) -> str:
+    return _t3_apart(report, by_column=False)
+
+
+def v_column_major(report: Report, rng: random.Random) -> str:
+    # the values column by column: nothing may be read from them as rows
+    return _t3_apart(report, by_column=True)
+
+
 def v_html(report: Report, rng: random.Random) -> tuple[bytes, str]:
     from model.output.html import render_html
 
@@ -374,6 +407,8 @@ KINDS: dict[str, Callable] = {
     "tabs": v_tabs,
     "spaces": v_spaces,
     "markdown": v_markdown,
+    "labels_first": v_labels_first,
+    "column_major": v_column_major,
     "html": v_html,
     "docx": v_docx,
     "pdf_plain": v_pdf_plain,
@@ -480,6 +515,8 @@ FLOOR = {
     "tabs": 200,
     "spaces": 200,
     "markdown": 200,
+    "labels_first": 200,
+    "column_major": 0,
     "html": 200,
     "docx": 200,
     "pdf_plain": 180,

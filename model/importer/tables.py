@@ -99,8 +99,13 @@ def tokenize(lines: list[str], first_line: int = 0) -> list[Token]:
                 cells = cells[1:]
             if line.endswith("|"):
                 cells = cells[:-1]
+        elif "\t" in line:
+            # cells copied from a spreadsheet or a Word table: every tab separates two cells
+            cells = [
+                c for part in line.strip(" ").split("\t") for c in (re.split(r"\s{2,}", part.strip()) or [""])
+            ]
         else:
-            cells = re.split(r"\s{2,}|\t", line.strip())
+            cells = re.split(r"\s{2,}", line.strip())
         line_tokens: list[Token] = []
         for cell in cells:
             line_tokens += _cell_tokens(cell, n)
