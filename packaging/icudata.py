@@ -13,7 +13,8 @@ So the package is rewritten with the same header, in the same sorted order, keep
 - the locale data of ``root``, ``en*`` and ``zh*`` in every tree (main, coll, curr, lang, region, unit,
   zone, rbnf, brkitr);
 and leaving out the other languages' locale data, the transliterators (``translit/``: Qt has no API for
-them) and the word-break dictionaries (``brkitr/*.dict``: Qt breaks text with its own tables). A lookup of
+them), the word-break dictionaries (``brkitr/*.dict``: Qt breaks text with its own tables) and the large
+converter tables of encodings other than the Chinese ones (see ``KEPT_CONVERTERS``). A lookup of
 what is left out fails the way ICU's own data-filtered builds do (U_MISSING_RESOURCE_ERROR → ICU's fallback to
 the parent locale and root).
 
@@ -41,6 +42,17 @@ LOCALE_RES = re.compile(r"^([a-z]{2,3}(?:_[A-Za-z0-9]*)*)\.res$")
 #: trees left out whole / item kinds left out
 DROPPED_TREES = ("translit",)
 DROPPED_SUFFIXES = (".dict",)
+#: converter tables kept whatever their size: the Chinese encodings (GB 18030, GBK, GB 2312/EUC-CN and its
+#: ISO-2022-CN forms, Big5, Big5-HKSCS). Other tables above ``SMALL_CONVERTER`` bytes — the multi-byte ones of
+#: Japanese, Korean, EUC-TW, mainframe (EBCDIC) DBCS encodings and X11 compound text — are left out (Qt 6
+#: reads and writes UTF-8 itself; the program decodes imported files with Python's codecs). The single-byte
+#: tables (2–5 KB each) all stay.
+KEPT_CONVERTERS = re.compile(
+    r"^(?:gb18030|windows-936-2000|ibm-1383_P110-1999|ibm-1386_P100-2001|ibm-5478_P100-1995|iso-ir-165"
+    r"|cns-11643-1992|windows-950-2000|ibm-950_P110-1999|ibm-1373_P100-2002|ibm-1375_P100-2008"
+    r"|ibm-5471_P100-2006)\.cnv$"
+)
+SMALL_CONVERTER = 16 * 1024
 
 
 def _elf_symbol(data: bytes) -> tuple[bytes, int, int]:
@@ -104,14 +116,16 @@ def write_package(header: bytes, items: list[tuple[str, bytes]]) -> bytes:
     return header + toc + bytes(body)
 
 
-def kept(name: str) -> bool:
-    """Whether an item (``icudt73l/coll/zh.res``) stays in the package."""
+def kept(name: str, size: int = 0) -> bool:
+    """Whether an item (``icudt73l/coll/zh.res``, ``size`` bytes) stays in the package."""
     parts = name.split("/")[1:]
     if not parts:
         return True
     tree, leaf = (parts[0] if len(parts) > 1 else ""), parts[-1]
     if tree in DROPPED_TREES or leaf.endswith(DROPPED_SUFFIXES):
         return False
+    if leaf.endswith(".cnv"):
+        return size <= SMALL_CONVERTER or bool(KEPT_CONVERTERS.match(leaf))
     m = LOCALE_RES.match(leaf)
     if m and m.group(1) not in ("pool",):
         return bool(KEPT_LOCALES.match(m.group(1)))
@@ -123,7 +137,7 @@ def reduced_package(library: Path) -> tuple[bytes, bytes, int]:
     data = library.read_bytes()
     symbol, offset, size = _elf_symbol(data)
     header, items = read_package(data[offset : offset + size])
-    return symbol, write_package(header, [(n, d) for n, d in items if kept(n)]), size
+    return symbol, write_package(header, [(n, d) for n, d in items if kept(n, len(d))]), size
 
 
 def build_library(library: Path, out_dir: Path, cc: str | None = None) -> Path | None:
@@ -172,7 +186,7 @@ def main() -> int:
     data = lib.read_bytes()
     _symbol, offset, size = _elf_symbol(data)
     _header, items = read_package(data[offset : offset + size])
-    kept_items = [(n, d) for n, d in items if kept(n)]
+    kept_items = [(n, d) for n, d in items if kept(n, len(d))]
     print(f"{len(kept_items)} of {len(items)} items, {sum(len(d) for _, d in kept_items) / 1e6:.1f} MB")
     if "--list" in sys.argv:
         for name, data in kept_items:

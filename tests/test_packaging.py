@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -32,12 +33,90 @@ def _load(name: str, path: Path):
 
 qtmodules = _load("qtmodules", PACKAGING / "qtmodules.py")
 build = _load("build", PACKAGING / "build.py")
+icudata = _load("icudata", PACKAGING / "icudata.py")
 
 
 def _env(**extra: str) -> dict[str, str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8", **extra)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     return env
+
+
+# --- the bundle's weight: ICU data, fonts -------------------------------------------------------------------
+
+
+def _wheel_icudata() -> Path:
+    import PySide6
+
+    found = sorted((Path(PySide6.__file__).parent / "Qt" / "lib").glob("libicudata.so.*"))
+    if not found:
+        pytest.skip("this PySide6 wheel carries no ICU (Windows and macOS use the system's)")
+    return found[0]
+
+
+def test_icu_items_kept_and_left_out():
+    k = icudata.kept
+    for name in (
+        "zh.res",
+        "zh_Hans_CN.res",
+        "root.res",
+        "en_US.res",
+        "coll/zh.res",
+        "coll/ucadata.icu",
+        "curr/pool.res",
+        "cnvalias.icu",
+        "nfkc.nrm",
+        "supplementalData.res",
+        "zoneinfo64.res",
+        "brkitr/line.brk",
+    ):
+        assert k(f"icudt73l/{name}", 1000), name
+    assert k("icudt73l/gb18030.cnv", 232_816) and k("icudt73l/windows-1252-2000.cnv", 3_000)
+    for name in ("fr.res", "ja_JP.res", "ars.res", "coll/de_.res", "lang/ko.res", "translit/root.res"):
+        assert not k(f"icudt73l/{name}", 1000), name
+    assert not k("icudt73l/brkitr/cjdict.dict", 2_000_000)
+    assert not k("icudt73l/ibm-943_P15A-2003.cnv", 90_000)  # Shift_JIS: a large non-Chinese table
+
+
+def test_icu_package_round_trip_and_reduction():
+    data = _wheel_icudata().read_bytes()
+    _name, offset, size = icudata._elf_symbol(data)
+    blob = data[offset : offset + size]
+    header, items = icudata.read_package(blob)
+    assert len(items) > 1000 and [n for n, _ in items] == sorted(n for n, _ in items)
+    again = icudata.read_package(icudata.write_package(header, items))
+    assert again == (header, items)
+    symbol, reduced, original = icudata.reduced_package(_wheel_icudata())
+    assert symbol.startswith(b"icudt") and original == size
+    assert len(reduced) < size / 3
+    kept_names = [n for n, _ in icudata.read_package(reduced)[1]]
+    assert kept_names == sorted(kept_names)  # ICU looks items up by binary search
+
+
+def test_shipped_faces_print_gbk_and_rare_characters():
+    """The reduced UMing (resources/fonts/make_fonts.py) with the other faces still prints all of GBK and the
+    rarer characters the full face had (㛃, CJK Ext. A)."""
+    code = (
+        "from model.output import fonts\n"
+        "gbk = ''.join(c for c in (bytes([h, l]).decode('gbk', 'ignore') for h in range(0x81, 0xFF)"
+        " for l in range(0x40, 0xFF)) if c.isprintable())\n"
+        "print(repr(''.join(fonts.unprintable(gbk + '喆堃㛃'))))\n"
+        "print(fonts.faces()['fang'][0].label)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        env=_env(NIANBAO_BUNDLED_FONTS="1"),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    missing, face = proc.stdout.splitlines()[-2:]
+    assert missing == "''", missing
+    if sys.platform != "win32":
+        assert face == "AR PL UMing CN"
 
 
 # --- what the code imports ------------------------------------------------------------------------------------
@@ -270,6 +349,42 @@ def test_bundle_has_plugins_translations_fonts_and_migrations(bundle):
     for script in [migrations / "env.py", *(migrations / "versions").glob("*.py")]:
         rel = script.relative_to(ROOT)
         assert (internal / rel).is_file(), f"{rel} is not in the bundle (Alembic reads it as a file)"
+
+
+def test_bundle_leaves_out_the_desktops_libraries_but_not_pythons(bundle):
+    if not sys.platform.startswith("linux"):
+        pytest.skip("only Linux builds pick up the build machine's system libraries")
+    top = {p.name for p in (bundle / "_internal").iterdir() if ".so" in p.name}
+    desktop = {"libstdc++.so.6", "libX11.so.6", "libglib-2.0.so.0", "libfontconfig.so.1", "libcups.so.2"}
+    assert not desktop & top, sorted(desktop & top)
+    # (the wheels' own copies carry a hash in their names: libxcb-9065bb12.so.1.1.0 of pillow stays)
+    system = re.compile(r"lib(?:xcb(?:-[a-z-]+)?|gnutls|krb5|dbus-1|xkbcommon)\.so(?:\.\d+)*")
+    assert not [n for n in top if system.fullmatch(n)]
+    # what the Python runtime's own modules link stays (OpenSSL, SQLite)
+    assert {"libcrypto.so.3", "libsqlite3.so.0"} <= top or not (bundle / "_internal" / "python3.11").is_dir()
+
+
+def test_bundle_carries_the_reduced_icu_data(bundle):
+    """Linux: Qt's ICU data without other languages' locale data (packaging/icudata.py) — when the build
+    machine had a C compiler, which CI's has."""
+    found = list((bundle / "_internal").rglob("libicudata.so.*"))
+    if not found:
+        pytest.skip("no ICU in this build (Windows and macOS Qt use the system's)")
+    if not (shutil.which("cc") or shutil.which("gcc")):
+        pytest.skip("no C compiler here: the build keeps the full ICU data")
+    assert found[0].stat().st_size < 12_000_000, found[0].stat().st_size
+    _name, offset, size = icudata._elf_symbol(found[0].read_bytes())
+    _header, items = icudata.read_package(found[0].read_bytes()[offset : offset + size])
+    names = {n.split("/", 1)[1] for n, _ in items}
+    assert {
+        "coll/zh.res",
+        "coll/ucadata.icu",
+        "zh.res",
+        "zh_Hans_CN.res",
+        "gb18030.cnv",
+        "cnvalias.icu",
+    } <= names
+    assert "fr.res" not in names and "coll/ja.res" not in names
 
 
 def test_bundle_size_is_reported(bundle):
