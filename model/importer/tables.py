@@ -368,6 +368,12 @@ def _block(values: list[Value], widths: list[int], checks: list[RowCheck]) -> li
     return rows
 
 
+def _loose(run: Run) -> bool:
+    """Values one a line with no "|" grid (pdftotext without -layout, cells copied one per paragraph)."""
+    lines = [t.line for t in run.slots if t.kind == VALUE]
+    return len(lines) == len(set(lines)) and not any(t.piped for t in run.slots)
+
+
 def _line_trimmed(run: Run, after_label: bool = True) -> list[Token]:
     """The run's slots without blank cells at the edges of each line (padding where labels were);
     ``after_label=False``: a blank cell right after a label on its line is kept (a cell, or the cell of
@@ -548,7 +554,16 @@ def read_rows(
                 continue
             idx = prev + 1
         cells = fit(q.run.slots, widths[idx])
-        crowded = q.crowded and rows[idx].key in checks
+        check = checks.get(rows[idx].key)
+        crowded = q.crowded and check is not None
+        if (
+            cells is not None
+            and check is not None
+            and _loose(q.run)
+            and not check.holds(resolve(cells, has_total))
+        ):
+            # one value a line and no grid (pdftotext): a value of another row may have slipped in
+            cells = None
         if cells is not None and not crowded:
             read[idx] = resolve(cells, has_total)
             anchors[(idx, start)] = True
