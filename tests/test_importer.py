@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -708,3 +710,117 @@ def test_deeply_nested_html_is_refused_cleanly():
         assert str(err)
     else:
         assert result.report.text["overview"] == ""
+
+
+# --------------------------------------------------------------------------------------------------
+# pdftotext without -layout: labels float away from their values
+
+
+def _loose(label_before: str, values: list[int], label_after: str, floating: list[str] = ()) -> str:
+    """Table 3 as pdftotext prints it without -layout: one cell a line, labels where they fall."""
+    head = "三、收到和处理政府信息公开申请情况"
+    body = [label_before, *map(str, values[:7]), *floating, *map(str, values[7:]), label_after, "0", "0"]
+    return t3_text(body, head)
+
+
+def _t3_row(c, key: str) -> list:
+    return [c[f"t3.{key}.{col}"] for col in T3_COLS]
+
+
+def test_rows_between_two_labels_are_read_in_order_when_they_check():
+    # （二）部分公开 … then the values of three rows, a cluster of floating labels among them, then 3.危及
+    rows = [[3, 0, 0, 0, 0, 0, 3], [1, 2, 0, 0, 0, 0, 3], [0, 0, 0, 0, 0, 4, 4]]
+    text = _loose(
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        [v for r in rows for v in r],
+        "3.危及“三安全一稳定”",
+        floating=["三、本", "1.属于国家秘密", "年度办", "理结果 （三）", "申请人情况", "自然", "人"],
+    )
+    c = import_text(text).report.cells
+    assert _t3_row(c, "partial") == rows[0]
+    assert _t3_row(c, "refused.state_secret") == rows[1]
+    assert _t3_row(c, "refused.law_prohibited") == rows[2]
+
+
+def test_rows_between_two_labels_are_not_read_when_a_row_does_not_check():
+    rows = [[3, 0, 0, 0, 0, 0, 3], [1, 2, 0, 0, 0, 0, 4], [0, 0, 0, 0, 0, 4, 4]]
+    text = _loose("（二）部分公开", [v for r in rows for v in r], "3.危及“三安全一稳定”")
+    c = import_text(text).report.cells
+    for key in ("partial", "refused.state_secret", "refused.law_prohibited"):
+        assert _t3_row(c, key) == [None] * 7
+
+
+def test_rows_that_also_read_column_by_column_are_not_read():
+    # row by row: [0…0], [1,0,2,0,3,0,6]; column by column: [0…0], [0,0,0,1,2,3,6] — both add up
+    values = [0] * 7 + [1, 0, 2, 0, 3, 0, 6]
+    c = import_text(_loose("1.属于国家秘密", values, "3.危及“三安全一稳定”")).report.cells
+    assert _t3_row(c, "refused.state_secret") == [None] * 7
+    assert _t3_row(c, "refused.law_prohibited") == [None] * 7
+    # the same values but one: they read only row by row
+    values = [0] * 7 + [1, 0, 2, 0, 3, 1, 7]
+    c = import_text(_loose("1.属于国家秘密", values, "3.危及“三安全一稳定”")).report.cells
+    assert _t3_row(c, "refused.state_secret") == [0] * 7
+    assert _t3_row(c, "refused.law_prohibited") == [1, 0, 2, 0, 3, 1, 7]
+
+
+def test_a_count_that_does_not_fit_reads_nothing():
+    rows = [[3, 0, 0, 0, 0, 0, 3], [1, 2, 0, 0, 0, 0, 3]]
+    text = _loose("（二）部分公开", [v for r in rows for v in r] + [5], "3.危及“三安全一稳定”")
+    c = import_text(text).report.cells
+    assert _t3_row(c, "partial") == [None] * 7
+    assert _t3_row(c, "refused.state_secret") == [None] * 7
+
+
+def test_a_floating_label_right_before_other_rows_values_is_not_trusted():
+    # pdftotext: the labels of rows 1–3 of （三） float together; the seven values after them are not row 3's
+    text = t3_text(
+        [
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            *"3 0 0 0 0 0 3".split(),
+            "1.属于国家秘密",
+            "2.其他法律行政法规禁止公开",
+            "3.危及“三安全一稳定”",
+            *"0 7176 0 0 18 5458 0".split(),
+        ]
+    )
+    c = import_text(text).report.cells
+    assert _t3_row(c, "partial") == [3, 0, 0, 0, 0, 0, 3]
+    assert _t3_row(c, "refused.security_stability") == [None] * 7
+
+
+def test_other_handling_label_beside_its_first_sub_row_with_that_label_lost():
+    text = t3_text(
+        [
+            "| （六）其他处理 |  | 0 | 27 | 0 | 0 | 0 | 0 | 27 |",
+            "| 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
+            "| 3.其他 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+            "| （七）总计 | 1 | 27 | 0 | 0 | 0 | 0 | 28 |",
+        ]
+    )
+    result = import_text(text)
+    c = result.report.cells
+    assert _t3_row(c, "other_handling.no_correction") == [0, 27, 0, 0, 0, 0, 27]
+    assert _t3_row(c, "other_handling.no_fee") == [1, 0, 0, 0, 0, 0, 1]
+    assert _t3_row(c, "other_handling.other") == [0] * 7
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+@pytest.mark.parametrize("layout", [False, True], ids=["plain", "layout"])
+def test_our_pdf_through_pdftotext(tmp_path, layout):
+    from model.output.pdf import render_pdf_bytes
+    from model.sample import sample_report
+
+    report = sample_report()
+    pdf = tmp_path / "年报.pdf"
+    pdf.write_bytes(render_pdf_bytes(report, draft=False)[0])
+    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), str(pdf), "-"]
+    text = subprocess.run(args, capture_output=True, check=True).stdout.decode("utf-8")
+    got = import_text(text).report
+    assert got.cells == report.cells
+    assert (got.year, got.agency, got.date, got.title) == (
+        report.year,
+        report.agency,
+        report.date,
+        report.title,
+    )
+    assert got.text["other"] == report.text["other"]

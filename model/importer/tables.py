@@ -236,8 +236,10 @@ def score(text: str, target: Target) -> float:
     best = 0.0
     for tmark, tbody in zip(target.marks, target.bodies, strict=True):
         s = similarity(k, tbody)
-        if len(k) >= 6 and tbody.startswith(k):
-            s = max(s, 0.85)  # the first line of a wrapped label, the rest printed after the values
+        if (len(k) >= 6 or (len(k) >= 4 and mark and mark == tmark)) and tbody.startswith(k):
+            # the first line of a wrapped label, the rest printed after the values; or the label's
+            # numbering and its first words only: "（二）部分公开"
+            s = max(s, 0.85)
         if tmark and mark:
             s += 0.15 if mark == tmark else -0.3
         if len(tbody) <= SHORT and (not mark or mark != tmark) and tmark:
