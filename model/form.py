@@ -111,6 +111,23 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class CarryForward:
+    """Across years: this year's ``this`` starts from last year's ``last`` (上年结转 ← 结转下年度继续办理)."""
+
+    last: str
+    this: str
+
+
+@dataclass(frozen=True)
+class Stock:
+    """Across years: 现行有效件数 = last year's 现行有效件数 + 本年制发件数 − 本年废止件数 (plausibility)."""
+
+    in_force: str
+    issued: str
+    repealed: str
+
+
+@dataclass(frozen=True)
 class GridCell:
     """One cell of the printed grid of a table; ``key`` is set for a value cell."""
 
@@ -223,6 +240,8 @@ class _T2Block:
 
 
 T2_CONTENT_HEAD = "信息内容"
+#: the row only organs with rule-making power fill (ministries, provinces, larger cities)
+T2_RULE_MAKING_ROW = "rules"
 
 T2_BLOCKS = (
     _T2Block(
@@ -246,7 +265,14 @@ T2_BLOCKS = (
 
 
 #: column headings only the 2019 trial edition's table 2 has — how an importer tells that edition apart
-T2_2019_HEADS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量", "政府集中采购")
+T2_2019_HEADS = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "采购项目数量",
+    "政府集中采购",
+)
 
 
 def _table2() -> Table:
@@ -486,6 +512,18 @@ def _relations(t3: Table) -> tuple[Relation, ...]:
     return tuple(rel)
 
 
+def _carry_forward(t3: Table) -> tuple[CarryForward, ...]:
+    second, last = t3.rows[1].key, t3.rows[-1].key  # 二、上年结转 … 四、结转下年度继续办理
+    return tuple(CarryForward(f"t3.{last}.{c.key}", f"t3.{second}.{c.key}") for c in t3.columns)
+
+
+def _stocks(t2: Table) -> tuple[Stock, ...]:
+    heads = [k for k, _ in T2_BLOCKS[0].heads]  # 本年制发件数 · 本年废止件数 · 现行有效件数
+    return tuple(
+        Stock(*(f"t2.{row}.{h}" for h in (heads[2], heads[0], heads[1]))) for row, _ in T2_BLOCKS[0].rows
+    )
+
+
 # --------------------------------------------------------------------------------------------------
 # Editions
 
@@ -497,6 +535,8 @@ class Form:
     sections: tuple[Section, ...]
     tables: tuple[Table, ...]
     relations: tuple[Relation, ...] = field(default=())
+    carry_forward: tuple[CarryForward, ...] = field(default=())
+    stocks: tuple[Stock, ...] = field(default=())
 
     @cached_property
     def table(self) -> dict[str, Table]:
@@ -522,13 +562,15 @@ class Form:
 
 
 def _form_2021() -> Form:
-    t3 = _table3("2021")
+    t2, t3 = _table2(), _table3("2021")
     return Form(
         "2021",
         "《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）",
         SECTIONS,
-        (_table2(), t3, _table4()),
+        (t2, t3, _table4()),
         _relations(t3),
+        _carry_forward(t3),
+        _stocks(t2),
     )
 
 
@@ -541,6 +583,7 @@ def _form_2019() -> Form:
         sections,
         (t3, _table4()),
         _relations(t3),
+        _carry_forward(t3),
     )
 
 

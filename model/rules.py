@@ -5,8 +5,8 @@ The rules are data:
 * :data:`form.relations` — every sum relation of the official form (built in ``model/form.py``);
 * each cell's kind — what it may hold (a non-negative whole count, a fee with at most four decimals, ``/``
   only where the form allows it);
-* :data:`CROSS_YEAR` — relations between this year's and last year's report;
-* :data:`PLAUSIBILITY` — hints;
+* ``form.carry_forward`` and ``form.stocks`` — relations between this year's and last year's report;
+* plausibility checks (hints): a township reporting 规章, section 六 silent on the 信息处理费;
 * the prose checks in ``model/prose.py`` (their phrasings are a pattern table there).
 
 :func:`check` runs them all and returns :class:`~model.findings.Finding` objects, with the explanations (说明)
@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 
 from .findings import SEVERITY_ORDER, Finding, Severity
-from .form import CellKind, Form, Relation
+from .form import T2_RULE_MAKING_ROW, CellKind, Form, Relation
 from .report import SLASH, Report, format_value, numeric, value_problem
 
 Number = int | Decimal
@@ -117,47 +116,11 @@ def blank_findings(report: Report, form: Form) -> Iterator[Finding]:
 # across years (warnings; need last year's report)
 
 
-@dataclass(frozen=True)
-class CarryOver:
-    """This year's ``this`` should equal last year's ``last``."""
-
-    this: str
-    last: str
-
-
-@dataclass(frozen=True)
-class Stock:
-    """现行有效件数 this year = last year's 现行有效件数 + 本年制发件数 − 本年废止件数."""
-
-    in_force: str
-    issued: str
-    repealed: str
-
-
-def _carry_overs(form: Form) -> tuple[CarryOver, ...]:
-    t3 = form.table.get("t3")
-    if not t3:
-        return ()
-    return tuple(CarryOver(f"t3.carried_in.{c.key}", f"t3.carried_over.{c.key}") for c in t3.columns)
-
-
-def _stocks(form: Form) -> tuple[Stock, ...]:
-    t2 = form.table.get("t2")
-    if not t2:
-        return ()
-    keys = set(t2.cell_keys)
-    return tuple(
-        Stock(f"t2.{r.key}.in_force", f"t2.{r.key}.issued", f"t2.{r.key}.repealed")
-        for r in t2.rows
-        if f"t2.{r.key}.in_force" in keys
-    )
-
-
 def cross_year_findings(report: Report, previous: Report | None, form: Form) -> Iterator[Finding]:
     if previous is None:
         return
     last_year = f"{previous.year}年" if previous.year else "上年"
-    for co in _carry_overs(form):
+    for co in form.carry_forward:
         this, last = numeric(report.cells.get(co.this)), numeric(previous.cells.get(co.last))
         if this is None or last is None or this == last:
             continue
@@ -172,7 +135,7 @@ def cross_year_findings(report: Report, previous: Report | None, form: Form) -> 
             explainable=True,
             extra={"previous_cells": [co.last]},
         )
-    for st in _stocks(form):
+    for st in form.stocks:
         base = numeric(previous.cells.get(st.in_force))
         this = numeric(report.cells.get(st.in_force))
         issued = numeric(report.cells.get(st.issued))
@@ -228,7 +191,7 @@ def plausibility_findings(report: Report, previous: Report | None, form: Form) -
     t2 = form.table.get("t2")
     agency = report.agency.strip()
     if t2 and agency and _NO_RULE_MAKING.search(agency):
-        rule_cells = tuple(k for k in t2.cell_keys if k.startswith("t2.rules."))
+        rule_cells = tuple(c.key for c in t2.cells if c.row == T2_RULE_MAKING_ROW)
         issued = [k for k in rule_cells if (numeric(report.cells.get(k)) or 0) > 0]
         if issued:
             yield Finding(

@@ -47,24 +47,14 @@ _T3_PARTS = {
     "commercial": {"new": 3, "granted": 2, "unable.unclear": 1},
 }
 _T4_PARTS = {"review": {"upheld": 2, "corrected": 1, "pending": 1}, "litigation_direct": {"upheld": 1}}
-_T2 = {
-    "t2.rules.issued": "/",
-    "t2.rules.repealed": "/",
-    "t2.rules.in_force": "/",
-    "t2.normative_docs.issued": 5,
-    "t2.normative_docs.repealed": 1,
-    "t2.normative_docs.in_force": 25,
-    "t2.licensing.decisions": 1203,
-    "t2.penalty.decisions": 356,
-    "t2.coercion.decisions": 12,
-    "t2.fees.amount": Decimal("0.35"),
-}
+#: table 2 in the form's cell order: 规章 (no rule-making power: "/"), 行政规范性文件, 许可, 处罚, 强制, 收费
+_T2 = ("/", "/", "/", 5, 1, 25, 1203, 356, 12, Decimal("0.35"))
 
 
 def sample_report() -> Report:
     form = FORM_2021
     cells: dict[str, Value] = {k: 0 for k in form.cell_keys}
-    cells.update(_T2)
+    cells.update(zip(form.table["t2"].cell_keys, _T2, strict=True))
     for col, rows in _T3_PARTS.items():
         for row, v in rows.items():
             cells[f"t3.{row}.{col}"] = v

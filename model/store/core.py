@@ -208,19 +208,8 @@ def _aware(t: dt.datetime | None) -> dt.datetime | None:
 
 
 def _carry_forward(report_template: str) -> list[tuple[str, str]]:
-    """(last year's cell, this year's cell) for a new year: 上年结转 ← last year's 结转下年度继续办理.
-
-    Derived from the form (``Form.carry_forward`` when the form declares it)."""
-    form = form_for(report_template)
-    declared = getattr(form, "carry_forward", None)
-    if declared:
-        return list(declared)
-    t3 = form.table.get("t3")
-    if not t3:
-        return []
-    rows = [r.key for r in t3.rows]
-    first_rows, last_row = rows[:2], rows[-1]  # 一、本年新收 · 二、上年结转 … 四、结转下年度继续办理
-    return [(f"t3.{last_row}.{c.key}", f"t3.{first_rows[1]}.{c.key}") for c in t3.columns]
+    """(last year's cell, this year's cell) for a new year: 上年结转 ← last year's 结转下年度继续办理."""
+    return [(c.last, c.this) for c in form_for(report_template).carry_forward]
 
 
 def _rules():
