@@ -824,3 +824,47 @@ def test_our_pdf_through_pdftotext(tmp_path, layout):
         report.title,
     )
     assert got.text["other"] == report.text["other"]
+
+
+def _layout_row(label: str, values: list, at: list[int]) -> str:
+    """A line as pdftotext -layout prints it: each value centred at its column."""
+    line = " " * 8 + label
+    for v, c in zip(values, at, strict=True):
+        if v is None:
+            continue
+        text = str(v)
+        start = c - (len(text) - 1) // 2
+        line = line.ljust(start - 1) + " " + text
+    return line
+
+
+_AT = [40, 48, 56, 64, 72, 80, 88]
+
+
+def test_layout_rows_with_blank_cells_read_by_their_columns():
+    rows = [
+        ("1.属于国家秘密", [1, 0, 0, 0, 0, 0, 1]),
+        ("2.其他法律行政法规禁止公开", [0, 2, None, 0, 0, 0, 2]),
+        ("3.危及“三安全一稳定”", [0, 0, 0, 0, 0, 0, 0]),
+        ("4.保护第三方合法权益", [None, 3, 0, 0, 0, 1, None]),
+    ]
+    text = t3_text([_layout_row(label, vals, _AT) for label, vals in rows])
+    c = import_text(text).report.cells
+    assert _t3_row(c, "refused.state_secret") == [1, 0, 0, 0, 0, 0, 1]
+    # the blank part is 0: the printed total proves it
+    assert _t3_row(c, "refused.law_prohibited") == [0, 2, 0, 0, 0, 0, 2]
+    # no total printed: the blank stays blank, the values stand in their columns
+    assert _t3_row(c, "refused.third_party") == [None, 3, 0, 0, 0, 1, None]
+
+
+def test_layout_value_between_two_columns_is_not_placed():
+    at = list(_AT)
+    rows = [
+        ("1.属于国家秘密", [1, 0, 0, 0, 0, 0, 1], _AT),
+        ("2.其他法律行政法规禁止公开", [0, 0, 0, 0, 0, 0, 0], _AT),
+        ("3.危及“三安全一稳定”", [0, 2, None, 0, 0, 0, 2], [*at[:3], at[3] - 4, *at[4:]]),
+    ]
+    text = t3_text([_layout_row(label, vals, a) for label, vals, a in rows])
+    c = import_text(text).report.cells
+    assert _t3_row(c, "refused.state_secret") == [1, 0, 0, 0, 0, 0, 1]
+    assert _t3_row(c, "refused.security_stability") == [None] * 7

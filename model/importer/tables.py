@@ -42,6 +42,10 @@ class Token:
     line: int = 0
     #: from a line with "|" between cells (a copied web table: cells in reading order, no label floats)
     piped: bool = False
+    #: a value laid out in columns by spaces (pdftotext -layout): the middle of its characters on the line
+    col: float | None = None
+    #: the page (form feeds before it in the text given to :func:`tokenize`)
+    page: int = 0
 
 
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -85,10 +89,25 @@ def _cell_tokens(cell: str, n: int) -> list[Token]:
     return out
 
 
+def _place(line: str, tokens: list[Token]) -> None:
+    """Where the values of a space-separated line stand (for lines whose folding kept every position)."""
+    numbers = [m for m in re.finditer(r"\S+", line) if _value_of(m.group(0)) is not None]
+    values = [t for t in tokens if t.kind == VALUE]
+    if not values or len(numbers) < len(values):
+        return
+    for t, m in zip(values, numbers[len(numbers) - len(values) :], strict=True):
+        if m.group(0) != t.text:
+            return
+    for t, m in zip(values, numbers[len(numbers) - len(values) :], strict=True):
+        t.col = (m.start() + m.end() - 1) / 2
+
+
 def tokenize(lines: list[str], first_line: int = 0) -> list[Token]:
     tokens: list[Token] = []
+    page = 0
     for i, raw in enumerate(lines):
         n = first_line + i
+        page += raw.count("\f")
         line = fold(raw).rstrip()
         if not line.strip() or is_page_number(line) or _MD_RULE.match(line):
             continue
@@ -122,6 +141,10 @@ def tokenize(lines: list[str], first_line: int = 0) -> list[Token]:
         if "|" in line:
             for t in line_tokens:
                 t.piped = True
+        elif "\t" not in line and len(line) == len(raw.rstrip()):
+            _place(line, line_tokens)
+        for t in line_tokens:
+            t.page = page
         tokens += line_tokens
     return tokens
 
@@ -441,6 +464,66 @@ def _between_anchors(
     return {i: list(next(iter(v))) for i, v in proposals.items() if len(v) == 1}
 
 
+#: how far (in characters) a value may stand from its column's middle, and the least distance between two
+#: columns, in text laid out by pdftotext -layout
+COLUMN_SLACK = 1.5
+COLUMN_GAP = 4.0
+
+
+def _one_line(q: _Placed) -> list[Token] | None:
+    """The values of a run, if they all stand on one line laid out in columns (and nothing else is there)."""
+    slots = _trimmed(q.run.slots)
+    if not slots or any(t.kind != VALUE or t.col is None for t in slots):
+        return None
+    if len({(t.line, t.page) for t in slots}) != 1:
+        return None
+    return slots
+
+
+def _by_columns(
+    placed: list[_Placed], widths: list[int], has_total: bool, read: dict[int, list[Value]]
+) -> dict[int, list[Value]]:
+    """Rows with blank cells in text laid out in columns: each value under the column it stands in.
+
+    The columns of a page are where the values of its complete rows stand — only where those agree to
+    within :data:`COLUMN_SLACK`; a value is placed only where it stands that close to one column.
+    """
+    full: dict[tuple[int, int], list[list[float]]] = {}
+    for q in placed:
+        vals = _one_line(q)
+        if q.idx is not None and q.idx in read and vals and len(vals) == widths[q.idx]:
+            full.setdefault((vals[0].page, len(vals)), []).append([t.col for t in vals])
+    columns: dict[tuple[int, int], list[float]] = {}
+    for key_, lines in full.items():
+        if len(lines) < 2:
+            continue
+        middles = [sorted(c)[len(c) // 2] for c in zip(*lines, strict=True)]
+        if all(
+            abs(x - m) <= COLUMN_SLACK for line in lines for x, m in zip(line, middles, strict=True)
+        ) and all(b - a >= COLUMN_GAP for a, b in zip(middles, middles[1:], strict=False)):
+            columns[key_] = middles
+    out: dict[int, list[Value]] = {}
+    for q in placed:
+        if q.idx is None or q.idx in read or q.crowded:
+            continue
+        vals = _one_line(q)
+        middles = columns.get((vals[0].page, widths[q.idx])) if vals else None
+        if not vals or middles is None or len(vals) >= widths[q.idx]:
+            continue
+        cells: list[Token | None] = [None] * len(middles)
+        last = -1
+        for t in vals:
+            near = sorted(range(len(middles)), key=lambda j: abs(t.col - middles[j]))
+            j = near[0]
+            if abs(t.col - middles[j]) > COLUMN_SLACK or j <= last:
+                break
+            cells[j] = t
+            last = j
+        else:
+            out[q.idx] = resolve([c or Token(BLANK, "") for c in cells], has_total)
+    return out
+
+
 def read_rows(
     table: Table,
     tokens: list[Token],
@@ -595,6 +678,8 @@ def read_rows(
     for idx, vals in _between_anchors(rows, widths, checks, stream, anchors).items():
         if idx not in read or read[idx] == vals:
             read[idx] = vals
+    for idx, vals in _by_columns(placed, widths, has_total, read).items():
+        read.setdefault(idx, vals)
     for idx, vals in read.items():
         for k_, v in zip(_row_width(table, rows[idx]), vals, strict=True):
             result.values[k_] = v
