@@ -336,6 +336,16 @@ def v_column_major(report: Report, rng: random.Random) -> str:
     return _t3_apart(report, by_column=True)
 
 
+def v_page_break(report: Report, rng: random.Random) -> str:
+    # a page break inside table 3: a page number, a form feed and the header rows printed again
+    lines = render_text(report).split("\n")
+    a = lines.index(FORM_2021.sections[2].heading)
+    rows = [i for i in range(a + 1, len(lines)) if lines[i].startswith("|")]
+    head = [lines[i] for i in rows[:3]]
+    cut = rng.choice(rows[4:-1])
+    return "\n".join([*lines[:cut], "", "- 3 -", "\f" + head[0], *head[1:], *lines[cut:]])
+
+
 def v_html(report: Report, rng: random.Random) -> tuple[bytes, str]:
     from model.output.html import render_html
 
@@ -412,6 +422,7 @@ KINDS: dict[str, Callable] = {
     "tabs": v_tabs,
     "spaces": v_spaces,
     "markdown": v_markdown,
+    "page_break": v_page_break,
     "labels_first": v_labels_first,
     "column_major": v_column_major,
     "html": v_html,
@@ -520,6 +531,7 @@ FLOOR = {
     "tabs": 200,
     "spaces": 200,
     "markdown": 200,
+    "page_break": 200,
     "labels_first": 200,
     "column_major": 25,
     "html": 200,
