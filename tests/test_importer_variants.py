@@ -384,10 +384,10 @@ def v_docx(report: Report, rng: random.Random) -> tuple[bytes, str]:
     return buf.getvalue(), "年报.docx"
 
 
-def _pdftotext(report: Report, layout: bool) -> str:
+def _pdftotext(report: Report, layout: bool, draft: bool = False) -> str:
     from model.output.pdf import render_pdf_bytes
 
-    data, _ = render_pdf_bytes(report, draft=False)
+    data, _ = render_pdf_bytes(report, draft=draft)
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(tmp) / "r.pdf"
         pdf.write_bytes(data)
@@ -401,6 +401,11 @@ def v_pdf_plain(report: Report, rng: random.Random) -> str:
 
 def v_pdf_layout(report: Report, rng: random.Random) -> str:
     return _pdftotext(report, True)
+
+
+def v_pdf_draft(report: Report, rng: random.Random) -> str:
+    # a draft: the watermark 草稿 across every page, with and without -layout
+    return _pdftotext(report, rng.random() < 0.5, draft=True)
 
 
 KINDS: dict[str, Callable] = {
@@ -429,8 +434,9 @@ KINDS: dict[str, Callable] = {
     "docx": v_docx,
     "pdf_plain": v_pdf_plain,
     "pdf_layout": v_pdf_layout,
+    "pdf_draft": v_pdf_draft,
 }
-PDF_KINDS = {"pdf_plain", "pdf_layout"}
+PDF_KINDS = {"pdf_plain", "pdf_layout", "pdf_draft"}
 #: the variants whose prose, year, organ and date arrive whole
 WHOLE_META = set(KINDS) - {"cut"}
 
@@ -538,6 +544,7 @@ FLOOR = {
     "docx": 200,
     "pdf_plain": 185,
     "pdf_layout": 200,
+    "pdf_draft": 130,
 }
 
 CASES = [(k, s) for k in KINDS for s in (PDF_SEEDS if k in PDF_KINDS else SEEDS)]

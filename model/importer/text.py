@@ -267,6 +267,7 @@ def _strip_signature(lines: list[str], agency: str) -> list[str]:
 # the whole report
 
 _SECTION_TABLE = {"二": "t2", "三": "t3", "四": "t4"}
+_WATERMARK = re.compile(r"^[\s\f]*(?:草\s*稿|草|稿)[\s\f]*$")
 
 
 def _region(lines: list[str], heads: dict[str, int], numeral: str) -> tuple[int, int] | None:
@@ -285,7 +286,8 @@ def read_text(text: str) -> ImportResult:
         raise ReportError("文件是空的，没有可以导入的内容。")
     if "\x00" in text:
         raise ReportError("这不是文本文件（含有二进制内容），无法作为年报导入。")
-    lines = text.split("\n")
+    # the watermark of a draft (草稿, printed large across the page) stands on lines of its own
+    lines = ["" if _WATERMARK.match(x) else x for x in text.split("\n")]
     if not text.endswith(("\n", "|", " ", "\t")) and re.search(r"\d$", lines[-1]):
         # the text stops inside a number ("…| 0 | 3" of "…| 0 | 38 |"): that number is not certain
         lines[-1] = re.sub(r"[\d.,]+$", "", lines[-1])
