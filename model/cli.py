@@ -122,6 +122,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (``main.py store list | head``): quietly, as tools do
+        import os
+
+        try:  # no second complaint when Python flushes stdout at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 141 if os.name == "posix" else 0  # 128 + SIGPIPE, what a shell reports for a closed pipe
     except Exception as err:  # the last line of defence: a clear message, not a traceback
         print(
             f"错误：程序内部出错（{err.__class__.__name__}：{err}）。请把这条信息告诉技术支持。",

@@ -33,15 +33,38 @@ def app_data_dir() -> Path:
     return base / ORGANISATION / APPLICATION
 
 
+def _read_umask() -> int:
+    """The process's umask: from /proc on Linux (no change of state), else set and put back at once."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def normal_mode() -> int:
+    """The mode a file created the ordinary way gets on POSIX: ``0o666`` less the umask."""
+    return 0o666 & ~_read_umask()
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a new empty temporary file beside ``target`` (whose folder must exist) for the block to write;
     when the block completes the file is flushed to disk and renamed over ``target``, when it raises (or
-    the rename fails) the file is removed."""
+    the rename fails) the file is removed. On POSIX the file gets the ordinary mode (``0o666`` less the
+    umask), not ``mkstemp``'s private 0600."""
     target = Path(target)
     fd, name = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
     tmp = Path(name)
+    try:
+        if os.name == "posix":
+            os.fchmod(fd, normal_mode())
+    finally:
+        os.close(fd)
     try:
         yield tmp
         with open(tmp, "rb+") as fh:

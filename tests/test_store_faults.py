@@ -200,7 +200,7 @@ def test_damaged_database_gives_a_clear_message(tmp_path):
     path.write_bytes(bytes(data))
     for side in ("-wal", "-shm"):
         Path(str(path) + side).unlink(missing_ok=True)
-    with pytest.raises(StoreError, match="损坏|数据库"):
+    with pytest.raises(CorruptError, match="数据库文件已损坏，或不是本程序的数据库.*文件未被改动"):
         s = Store.open(sqlite_url(path))
         try:
             for info in s.reports():

@@ -357,3 +357,55 @@ def test_summary_command(three_units, db_url, tmp_path, capsys):
     assert "没有机关" in err and "Traceback" not in err
     assert cli_main(["--db", db_url, "summary", "示范县第1局", "2024"]) == 2
     assert "没有所属单位" in capsys.readouterr().err
+
+
+def test_summary_command_into_a_missing_folder_is_refused(three_units, db_url, tmp_path, capsys):
+    three_units.close()
+    out = tmp_path / "没有的文件夹" / "汇总.json"
+    assert cli_main(["--db", db_url, "summary", PARENT, "2024", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "输出文件夹不存在" in err and str(out.parent) in err
+    assert not out.parent.exists()
+
+
+# -------------------------------------------------------------------------------------------------
+# two windows on one summary's prose
+
+
+def test_a_stale_prose_save_is_a_conflict_not_a_lost_update(three_units):
+    from model.store import ConflictError
+
+    store = three_units
+    save_summary_text(store, PARENT, 2024, "overview", "第一稿。")
+    a = summarize(store, PARENT, 2024)  # window A
+    b = summarize(store, PARENT, 2024)  # window B
+    assert a.record_version == b.record_version is not None
+    version = save_summary_text(store, PARENT, 2024, "overview", "A 的修改。", a.record_version, "第一稿。")
+    assert version == a.record_version + 1
+    with pytest.raises(ConflictError, match="已被其他窗口或其他用户修改"):
+        save_summary_text(store, PARENT, 2024, "overview", "B 的修改。", b.record_version, "第一稿。")
+    assert summarize(store, PARENT, 2024).report.text["overview"] == "A 的修改。"
+    # another section B has not seen changed either: without what it saw, the version decides
+    with pytest.raises(ConflictError):
+        save_summary_text(store, PARENT, 2024, "other", "B 的其他。", b.record_version)
+    # only the computed cells were re-synced since B read it: its prose is saved
+    c = summarize(store, PARENT, 2024)
+    store.set_cell(store.find("示范县第1局", 2024).id, NEW_NP, 105)
+    sync_summary(store, PARENT, 2024)
+    new = save_summary_text(store, PARENT, 2024, "problems", "C 的问题。", c.record_version, "")
+    assert new > c.record_version + 1
+    assert summarize(store, PARENT, 2024).report.text["problems"] == "C 的问题。"
+
+
+def test_a_summary_record_is_resynced_from_its_units(three_units):
+    from model.summary import resync_record, summary_parent
+
+    store = three_units
+    rid = sync_summary(store, PARENT, 2024).record_id
+    assert summary_parent(store, rid) == PARENT
+    unit_id = store.find("示范县第1局", 2024).id
+    assert summary_parent(store, unit_id) is None and resync_record(store, unit_id) is False
+    assert resync_record(store, rid) is False  # nothing changed
+    store.set_cell(unit_id, NEW_NP, 105)
+    assert resync_record(store, rid) is True
+    assert store.load(rid)[0].cells[NEW_NP] == 115

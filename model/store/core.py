@@ -56,6 +56,20 @@ WHAT_LABEL = {
 CONTENT = ("cell", "text", "meta", "explanation")
 _UNSET: Any = object()
 MAX_ABS = Decimal(10) ** 15
+#: the years a report may be stored for
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+def check_year(year: Any) -> int:
+    """``year`` as an int, or a :class:`StoreError` with a Chinese message when it is no plausible year."""
+    if isinstance(year, bool) or not isinstance(year, int):
+        try:
+            year = int(str(year).strip())
+        except ValueError:
+            raise StoreError(f"年度“{year}”不是数字。") from None
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise StoreError(f"年度 {year} 不对：应在 {YEAR_MIN} 至 {YEAR_MAX} 年之间。")
+    return year
 
 
 @dataclass(frozen=True)
@@ -431,6 +445,7 @@ class Store:
         year = year if year is not None else report.year
         if year is None:
             raise StoreError("报告中没有年度，请指定年度（--year）。")
+        year = check_year(year)
         report = report.copy()
         report.year = year
         new_state = slots(report)  # validates every value before anything is written
@@ -460,6 +475,7 @@ class Store:
         organ = (organ or "").strip()
         if not organ:
             raise StoreError("机关名称不能为空。")
+        year = check_year(year)
         with self._write() as conn:
             organ_id = self._ensure_organ(conn, organ, None, None).id
             if conn.execute(
@@ -761,12 +777,23 @@ class Store:
 
     # --- finalising ---------------------------------------------------------------------------------
 
-    def finalize(self, report_id: int, archive_root: Path | None = None) -> Path:
+    def finalize(
+        self, report_id: int, archive_root: Path | None = None, expected_version: int | None = None
+    ) -> Path:
         """Check the report (``model.rules.check`` against last year's), and when it has no error freeze it
-        and write its archive folder; returns that folder. Errors → :class:`NotFinalizableError`."""
+        and write its archive folder; returns that folder. Errors → :class:`NotFinalizableError`.
+
+        ``expected_version``: the version the clerk saw (and checked); when the report has changed since,
+        :class:`ConflictError` — what is finalised is then exactly what was looked at."""
         report, info = self.load(report_id)
         if info.is_final:
             raise FrozenError(f"{info.organ} {info.year} 年度的报告已经定稿。")
+        if expected_version is not None and info.version != expected_version:
+            raise ConflictError(
+                f"报告已被其他窗口或其他用户修改（现为第 {info.version} 版，您看到的是第 {expected_version} 版），"
+                "没有定稿。请重新载入、检查后再定稿。",
+                info.version,
+            )
         rules = _rules()
         findings = rules.check(report, self.previous_report(report_id))
         errors = [f for f in findings if getattr(f.severity, "value", f.severity) == "error"]

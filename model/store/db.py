@@ -65,12 +65,42 @@ def translate(err: BaseException, where: str = "") -> StoreError:
         return StoreError(f"数据库无法写入{at}：文件或文件夹只读，或没有权限。")
     if "locked" in text or "busy" in text:
         return StoreError(f"数据库正被其他程序占用{at}，请稍后重试。")
+    if isinstance(err, sa.exc.IntegrityError) or isinstance(orig, sqlite3.IntegrityError):
+        unique = unique_violation(err)
+        if unique is not None:
+            return unique
     if isinstance(err, sa.exc.OperationalError) or isinstance(orig, sqlite3.OperationalError):
         if "connect" in text or "connection" in text or "could not" in text:
             return StoreError(f"无法连接数据库服务器{at}：{orig}")
     if isinstance(err, sa.exc.ArgumentError | sa.exc.NoSuchModuleError):
         return StoreError(f"数据库地址无效{at}：{err}")
     return StoreError(f"数据库错误{at}：{orig}")
+
+
+#: what a unique constraint of ours guards (by constraint name on PostgreSQL, by column on SQLite)
+UNIQUE_MESSAGES = (
+    (
+        ("uq_reports_organ_year", "reports.organ_id, reports.year"),
+        "该机关该年度的报告已经存在（可能是别的窗口或别的用户刚刚建立的）。本次操作没有保存，请刷新后再试。",
+    ),
+    (
+        ("uq_organs_name", "organs_name_key", "organs.name"),
+        "同名机关已经存在（可能是别的窗口或别的用户刚刚建立的）。本次操作没有保存，请再试一次。",
+    ),
+)
+
+
+def unique_violation(err: BaseException) -> StoreError | None:
+    """A Chinese :class:`StoreError` when ``err`` is a unique-constraint violation of ours (two writers
+    creating the same organ, or the same organ's report for a year, at once), else None."""
+    orig = getattr(err, "orig", err)
+    diag = getattr(orig, "diag", None)
+    names = [str(getattr(diag, "constraint_name", "") or "")] if diag is not None else []
+    text = str(orig)
+    for markers, message in UNIQUE_MESSAGES:
+        if any(m in names or m in text for m in markers):
+            return StoreError(message)
+    return None
 
 
 @contextlib.contextmanager

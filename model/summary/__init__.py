@@ -12,8 +12,11 @@ API::
     summarize(store, parent, year) -> Summary    # cells summed in SQL now; .report (exchange-ready Report,
         # prose from the stored record), .units, .missing, .note(key), .banner, .computed
     cell_units(store, parent, year, key) -> {"slash": [...], "blank": [...]}
-    save_summary_text(store, parent, year, section, text)   # the summary's own prose (一、五、六)
+    save_summary_text(store, parent, year, section, text, expected_version=None, seen=None) -> version
+        # the summary's own prose (一、五、六); ConflictError when the record changed since it was read
     sync_summary(store, parent, year) -> Summary  # also writes the computed cells into the stored record
+    summary_parent(store, report_id) -> parent | None   # is this stored report a “<parent>（汇总）” record?
+    resync_record(store, report_id) -> bool       # a 汇总 record's cells re-summed from the units now
     summary_years(store, parent) -> {year: Summary}
     check_parent(store, parent, year) -> list[Finding]      # parent's own figures vs the sum of its units
     unit_status(store, parent, year, check=True) -> list[UnitStatus]  # missing / draft / final, errors
@@ -36,9 +39,11 @@ from .core import (
     check_parent,
     is_summary_organ,
     parents,
+    resync_record,
     save_summary_text,
     summarize,
     summary_organ,
+    summary_parent,
     summary_years,
     sync_summary,
     unit_status,
@@ -67,10 +72,12 @@ __all__ = [
     "organ_years",
     "outcome_categories",
     "parents",
+    "resync_record",
     "save_summary_text",
     "summarize",
     "summary_line",
     "summary_organ",
+    "summary_parent",
     "summary_years",
     "sync_summary",
     "unit_status",

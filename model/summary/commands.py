@@ -31,6 +31,10 @@ def _summary(args: argparse.Namespace) -> int:
     from ..store.paths import write_bytes_atomic
     from .core import check_parent, summarize, units_of
 
+    if args.output:
+        folder = Path(args.output).absolute().parent
+        if not folder.is_dir():
+            raise CommandError(f"输出文件夹不存在：{folder}。请先建立该文件夹，或换一个位置。")
     try:
         store = Store.open(getattr(args, "db", None))
     except StoreError as err:

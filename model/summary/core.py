@@ -40,7 +40,9 @@ __all__ = [
     "summarize",
     "summary_years",
     "sync_summary",
+    "resync_record",
     "save_summary_text",
+    "summary_parent",
     "unit_status",
     "units_of",
 ]
@@ -78,6 +80,8 @@ class Summary:
     #: the stored record of the summary's prose (None before it was first saved)
     record_id: int | None = None
     computed: bool = True
+    #: the stored record's version when it was read (for the optimistic check of prose saves)
+    record_version: int | None = None
 
     def blanks(self, key: str) -> int:
         return len(self.units) - self.numbers.get(key, 0) - self.slashes.get(key, 0)
@@ -216,6 +220,7 @@ def summarize(store: Store, parent: str, year: int) -> Summary:
         numbers,
         slashes,
         record.id if record else None,
+        record_version=record.version if record else None,
     )
 
 
@@ -261,11 +266,35 @@ def _record(store: Store, parent: str, year: int) -> int:
     return store.save_report(report, organ=name, year=year).id
 
 
-def save_summary_text(store: Store, parent: str, year: int, section: str, text: str) -> int:
-    """Save the summary's own prose of one section (一、五、六); returns the record's id."""
-    rid = _record(store, parent, year)
-    store.set_text(rid, section, text)
-    return rid
+def save_summary_text(
+    store: Store,
+    parent: str,
+    year: int,
+    section: str,
+    text: str,
+    expected_version: int | None = None,
+    seen: str | None = None,
+) -> int:
+    """Save the summary's own prose of one section (一、五、六); returns the record's new version.
+
+    ``expected_version``: the record's version the caller read (``Summary.record_version``); when the record
+    has changed since, :class:`~model.store.ConflictError` — unless ``seen`` (the section's text as the caller
+    read it) is given and the section is still exactly that: then only the computed cells were re-synced
+    meanwhile, and the prose is saved. Without a stored record yet, one is made."""
+    from ..store import ConflictError
+
+    existing = store.find(summary_organ(parent), year)
+    if existing is None:
+        return store.set_text(_record(store, parent, year), section, text)
+    try:
+        return store.set_text(existing.id, section, text, expected_version=expected_version)
+    except ConflictError:
+        if seen is None:
+            raise
+        stored, info = store.load(existing.id)
+        if (stored.text.get(section) or "") != (seen or ""):
+            raise
+        return store.set_text(existing.id, section, text, expected_version=info.version)
 
 
 def sync_summary(store: Store, parent: str, year: int) -> Summary:
@@ -279,7 +308,34 @@ def sync_summary(store: Store, parent: str, year: int) -> Summary:
         if changed:
             store.set_cells(rid, changed)
     summary.record_id = rid
+    summary.record_version = store.info(rid).version
     return summary
+
+
+def summary_parent(store: Store, report_id: int) -> str | None:
+    """The parent whose 汇总 the stored report ``report_id`` is (the “<parent>（汇总）” record), else None."""
+    with _conn(store) as conn:
+        row = conn.execute(
+            sa.select(t_organs.c.name, t_organs.c.code)
+            .join(t_reports, t_reports.c.organ_id == t_organs.c.id)
+            .where(t_reports.c.id == report_id)
+        ).one_or_none()
+    if row is None or row.code != SUMMARY_CODE or not row.name.endswith(SUMMARY_SUFFIX):
+        return None
+    return row.name[: -len(SUMMARY_SUFFIX)] or None
+
+
+def resync_record(store: Store, report_id: int) -> bool:
+    """When ``report_id`` is a 汇总 record (a draft), write the units' current sums into its cells; returns
+    whether a cell changed. Any other report is left alone (False)."""
+    parent = summary_parent(store, report_id)
+    if parent is None:
+        return False
+    info = store.info(report_id)
+    if info.is_final:
+        return False
+    sync_summary(store, parent, info.year)
+    return store.info(report_id).version != info.version
 
 
 # -------------------------------------------------------------------------------------------------

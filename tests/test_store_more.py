@@ -1,0 +1,211 @@
+"""The store after the audit: years out of range, unique-constraint races with a clear message, finalising
+what the clerk saw (expected_version), a broken pipe on the command line, the mode of written files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from test_store import A_KEY, needs_rules, sample
+
+from model import files
+from model.cli import main
+from model.store import ConflictError, Store, StoreError, sqlite_url
+from model.store.db import translate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# -------------------------------------------------------------------------------------------------
+# years
+
+
+@pytest.mark.parametrize("year", [-5, 0, 1999, 2101, 99999])
+def test_a_year_out_of_range_is_refused(store, year):
+    with pytest.raises(StoreError, match=f"年度 {year} 不对：应在 2000 至 2100 年之间"):
+        store.save_report(sample(), year=year)
+    with pytest.raises(StoreError, match="应在 2000 至 2100 年之间"):
+        store.new_year("某机关", year)
+    assert store.reports() == [] and store.organs() == []
+
+
+def test_the_edge_years_are_accepted(store):
+    assert store.save_report(sample(), year=2000).year == 2000
+    assert store.new_year(sample().agency, 2100).year == 2100
+
+
+def test_store_save_with_a_negative_year_on_the_command_line(tmp_path, capsys):
+    db = sqlite_url(tmp_path / "db.sqlite")
+    code = main(
+        [
+            "--db",
+            db,
+            "store",
+            "save",
+            str(Path(__file__).parent / "fixtures" / "store_sample_2024.nianbao.json"),
+            "--year",
+            "-5",
+        ]
+    )
+    _, err = capsys.readouterr()
+    assert code == 2 and "年度 -5 不对" in err and "Traceback" not in err
+    with Store.open(db) as s:
+        assert s.reports() == []
+
+
+# -------------------------------------------------------------------------------------------------
+# unique constraints: a clear message, not the driver's text
+
+
+def test_a_unique_violation_is_translated(store):
+    store.ensure_organ("甲机关")
+    with pytest.raises(sa.exc.IntegrityError) as caught, store.engine.begin() as conn:
+        conn.execute(sa.text("insert into organs (name) values ('甲机关')"))
+    err = translate(caught.value)
+    assert str(err).startswith("同名机关已经存在") and "数据库错误" not in str(err)
+    info = store.save_report(sample(), organ="甲机关")
+    with pytest.raises(sa.exc.IntegrityError) as caught, store.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "insert into reports (organ_id, year, template, status, agency, created_at, updated_at, version,"
+                " revision_no) values (:o, 2024, '2021', 'draft', '', :t, :t, 1, 1)"
+            ),
+            {"o": info.organ_id, "t": info.created_at.replace(tzinfo=None)},
+        )
+    assert str(translate(caught.value)).startswith("该机关该年度的报告已经存在")
+
+
+def _race(pg_url: str, statement: str, params: dict, action) -> BaseException | None:  # noqa: ANN001
+    """Hold ``statement`` uncommitted in another connection while ``action()`` runs into the same unique
+    key, then commit: ``action`` meets the unique violation (PostgreSQL waits for the other transaction)."""
+    engine = sa.create_engine(pg_url)
+    caught: list[BaseException | None] = [None]
+
+    def run() -> None:
+        try:
+            action()
+        except BaseException as err:  # noqa: BLE001
+            caught[0] = err
+
+    with engine.connect() as conn:
+        conn.execute(sa.text(statement), params)
+        t = threading.Thread(target=run)
+        t.start()
+        time.sleep(0.5)
+        assert t.is_alive(), "the writer did not wait for the other transaction"
+        conn.commit()
+        t.join(10)
+    engine.dispose()
+    return caught[0]
+
+
+@pytest.mark.postgres
+def test_postgres_race_on_organ_and_year_gives_a_clear_message(pg_url, tmp_path):
+    with Store.open(pg_url, archive_root=tmp_path / "归档") as s:
+        err = _race(
+            pg_url, "insert into organs (name) values ('乙机关')", {}, lambda: s.ensure_organ("乙机关")
+        )
+        assert isinstance(err, StoreError) and str(err).startswith("同名机关已经存在"), err
+        organ = s.ensure_organ("乙机关")
+        err = _race(
+            pg_url,
+            "insert into reports (organ_id, year, template, status, agency, created_at, updated_at, version,"
+            " revision_no) values (:o, 2024, '2021', 'draft', '', now(), now(), 1, 1)",
+            {"o": organ.id},
+            lambda: s.save_report(sample(), organ="乙机关", year=2024),
+        )
+        assert isinstance(err, StoreError) and str(err).startswith("该机关该年度的报告已经存在"), err
+        assert "数据库错误" not in str(err)
+
+
+# -------------------------------------------------------------------------------------------------
+# finalising what the clerk saw
+
+
+def test_finalize_with_a_stale_version_is_a_conflict(store, tmp_path):
+    needs_rules()
+    info = store.save_report(sample())
+    seen = info.version
+    store.set_cell(info.id, A_KEY, store.load(info.id)[0].cells.get(A_KEY))  # no change: same version
+    assert store.info(info.id).version == seen
+    store.set_meta(info.id, title="另一个窗口改了标题")
+    with pytest.raises(ConflictError, match="没有定稿") as caught:
+        store.finalize(info.id, archive_root=tmp_path / "归档", expected_version=seen)
+    assert caught.value.current_version == seen + 1
+    assert not store.info(info.id).is_final and not (tmp_path / "归档").exists()
+    folder = store.finalize(info.id, archive_root=tmp_path / "归档", expected_version=seen + 1)
+    assert folder.is_dir() and store.info(info.id).is_final
+
+
+# -------------------------------------------------------------------------------------------------
+# the command line into a closed pipe
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX pipe closed by its reader")
+def test_a_closed_pipe_is_quiet(tmp_path):
+    db = sqlite_url(tmp_path / "db.sqlite")
+    report = sample()
+    report.text["overview"] = "本机关全年依法办理政府信息公开申请。" * 20000  # far more than a pipe holds
+    with Store.open(db) as s:
+        s.save_report(report)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "--db", db, "store", "show", sample().agency, "2024"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=str(ROOT),
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    proc.stdout.read(10)
+    proc.stdout.close()  # the reader goes away (``| head -c 10``)
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.stderr.close()
+    code = proc.wait(60)
+    assert (
+        code in (0, 141) and "程序内部出错" not in err and "Traceback" not in err and "Broken" not in err
+    ), err
+
+
+def test_broken_pipe_in_a_command_exits_quietly(monkeypatch, capsys):
+    import model.cli as cli
+
+    def broken(_args):  # noqa: ANN001, ANN202
+        raise BrokenPipeError(32, "Broken pipe")
+
+    class Parser:
+        def parse_args(self, argv):  # noqa: ANN001, ANN202
+            import argparse
+
+            return argparse.Namespace(command="store", func=broken)
+
+    monkeypatch.setattr(cli, "build_parser", lambda command=None: Parser())
+    monkeypatch.setattr(os, "dup2", lambda *a: None)  # keep pytest's stdout
+    code = cli.main(["store", "list"])
+    assert code == (141 if os.name == "posix" else 0)
+    assert "程序内部出错" not in capsys.readouterr().err
+
+
+# -------------------------------------------------------------------------------------------------
+# files written get the ordinary mode
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_written_files_get_the_ordinary_mode(tmp_path):
+    old = os.umask(0o027)
+    try:
+        target = tmp_path / "报告.json"
+        files.atomic_write_bytes(target, b"{}")
+        assert target.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
+    old = os.umask(0o022)
+    try:
+        files.atomic_write_bytes(target, b"{}")
+        assert target.stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(old)
