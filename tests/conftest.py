@@ -59,6 +59,9 @@ def reset_pg() -> None:
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
         conn.execute(sa.text("CREATE SCHEMA public"))
+        for name in sa.inspect(conn).get_schema_names():  # the copies made before an upgrade
+            if name.startswith("nianbao_backup_"):
+                conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
     engine.dispose()
 
 

@@ -504,6 +504,42 @@ def test_older_database_is_upgraded_after_a_backup_copy(tmp_path):
         assert again.upgrade_backup is None
 
 
+@pytest.mark.postgres
+def test_postgres_older_database_is_upgraded_after_a_copy_into_a_backup_schema(pg_url, tmp_path):
+    from alembic import command
+
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0001")
+        conn.execute(sa.text("insert into organs (name) values ('老机关')"))
+        conn.execute(
+            sa.text(
+                "insert into reports (organ_id, year, template, status, agency, created_at, updated_at, version)"
+                " values (1, 2022, '2021', 'draft', '老机关', '2023-01-01 00:00:00', '2023-01-01 00:00:00', 3)"
+            )
+        )
+        conn.execute(
+            sa.text("insert into cells (report_id, key, value, num) values (1, :k, '7', 7)"), {"k": A_KEY}
+        )
+    with Store.open(pg_url, archive_root=tmp_path / "归档") as s:
+        schema = s.upgrade_backup
+        assert isinstance(schema, str) and schema.startswith("nianbao_backup_")
+        report, info = s.load(1)
+        assert report.cells[A_KEY] == 7 and info.version == 3 and info.revision_no == 1
+        assert s.set_cell(1, A_KEY, 8) == 4
+    with engine.connect() as conn:
+        q = f'select version_num from "{schema}".alembic_version'
+        assert conn.execute(sa.text(q)).scalar() == "0001"
+        assert conn.execute(sa.text(f'select value from "{schema}".cells')).scalar() == "7"
+        assert conn.execute(sa.text(f'select name from "{schema}".organs')).scalar() == "老机关"
+        cols = {c["name"] for c in sa.inspect(conn).get_columns("reports", schema=schema)}
+        assert "revision_no" not in cols  # the tables as they were before the upgrade
+        assert conn.execute(sa.text("select version_num from alembic_version")).scalar() == head_revision()
+    engine.dispose()
+    with Store.open(pg_url, archive_root=tmp_path / "归档") as again:  # at head now: no second copy
+        assert again.upgrade_backup is None
+
+
 def test_newer_database_is_refused_and_untouched(tmp_path):
     path = tmp_path / "新.sqlite"
     with Store.open(sqlite_url(path)) as s:

@@ -240,11 +240,14 @@ def _rules():
 class Store:
     """One database (SQLite file or PostgreSQL server) and the archive folder beside it."""
 
-    def __init__(self, engine: Engine, url: str, archive_root: Path, upgrade_backup: Path | None = None):
+    def __init__(
+        self, engine: Engine, url: str, archive_root: Path, upgrade_backup: Path | str | None = None
+    ):
         self.engine = engine
         self.url = url
         self.archive_root = Path(archive_root)
-        #: the copy made before upgrading an older database (None when no upgrade was needed)
+        #: the copy made before upgrading an older database (None when no upgrade was needed): the copied
+        #: SQLite file (a Path), or on PostgreSQL the name of the schema holding the copied tables
         self.upgrade_backup = upgrade_backup
         self._where = describe(url)
 
@@ -259,7 +262,7 @@ class Store:
                 path = sqlite_path(engine)
                 if path is not None and (not path.exists() or path.stat().st_size == 0):
                     set_wal(engine)  # a new file: WAL from the start (other processes may open it at once)
-                made = check_and_upgrade(engine, url, backup=lambda: _pre_upgrade_copy(engine))
+                made = check_and_upgrade(engine, url, backup=lambda conn: _pre_upgrade_copy(engine, conn))
                 if is_sqlite(engine):
                     set_wal(engine)
         except BaseException:
@@ -979,8 +982,13 @@ def default_archive_root(url: str) -> Path:
     return (path.parent if path else app_data_dir()) / ARCHIVE_DIR
 
 
-def _pre_upgrade_copy(engine: Engine) -> Path | None:
-    """A copy of an older SQLite database before it is upgraded (beside it)."""
+def _pre_upgrade_copy(engine: Engine, conn: Connection | None = None) -> Path | str | None:
+    """A copy of an older database before it is upgraded: a SQLite file is copied beside it (its name ends
+    in ``.升级前备份-<time>``); on PostgreSQL every table is copied into a new schema
+    ``nianbao_backup_<time>`` in the same transaction (``conn``, under the upgrade's lock), so that the copy
+    and the upgrade stand or fall together. Returns the file or the schema's name."""
+    if conn is not None and conn.dialect.name == "postgresql":
+        return _pg_backup_schema(conn)
     path = sqlite_path(engine)
     if path is None or not path.exists():
         return None
@@ -995,3 +1003,25 @@ def _pre_upgrade_copy(engine: Engine) -> Path | None:
             dst.close()
             src.close()
     return target
+
+
+#: the prefix of the schemas holding PostgreSQL's copies made before an upgrade
+PG_BACKUP_PREFIX = "nianbao_backup_"
+
+
+def _pg_backup_schema(conn: Connection) -> str:
+    stamp = dt.datetime.now().strftime("%Y%m%d_%H%M%S")
+    existing = set(sa.inspect(conn).get_schema_names())
+    name, n = f"{PG_BACKUP_PREFIX}{stamp}", 1
+    while name in existing:
+        n += 1
+        name = f"{PG_BACKUP_PREFIX}{stamp}_{n}"
+    prep = conn.dialect.identifier_preparer
+    schema = prep.quote_identifier(name)
+    conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    for table in sa.inspect(conn).get_table_names():
+        t = prep.quote_identifier(table)
+        conn.execute(sa.text(f"CREATE TABLE {schema}.{t} AS TABLE {t}"))
+    note = "年报：升级数据库结构前的备份（各表的完整副本）。确认升级无误后可用 DROP SCHEMA … CASCADE 删除。"
+    conn.exec_driver_sql(f"COMMENT ON SCHEMA {schema} IS '{note}'")
+    return name

@@ -235,7 +235,8 @@ def _validate(rev: str | None, tables: list[str], url: str) -> None:
 def check_and_upgrade(engine: Engine, url: str, backup=None) -> str | None:  # noqa: ANN001
     """Bring the schema to the head revision.
 
-    A fresh database is created; an older one is upgraded after ``backup()`` (returns the copy's path);
+    A fresh database is created; an older one is upgraded after ``backup(conn)`` (called inside the
+    upgrade's transaction, under its lock; returns where the copy is — a file, or a PostgreSQL schema);
     a newer or foreign database is refused, untouched. Returns the backup path, if one was made. Two
     processes opening one new database at once are serialised by the write lock (SQLite) or an advisory
     lock (PostgreSQL).
@@ -262,6 +263,6 @@ def check_and_upgrade(engine: Engine, url: str, backup=None) -> str | None:  # n
             if rev == head:
                 return None  # another process was quicker
             _validate(rev, tables, url)
-            made = backup() if (backup and rev is not None) else None
+            made = backup(conn) if (backup and rev is not None) else None
             command.upgrade(alembic_config(conn), "head")
     return made
