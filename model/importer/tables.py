@@ -394,7 +394,7 @@ def _block(values: list[Value], widths: list[int], checks: list[RowCheck]) -> li
 
 
 def _loose(run: Run) -> bool:
-    """Values one a line with no "|" grid (pdftotext without -layout, cells copied one per paragraph)."""
+    """Values one to a line with no "|" grid (pdftotext without -layout, cells copied one per paragraph)."""
     lines = [t.line for t in run.slots if t.kind == VALUE]
     return len(lines) == len(set(lines)) and not any(t.piped for t in run.slots)
 
@@ -439,9 +439,14 @@ def _between_anchors(
     """
     proposals: dict[int, set[tuple]] = {}
     ordered = sorted(anchors, key=lambda a: (a[1], a[0]))
+    start = [0]
+    for w in widths:
+        start.append(start[-1] + w)
     for ai, (i, p) in enumerate(ordered):
         for j, q in ordered[ai + 1 :]:
-            if j <= i or q <= p or j > len(rows) or sum(widths[i:j]) != q - p:
+            if q - p > start[-1]:
+                break  # farther than the whole table
+            if j <= i or q <= p or j > len(rows) or start[j] - start[i] != q - p:
                 continue
             span_rows = rows[i:j]
             if not all(r.key in checks for r in span_rows):
@@ -451,7 +456,7 @@ def _between_anchors(
                 continue
             sure = anchors[(i, p)] and anchors[(j, q)]
             if not all(
-                i <= k <= j and sum(widths[i:k]) == r - p
+                i <= k <= j and start[k] - start[i] == r - p
                 for (k, r), sure_inner in anchors.items()
                 if p < r < q and (sure_inner or not sure)
             ):
@@ -616,26 +621,19 @@ def read_rows(
         anchors[(len(rows), len(stream))] = False
     if opened and stream:
         anchors.setdefault((0, 0), False)
+    named = set().union(*(x.named for x in placed))
     for pos, q in enumerate(placed):
         idx = q.idx
         start = starts[pos]
         for a in q.adjacent:
             anchors[(a, start)] = anchors.get((a, start), False) or q.strong
         if idx is None:
-            prev = max((x.idx for x in placed[:pos] if x.idx is not None), default=-1)
-            nxt = next((x.idx for x in placed[pos + 1 :] if x.idx is not None), None)
             # only the single row between two matched rows, and only one run for it
-            before = 0
-            for p_ in range(pos - 1, -1, -1):
-                if placed[p_].idx is not None:
-                    break
-                before += 1
-            after = 0
-            for p_ in range(pos + 1, len(placed)):
-                if placed[p_].idx is not None:
-                    break
-                after += 1
-            if nxt is None or before or after or nxt - prev != 2:
+            prev = placed[pos - 1].idx if pos else -1
+            nxt = placed[pos + 1].idx if pos + 1 < len(placed) else None
+            if prev is None or nxt is None or nxt - prev != 2:
+                continue
+            if pos and max(x.idx for x in placed[:pos] if x.idx is not None) != prev:
                 continue
             idx = prev + 1
         cells = fit(q.run.slots, widths[idx])
@@ -660,7 +658,6 @@ def read_rows(
         # where the labels of the next rows are lost (named nowhere): exactly as many rows as fit before
         # the next matched row — for a table without row relations (table 2) only
         nxt = next((i for i in labelled if i > idx), None)
-        named = set().union(*(x.named for x in placed))
         if (
             cells is None
             and nxt is not None
