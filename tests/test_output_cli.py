@@ -115,3 +115,23 @@ def test_published_report_exports(shared_published, tmp_path):
     assert main(["export", str(src), "-o", str(out)]) == 0
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
     assert "淮安市人民政府" in text and "3119" in text
+
+
+def test_verify_damaged_and_truncated_signatures(setup, tmp_path, capsys):
+    d, report, p12, pw = setup
+    out = tmp_path / "s.pdf"
+    args = ["export", str(report), "-o", str(out), "--sign", str(p12), "--password-file", str(pw)]
+    assert main(args) == 0
+    data = out.read_bytes()
+    i = data.index(b"/Contents <") + len(b"/Contents <") + 5
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(data[:i] + (b"0" if data[i : i + 1] != b"0" else b"7") + data[i + 1 :])
+    capsys.readouterr()
+    assert (
+        main(["verify", str(bad)]) == 1
+    )  # a damaged signature is a broken signature, not an unreadable file
+    assert "签名 1" in capsys.readouterr().out
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[:-200])
+    assert main(["verify", str(cut)]) == 1
+    assert "截断" in capsys.readouterr().out

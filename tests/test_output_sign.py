@@ -230,3 +230,56 @@ def test_verify_unreadable_and_unsigned(unsigned, tmp_path):
     with pytest.raises(VerifyError):
         verify_pdf(junk)
     assert verify_pdf(unsigned) == []
+
+
+def _damage_contents(data: bytes, which: int, offset: int) -> bytes:
+    """One hex digit of the ``which``-th signature's /Contents changed (``offset`` digits into it)."""
+    starts = []
+    i = data.find(b"/Contents <")
+    while i != -1:
+        starts.append(i + len(b"/Contents <"))
+        i = data.find(b"/Contents <", i + 1)
+    start = starts[which]
+    if offset < 0:  # from the end of the DER (30 82 LL LL …): the signature value
+        der_len = 4 + int(data[start + 4 : start + 8], 16)
+        offset += 2 * der_len
+    j = start + offset
+    out = bytearray(data)
+    out[j] = ord("0") if out[j] != ord("0") else ord("7")
+    return bytes(out)
+
+
+@pytest.mark.parametrize("offset", [5, 30, -20])
+def test_damaged_signature_is_broken_and_the_others_listed(signed, head_key, work, tmp_path, offset):
+    twice = work / "twice.pdf"
+    if not twice.exists():
+        sign_pdf(signed, twice, head_key[0], "另一个签章密码", SEAL)
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(_damage_contents(twice.read_bytes(), 1, offset))
+    first, second = verify_pdf(bad)
+    assert first.ok and first.signer == "示范县人民政府办公室"
+    assert not second.intact and not second.ok and "损坏" in second.message
+    one = tmp_path / "one.pdf"
+    one.write_bytes(_damage_contents(signed.read_bytes(), 0, offset))
+    [s] = verify_pdf(one)
+    assert not s.ok and "损坏" in s.message
+
+
+def test_truncated_signed_file(signed, head_key, work, tmp_path):
+    twice = work / "twice.pdf"
+    if not twice.exists():
+        sign_pdf(signed, twice, head_key[0], "另一个签章密码", SEAL)
+    data = twice.read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[:-300])  # the second revision's end (xref, trailer) lost
+    first, second = verify_pdf(cut)
+    assert first.intact and first.modified and not first.ok  # its bytes are there; the file changed after
+    assert not second.intact and "截断" in second.message
+    # cut inside the first signature's signed bytes: pikepdf still repairs it, nothing holds
+    cut.write_bytes(data[: len(signed.read_bytes()) - 2000])
+    results = verify_pdf(cut)
+    assert results and not any(s.ok for s in results)
+    # so little left that it is no PDF any more: cannot be read
+    cut.write_bytes(data[:1000])
+    with pytest.raises(VerifyError):
+        verify_pdf(cut)

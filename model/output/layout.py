@@ -11,7 +11,7 @@ from model.form import GridCell, Table
 from model.report import Report, format_value
 
 from . import fonts
-from .linebreak import break_lines
+from .linebreak import break_lines, units
 
 MM = 72 / 25.4
 
@@ -41,6 +41,27 @@ def align_of(cell: GridCell) -> str:
     if cell.role == "label" and cell.rowspan == 1:
         return "left"
     return "center"
+
+
+def balanced_lines(text: str, width: float, measure) -> list[str]:
+    """As few lines as :func:`break_lines` makes, but of even length: 结果/维持, not 结果维/持.
+
+    The narrowest width that still gives the same number of lines (禁则 kept: the breaking is the same)."""
+    lines = break_lines(text, width, measure)
+    if len(lines) < 2:
+        return lines
+    lo, hi = max(measure(u) for u in units(text)), width
+    best = lines
+    for _ in range(12):
+        if hi - lo < 0.5:
+            break
+        mid = (lo + hi) / 2
+        trial = break_lines(text, mid, measure)
+        if len(trial) <= len(lines) and all(measure(x) <= mid + 1e-6 for x in trial):
+            best, hi = trial, mid
+        else:
+            lo = mid
+    return best
 
 
 @dataclass
@@ -88,7 +109,10 @@ def measure_table(table: Table, report: Report, width: float) -> TableGrid:
         text = cell_text(c, report)
         ls: list[str] = []
         for para in text.split("\n"):
-            ls.extend(break_lines(para, inner, measure))
+            if align_of(c) == "center" and not c.key:
+                ls.extend(balanced_lines(para, inner, measure))
+            else:
+                ls.extend(break_lines(para, inner, measure))
         lines[(c.row, c.col)] = ls
         need[(c.row, c.col)] = len(ls) * CELL_LEADING + 2 * PAD_Y
     row_h = [MIN_ROW] * lay.rows
@@ -103,3 +127,64 @@ def measure_table(table: Table, report: Report, width: float) -> TableGrid:
                 for r in range(c.row, c.row + c.rowspan):
                     row_h[r] += deficit / c.rowspan
     return TableGrid(table, col_x, row_h, lines, lay.header_rows)
+
+
+def label_need(grid: TableGrid, row: int, col: int) -> float:
+    """The height a cell's text needs (its lines and the padding above and below)."""
+    return len(grid.lines[(row, col)]) * CELL_LEADING + 2 * PAD_Y
+
+
+def paginate(
+    grid: TableGrid, first_room: float, page_room: float, first_fresh: bool
+) -> list[list[tuple[int, int]]]:
+    """The body's units page by page: ``first_room`` is left below the header on the page the table starts
+    on, ``page_room`` below the repeated header on a new page. No row is split; a label spanning rows is
+    never cut so that a page holds a part of it too short for its text (三、本年度办理结果 of table 3): the
+    page breaks earlier. The first list is empty when the table cannot start on this page at all (the
+    caller starts it on a new page). Only where no page break satisfies this (a page too short for a label)
+    does a page take what fits."""
+    us = grid.units()
+    hr = grid.header_rows
+    spans = [
+        (c.row, c.row + c.rowspan - 1, label_need(grid, c.row, c.col))
+        for c in grid.table.layout.cells
+        if c.rowspan > 1 and c.row + c.rowspan - 1 >= hr and any(grid.lines[(c.row, c.col)])
+    ]
+
+    def fit(i: int, room: float) -> int:
+        """The last unit from ``i`` on that fits ``room`` (``i - 1`` when none does)."""
+        h, k = 0.0, i - 1
+        while k + 1 < len(us) and h + grid.height(*us[k + 1]) <= room + 0.01:
+            k += 1
+            h += grid.height(*us[k])
+        return k
+
+    def breaks_well(i: int, j: int) -> bool:
+        """Whether the page holding units i..j may end after unit j."""
+        if j == len(us) - 1:
+            return True
+        start, end = us[i][0], us[j][1]
+        nxt = fit(j + 1, page_room)
+        next_end = us[max(nxt, j + 1)][1]
+        for s0, s1, need in spans:
+            if s0 <= end < s1:
+                if grid.height(max(s0, start), end) < need - 0.01:
+                    return False
+                if grid.height(end + 1, min(s1, next_end)) < need - 0.01:
+                    return False
+        return True
+
+    pages: list[list[tuple[int, int]]] = []
+    i, room, fresh = 0, first_room, first_fresh
+    while i < len(us):
+        k = fit(i, room)
+        chosen = next((j for j in range(k, i - 1, -1) if breaks_well(i, j)), None)
+        if chosen is None:
+            if not fresh:
+                pages.append([])
+                room, fresh = page_room, True
+                continue
+            chosen = max(k, i)  # no good break on a whole page: take what fits (at least one unit)
+        pages.append(us[i : chosen + 1])
+        i, room, fresh = chosen + 1, page_room, True
+    return pages

@@ -22,7 +22,18 @@ from model.files import atomic_write_bytes
 from model.report import Report
 
 from . import fonts
-from .layout import CELL_LEADING, CELL_SIZE, MM, PAD_X, TableGrid, align_of, measure_table, needs_landscape
+from .layout import (
+    CELL_LEADING,
+    CELL_SIZE,
+    MM,
+    PAD_X,
+    PAD_Y,
+    TableGrid,
+    align_of,
+    measure_table,
+    needs_landscape,
+    paginate,
+)
 from .linebreak import break_lines
 
 __all__ = ["export_pdf", "render_pdf_bytes", "report_has_errors", "ExportError", "SEAL_KEY", "STATUS_KEY"]
@@ -107,6 +118,8 @@ class _Writer:
     geo: _Geometry = field(default_factory=lambda: _Geometry(False))
     y: float = 0.0
     seal: tuple[int, float, float, float, float] | None = None
+    #: every part of a cell spanning rows as drawn: (table, page, text, box height, height its text needs, role)
+    label_boxes: list[tuple[str, int, str, float, float, str]] = field(default_factory=list)
     _open: bool = False
 
     # -- pages ------------------------------------------------------------------------------------
@@ -214,18 +227,13 @@ class _Writer:
         roles = roles or [role] * len(text)
         base_cs = GRID - BODY
         width = self.geo.width
-
-        def measure(s: str) -> float:
-            return fonts.text_width(s, role, BODY) + len(s) * base_cs
-
         first = indent * GRID
-        lines = break_lines(text, width - first, measure)
-        if len(lines) > 1:  # re-break the rest at full width
-            rest = text[len(lines[0]) :]
-            lines = [lines[0], *break_lines(rest, width, measure)]
+        lines = self._lines(text, indent, role)
         pos = 0
         for i, line in enumerate(lines):
             need = PITCH + (keep_with if i == len(lines) - 1 else 0)
+            if keep_with and i == len(lines) - 2:
+                need = 2 * PITCH + keep_with  # what is kept with the end takes two lines along, not one
             self.ensure(need)
             x = self.geo.left + (first if i == 0 else 0)
             avail = width - (first if i == 0 else 0)
@@ -240,6 +248,21 @@ class _Writer:
             self._draw_runs(line, role, None, x, baseline, BODY, cs, line_roles)
             self.y -= PITCH
             pos += len(line)
+
+    def _lines(self, text: str, indent: int = 2, role: str = "fang") -> list[str]:
+        """The lines of a paragraph of prose: the first indented ``indent`` characters."""
+        base_cs = GRID - BODY
+        width = self.geo.width
+
+        def measure(s: str) -> float:
+            return fonts.text_width(s, role, BODY) + len(s) * base_cs
+
+        first = indent * GRID
+        lines = break_lines(text, width - first, measure)
+        if len(lines) > 1:  # re-break the rest at full width
+            rest = text[len(lines[0]) :]
+            lines = [lines[0], *break_lines(rest, width, measure)]
+        return lines
 
     def blank(self, lines: float = 1) -> None:
         self.y -= PITCH * lines
@@ -280,31 +303,30 @@ class _Writer:
     # -- tables -----------------------------------------------------------------------------------
 
     def table(self, grid: TableGrid, report: Report, heading: str) -> None:
-        units = grid.units()
+        """The heading and the table; where it breaks across pages: :func:`model.output.layout.paginate`."""
         hr = grid.header_rows
         head_h = grid.height(0, hr - 1) if hr else 0.0
-        first_h = grid.height(*units[0]) if units else 0.0
-        self.heading(heading, keep_with=head_h + first_h)
+        heading_h = PITCH * len(self._lines(heading, 2, "hei"))
+        page_room = (self.geo.top - self.geo.bottom) - head_h
+
+        def plan() -> list[list[tuple[int, int]]]:
+            at_top = self.y >= self.geo.top - 0.01
+            return paginate(grid, self.room() - heading_h - head_h, page_room, at_top)
+
+        pages = plan()
+        if pages and not pages[0]:
+            self.new_page(self.geo.landscape)
+            pages = plan()
+        self.heading(heading, keep_with=0.0)
         x0 = self.geo.left + (self.geo.width - grid.width) / 2
-        segment: list[tuple[int, float]] = []  # (row, y top) on this page
-
-        def place_header() -> None:
-            for r in range(hr):
-                segment.append((r, self.y))
-                self.y -= grid.row_h[r]
-
-        place_header()
-        for first, last in units:
-            h = grid.height(first, last)
-            if self.room() < h - 0.01 and len(segment) > hr:
-                self._draw_segment(grid, report, x0, segment)
-                segment = []
+        for n, units in enumerate(pages or [[]]):
+            if n:
                 self.new_page(self.geo.landscape)
-                place_header()
-            for r in range(first, last + 1):
+            segment: list[tuple[int, float]] = []  # (row, y top) on this page
+            for r in list(range(hr)) + [r for first, last in units for r in range(first, last + 1)]:
                 segment.append((r, self.y))
                 self.y -= grid.row_h[r]
-        self._draw_segment(grid, report, x0, segment)
+            self._draw_segment(grid, report, x0, segment)
         self.blank(0.5)
 
     def _draw_segment(
@@ -331,6 +353,10 @@ class _Writer:
             if not any(lines):
                 continue
             text_h = len(lines) * CELL_LEADING
+            if cell.rowspan > 1:
+                self.label_boxes.append(
+                    (grid.table.key, self.page, "".join(lines), y_top - y_bot, text_h + 2 * PAD_Y, cell.role)
+                )
             c.saveState()
             p = c.beginPath()
             p.rect(x1, y_bot, x2 - x1, y_top - y_bot)
@@ -355,7 +381,7 @@ class _Writer:
         lines = [s for s in (agency, date) if s]
         if not lines:
             return
-        self.ensure(PITCH * (2 + len(lines)))
+        self.ensure(signature_height(agency, date))
         self.blank(2)
         right = self.geo.left + self.geo.width
         date_w = fonts.text_width(date, "fang", BODY) if date else 0.0
@@ -376,6 +402,12 @@ class _Writer:
         cy = first_base + BODY * 0.9  # the name and the date a little below the seal's centre
         size = SEAL
         self.seal = (self.page - 1, cx - size / 2, cy - size / 2, cx + size / 2, cy + size / 2)
+
+
+def signature_height(agency: str, date: str) -> float:
+    """The height of the end: two blank lines, the organ and the date (0 when there is neither)."""
+    n = len([s for s in (agency, date) if s])
+    return PITCH * (2 + n) if n else 0.0
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -428,7 +460,11 @@ def render_pdf_bytes(report: Report, *, draft: bool, progress: Progress | None =
     w.new_page(False)
     w.title(title, report.agency or "")
     n = len(form.sections)
+    date = chinese_date(report.date)
+    # GB/T 9704: the organ and the date never stand alone on the last page; the text's last lines go with them
+    end_h = signature_height(report.agency or "", date)
     for i, section in enumerate(form.sections):
+        last = i == n - 1
         if progress:
             progress(0.1 + 0.6 * i / n, f"排版{section.heading}")
         if section.table:
@@ -442,13 +478,17 @@ def render_pdf_bytes(report: Report, *, draft: bool, progress: Progress | None =
                 w.new_page(False)
             continue
         paras = _paragraphs(report.text.get(section.text_key or "", ""))
-        w.heading(section.heading, keep_with=PITCH if paras else 0.0)
-        for p in paras:
-            w.paragraph(p, _prose_roles(p))
-    w.signature_block(report.agency or "", chinese_date(report.date))
+        keep = PITCH if paras else 0.0
+        if last and len(paras) <= 1:  # the heading goes along with the text's end too
+            keep = (PITCH * min(2, len(w._lines(paras[0]))) if paras else 0.0) + end_h
+        w.heading(section.heading, keep_with=keep)
+        for j, p in enumerate(paras):
+            w.paragraph(p, _prose_roles(p), keep_with=end_h if last and j == len(paras) - 1 else 0.0)
+    w.signature_block(report.agency or "", date)
     w.finish()
     c.save()
-    return buf.getvalue(), {"pages": w.page, "seal": w.seal, "title": title}
+    info = {"pages": w.page, "seal": w.seal, "title": title, "label_boxes": w.label_boxes}
+    return buf.getvalue(), info
 
 
 def export_pdf(

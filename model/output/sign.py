@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import logging
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -509,6 +510,8 @@ class SignatureStatus:
     self_signed: bool
     expired: bool
     issuer: str = ""
+    #: what is wrong, in Chinese, where more is known than intact / modified
+    problem: str = ""
 
     @property
     def ok(self) -> bool:
@@ -517,6 +520,8 @@ class SignatureStatus:
 
     @property
     def message(self) -> str:
+        if self.problem:
+            return self.problem
         if not self.intact:
             return "签名已损坏：签名后的内容被改动，或签名本身无效"
         if self.modified:
@@ -537,14 +542,8 @@ class SignatureStatus:
 
 
 def verify_pdf(path: str | Path, *, trust_folder: Path | None = None) -> list[SignatureStatus]:
-    """Every signature of the PDF at ``path``, checked. :class:`VerifyError` if it cannot be read."""
-    from pyhanko.pdf_utils.misc import PdfReadError
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.diff_analysis.policy_api import ModificationLevel
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
-
+    """Every signature of the PDF at ``path``, checked, in signing order. :class:`VerifyError` only when the
+    file is not a PDF at all; a damaged signature is a broken signature, listed with the others."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -552,44 +551,161 @@ def verify_pdf(path: str | Path, *, trust_folder: Path | None = None) -> list[Si
         raise VerifyError(f"找不到文件“{path}”。") from None
     except OSError as err:
         raise VerifyError(f"无法读取“{path}”：{err.strerror or err}") from None
+    roots = trusted_certificates(trust_folder)
+    try:
+        return [st for _, st in _verify_bytes(data, roots)]
+    except _Unreadable as err:
+        return _verify_damaged(path, data, roots, err)
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _verify_bytes(data: bytes, roots) -> list[tuple[int, SignatureStatus]]:
+    """pyHanko reads the file; each signature is checked on its own (one that cannot be parsed is broken).
+    (end of the signed bytes, status) of each, in signing order."""
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.fields import enumerate_sig_fields
+    from pyhanko.sign.validation import EmbeddedPdfSignature
+
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
-        sigs = list(reader.embedded_signatures)
-    except (PdfReadError, ValueError, KeyError, IndexError, TypeError) as err:
-        raise VerifyError(f"“{path.name}”不是可读的 PDF 文件（{err}）。") from None
-    roots = trusted_certificates(trust_folder)
-    out: list[SignatureStatus] = []
-    now = dt.datetime.now(dt.UTC)
-    for sig in sigs:
-        cert = sig.signer_cert
-        info = certificate_info(cert)
-        vc = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+        fields = list(enumerate_sig_fields(reader, filled_status=True))
+    except (PdfReadError, ValueError, KeyError, IndexError, TypeError, AttributeError) as err:
+        raise _Unreadable(str(err)) from None
+    found: list[tuple[int, SignatureStatus]] = []
+    for name, sig_obj, sig_field in fields:
+        end = _byte_range_end(sig_obj)
         try:
-            st = validate_pdf_signature(sig, vc)
-            intact, valid, trusted = st.intact, st.valid, st.trusted
-            coverage, level, docmdp = st.coverage, st.modification_level, st.docmdp_ok
-        except Exception:
-            intact, valid, trusted = False, False, False
-            coverage, level, docmdp = None, None, False
-        covers_all = coverage == SignatureCoverageLevel.ENTIRE_FILE
-        allowed = level in (
-            ModificationLevel.NONE,
-            ModificationLevel.LTA_UPDATES,
-            ModificationLevel.FORM_FILLING,
-        )
-        modified = intact and valid and not covers_all and not (docmdp and allowed)
+            sig = EmbeddedPdfSignature(reader, sig_field, name)
+        except Exception:  # noqa: BLE001 — a signature that cannot be parsed (damaged /Contents) is broken
+            found.append((end, _broken(name, "签名已损坏：签名数据无法读取")))
+            continue
+        found.append((end, _check(sig, roots)))
+    found.sort(key=lambda x: x[0])
+    return found
+
+
+def _byte_range_end(sig_obj) -> int:
+    try:
+        br = [int(x) for x in sig_obj.get_object()["/ByteRange"]]
+        return br[2] + br[3]
+    except Exception:  # noqa: BLE001
+        return 1 << 62
+
+
+def _broken(field: str, problem: str, signer: str = "（无法读取）") -> SignatureStatus:
+    return SignatureStatus(
+        field=field,
+        signer=signer,
+        time=None,
+        intact=False,
+        modified=False,
+        trusted=False,
+        self_signed=False,
+        expired=False,
+        problem=problem,
+    )
+
+
+def _check(sig, roots) -> SignatureStatus:
+    from pyhanko.sign.diff_analysis.policy_api import ModificationLevel
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        info = certificate_info(sig.signer_cert)
         time = sig.self_reported_timestamp
-        out.append(
-            SignatureStatus(
-                field=sig.field_name,
-                signer=info["subject"],
-                time=time,
-                intact=bool(intact and valid),
-                modified=bool(modified),
-                trusted=bool(trusted),
-                self_signed=info["self_signed"],
-                expired=info["not_after"] < now,
-                issuer=info["issuer"],
-            )
-        )
+    except Exception:  # noqa: BLE001
+        return _broken(sig.field_name, "签名已损坏：签名者证书无法读取")
+    vc = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+    try:
+        st = validate_pdf_signature(sig, vc)
+        intact, valid, trusted = st.intact, st.valid, st.trusted
+        coverage, level, docmdp = st.coverage, st.modification_level, st.docmdp_ok
+    except Exception:  # noqa: BLE001 — whatever fails, the signature does not hold
+        intact, valid, trusted = False, False, False
+        coverage, level, docmdp = None, None, False
+    covers_all = coverage == SignatureCoverageLevel.ENTIRE_FILE
+    allowed = level in (
+        ModificationLevel.NONE,
+        ModificationLevel.LTA_UPDATES,
+        ModificationLevel.FORM_FILLING,
+    )
+    modified = intact and valid and not covers_all and not (docmdp and allowed)
+    return SignatureStatus(
+        field=sig.field_name,
+        signer=info["subject"],
+        time=time,
+        intact=bool(intact and valid),
+        modified=bool(modified),
+        trusted=bool(trusted),
+        self_signed=info["self_signed"],
+        expired=info["not_after"] < dt.datetime.now(dt.UTC),
+        issuer=info["issuer"],
+    )
+
+
+def _verify_damaged(path: Path, data: bytes, roots, err: Exception) -> list[SignatureStatus]:
+    """pyHanko cannot read the file (truncated, its last cross-reference lost): where pikepdf can still
+    repair it, each signature is checked on the part of the file it signed. A signature whose signed bytes
+    are gone is broken; one whose bytes are all there is intact, but the file was changed after it."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            ranges = _signature_ranges(pdf)
+    except Exception:  # noqa: BLE001 — not a PDF even for pikepdf
+        raise VerifyError(f"“{path.name}”不是可读的 PDF 文件（{err}）。") from None
+    # signature dictionaries pikepdf no longer reaches from the form (their revision's cross-reference lost)
+    known = {end for _, end in ranges}
+    for m in re.finditer(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", data):
+        end = int(m.group(3)) + int(m.group(4))
+        if end not in known:
+            known.add(end)
+            ranges.append(("", end))
+    out: list[SignatureStatus] = []
+    for name, end in sorted(ranges, key=lambda x: x[1]):
+        if end > len(data):
+            out.append(_broken(name, "签名已损坏：文件不完整（被截断），签名的内容已缺失"))
+            continue
+        try:
+            earlier = dict(_verify_bytes(data[:end], roots))
+        except _Unreadable:
+            earlier = {}
+        st = earlier.get(end)
+        if st is None:
+            out.append(_broken(name, "签名已损坏：文件已损坏，签名无法核验"))
+            continue
+        if st.intact:
+            st.modified = True
+            st.problem = "签名完好，但文件在签名后被改动或损坏（文件不完整）"
+        out.append(st)
+    return out
+
+
+def _signature_ranges(pdf) -> list[tuple[str, int]]:
+    """(field name, end of the signed bytes) of every signature field, read by pikepdf (of a damaged file:
+    a field without its value counts, its end past the end of the file)."""
+    out: list[tuple[str, int]] = []
+    acro = pdf.Root.get("/AcroForm")
+    if acro is None:
+        return out
+    todo = [(f, "") for f in acro.get("/Fields", [])]
+    while todo:
+        f, prefix = todo.pop(0)
+        name = prefix + str(f.get("/T", ""))
+        if "/Kids" in f:
+            todo.extend((k, name + ".") for k in f.Kids)
+        v = f.get("/V")
+        if f.get("/FT") != "/Sig":
+            continue
+        if v is not None and "/ByteRange" in v:
+            br = [int(x) for x in v.ByteRange]
+            out.append((name, br[2] + br[3]))
+        else:  # the field is there, its value lost with the damaged part of the file
+            out.append((name, 1 << 62))
     return out
