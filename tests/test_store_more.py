@@ -209,3 +209,80 @@ def test_written_files_get_the_ordinary_mode(tmp_path):
         assert target.stat().st_mode & 0o777 == 0o644
     finally:
         os.umask(old)
+
+
+# -------------------------------------------------------------------------------------------------
+# the archive on a shared server: each computer keeps its own
+
+
+def test_archive_of_another_computer_is_not_missing(store, tmp_path, monkeypatch, capsys):
+    needs_rules()
+    import shutil
+
+    from model.store import archive as archive_mod
+
+    monkeypatch.setattr(archive_mod, "this_host", lambda: "电脑甲")
+    info = store.save_report(sample())
+    folder = store.finalize(info.id, archive_root=tmp_path / "甲的归档")
+    assert store.info(info.id).archive_host == "电脑甲"
+    assert store.archive_check() == ([], [])
+    # computer B: the same database, its own (empty) archive folder
+    shutil.rmtree(tmp_path / "甲的归档")
+    monkeypatch.setattr(archive_mod, "this_host", lambda: "电脑乙")
+    problems, elsewhere = store.archive_check()
+    assert problems == [] and store.archive_verify() == []
+    assert elsewhere == [f"{sample().agency} 2024 年度的归档在另一台电脑（电脑甲）上：{folder}"]
+    # back on A, the folder gone: missing
+    monkeypatch.setattr(archive_mod, "this_host", lambda: "电脑甲")
+    problems, elsewhere = store.archive_check()
+    assert elsewhere == [] and len(problems) == 1 and "已定稿，但归档文件夹缺失" in problems[0]
+
+
+def test_archive_verify_command_names_the_other_computer(tmp_path, monkeypatch, capsys):
+    needs_rules()
+    from model.store import archive as archive_mod
+
+    db = sqlite_url(tmp_path / "db.sqlite")
+    monkeypatch.setenv("NIANBAO_ARCHIVE", str(tmp_path / "归档"))
+    monkeypatch.setattr(archive_mod, "this_host", lambda: "OFFICE-PC")
+    with Store.open(db) as s:
+        s.finalize(s.save_report(sample()).id)
+    monkeypatch.setenv("NIANBAO_ARCHIVE", str(tmp_path / "另一台的归档"))
+    monkeypatch.setattr(archive_mod, "this_host", lambda: "LAPTOP")
+    assert main(["--db", db, "archive", "verify"]) == 0
+    out = capsys.readouterr().out
+    assert "在另一台电脑（OFFICE-PC）上" in out and "缺失" not in out
+
+
+def test_upgrade_from_0002_adds_the_archive_host(db_url, tmp_path):
+    from alembic import command
+
+    from model.store.db import alembic_config, head_revision, sqlite_path
+
+    if sqlite_path(db_url):
+        sqlite_path(db_url).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0002")
+        conn.execute(sa.text("insert into organs (name) values ('老机关')"))
+        conn.execute(
+            sa.text(
+                "insert into reports (organ_id, year, template, status, agency, created_at, updated_at, version,"
+                " revision_no, finalized_at, archive_dir) values (1, 2022, '2021', 'final', '老机关',"
+                " '2023-01-01 00:00:00', '2023-01-01 00:00:00', 4, 1, '2023-01-02 00:00:00', '老机关/2022/第1版')"
+            )
+        )
+    engine.dispose()
+    with Store.open(db_url, archive_root=tmp_path / "归档") as s:
+        assert s.upgrade_backup is not None
+        info = s.info(1)
+        assert info.is_final and info.version == 4 and info.archive_host is None
+        with s.engine.connect() as conn:
+            assert (
+                conn.execute(sa.text("select version_num from alembic_version")).scalar() == head_revision()
+            )
+            cols = {c["name"] for c in sa.inspect(conn).get_columns("reports")}
+        assert {"archive_host", "archive_root"} <= cols
+        # a final from before the host was recorded, its folder absent: missing, as before
+        problems, elsewhere = s.archive_check()
+        assert elsewhere == [] and len(problems) == 1 and "归档文件夹缺失" in problems[0]

@@ -43,6 +43,8 @@ API (the window codes against this)::
     store.delete_report(report_id)                    # drafts only
     store.archive_files(report_id, {name: path}) -> Path  # PDF, signed PDF … into the archive; manifest updated
     store.archive_verify(archive_root=None) -> list[str]  # problems in Chinese; empty = all good
+    store.archive_check(archive_root=None) -> (problems, elsewhere)  # elsewhere: finals archived on another
+                                                      # computer (ReportInfo.archive_host), not here
     store.totals(year=None, organs=None, report_ids=None) -> {key: int | Decimal}   # summed in SQL
     store.backup(zip_path) -> Path;  Store.restore_backup(zip_path, url=None, archive_root=None)
 
@@ -85,6 +87,7 @@ def __getattr__(name: str):
 
         return getattr(core, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ConflictError",

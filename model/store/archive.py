@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import platform
 import shutil
 import uuid
 from pathlib import Path
@@ -18,6 +19,11 @@ from .paths import atomic_path, os_error, safe_name, write_bytes_atomic
 MANIFEST = "manifest.json"
 REPORT_JSON = "年度报告.nianbao.json"
 MANIFEST_FORMAT = "nianbao-archive"
+
+
+def this_host() -> str:
+    """This computer's name, as recorded with a final report's archive (Windows: the computer name)."""
+    return (os.environ.get("COMPUTERNAME") or platform.node() or "").strip()
 
 
 def revision_folder(root: Path, organ: str, year: int, revision_no: int) -> Path:

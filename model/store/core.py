@@ -96,6 +96,8 @@ class ReportInfo:
     #: the archive folder of the last finalising (None before)
     archive_dir: str | None = None
     organ_id: int | None = None
+    #: the computer the archive folder was written on (None before finalising, or from before revision 0003)
+    archive_host: str | None = None
 
     @property
     def is_final(self) -> bool:
@@ -361,6 +363,7 @@ class Store:
             _aware(r.finalized_at),
             self._archive_abs(r.archive_dir),
             r.organ_id,
+            r.archive_host,
         )
 
     def reports(self, organ: str | None = None) -> list[ReportInfo]:
@@ -833,6 +836,8 @@ class Store:
                         updated_at=t,
                         finalized_at=t,
                         archive_dir=_relative(folder, self.archive_root),
+                        archive_host=archive_mod.this_host() or None,
+                        archive_root=str(self.archive_root.absolute()),
                     )
                 )
                 conn.execute(
@@ -901,21 +906,40 @@ class Store:
 
     def archive_verify(self, archive_root: Path | None = None) -> list[str]:
         """Recompute every hash; a list of problems (Chinese), empty when all is well."""
+        return self.archive_check(archive_root)[0]
+
+    def archive_check(self, archive_root: Path | None = None) -> tuple[list[str], list[str]]:
+        """(problems, elsewhere): every hash recomputed — the problems (Chinese), and the final reports whose
+        archive was written on another computer (a shared PostgreSQL server: each machine keeps its own
+        archive folder) and is not here: “在另一台电脑（名称）上”, which is no problem of this one."""
         roots = [Path(archive_root)] if archive_root else [self.archive_root]
         problems: list[str] = []
+        elsewhere: list[str] = []
         for root in roots:
             problems += archive_mod.verify(root)
         if archive_root is None:
             with self._read() as conn:
                 finals = conn.execute(self._info_query().where(t_reports.c.status == FINAL)).all()
             checked = {f for root in roots for f in archive_mod.manifests(root)}
+            here = archive_mod.this_host()
             for r in finals:
                 folder = Path(self._archive_abs(r.archive_dir)) if r.archive_dir else None
                 if folder is None or not (folder / archive_mod.MANIFEST).is_file():
-                    problems.append(f"{r.organ_name} {r.year} 年度已定稿，但归档文件夹缺失：{folder}")
+                    host = r.archive_host
+                    if host and host.casefold() != here.casefold():
+                        where = (
+                            Path(r.archive_root) / r.archive_dir
+                            if r.archive_root and r.archive_dir
+                            else folder
+                        )
+                        elsewhere.append(
+                            f"{r.organ_name} {r.year} 年度的归档在另一台电脑（{host}）上：{where}"
+                        )
+                    else:
+                        problems.append(f"{r.organ_name} {r.year} 年度已定稿，但归档文件夹缺失：{folder}")
                 elif folder not in checked:
                     problems += archive_mod.verify_folder(folder)
-        return problems
+        return problems, elsewhere
 
     # --- sums ---------------------------------------------------------------------------------------
 

@@ -42,6 +42,9 @@ reports = sa.Table(
     sa.Column("revision_no", sa.Integer, nullable=False, server_default="1"),
     sa.Column("finalized_at", sa.DateTime),
     sa.Column("archive_dir", sa.Text),
+    # added by revision 0003: the computer (host name) and archive root the archive folder was written on
+    sa.Column("archive_host", sa.String(255)),
+    sa.Column("archive_root", sa.Text),
     sa.UniqueConstraint("organ_id", "year", name="uq_reports_organ_year"),
 )
 
