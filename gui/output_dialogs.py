@@ -6,12 +6,24 @@ The main window calls the plain functions at the end of this module.
 
 from __future__ import annotations
 
+import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QSettings, Qt, QThreadPool, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QObject,
+    QRect,
+    QRectF,
+    QRunnable,
+    QSettings,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +37,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QProgressBar,
+    QProgressDialog,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -46,6 +59,11 @@ __all__ = [
     "print_dialog",
     "create_certificate_dialog",
 ]
+
+
+def _tr(text: str) -> str:
+    """A text of the module-level functions, through Qt's translation (context ``output_dialogs``)."""
+    return QCoreApplication.translate("output_dialogs", text)
 
 
 def _settings() -> QSettings:
@@ -83,7 +101,7 @@ class _Task(QRunnable):
             self.signals.failed.emit(str(err))
         except Exception as err:  # the last line of defence: a message, not a crash of the thread
             traceback.print_exc()
-            self.signals.failed.emit(f"操作失败：{err.__class__.__name__}: {err}")
+            self.signals.failed.emit(_tr("操作失败：{0}").format(f"{err.__class__.__name__}: {err}"))
         else:
             self.signals.done.emit(result)
 
@@ -145,7 +163,7 @@ class _TaskDialog(QDialog):
         self.finished_error.emit(text)
 
     def done_message(self, value: Any) -> None:
-        self.message.setText("完成。")
+        self.message.setText(self.tr("完成。"))
 
     def reject(self) -> None:
         if self._running:
@@ -162,7 +180,7 @@ def _path_row(edit: QLineEdit, browse: Callable[[], None]) -> QWidget:
     lay = QHBoxLayout(w)
     lay.setContentsMargins(0, 0, 0, 0)
     lay.addWidget(edit, 1)
-    b = QPushButton("浏览…")
+    b = QPushButton(_tr("浏览…"))
     b.clicked.connect(browse)
     lay.addWidget(b)
     return w
@@ -182,19 +200,19 @@ class ExportDialog(_TaskDialog):
         from model.output.fonts import report_title
 
         self.report, self.previous = report, previous
-        self.setWindowTitle("导出 PDF")
+        self.setWindowTitle(self.tr("导出 PDF"))
         base = default_dir or Path(_settings().value("output/last_dir", str(Path.home())))
         name = report_title(report).replace("/", "／").replace("\\", "＼")
         self.pdf_edit = QLineEdit(str(base / f"{name}.pdf"))
-        self.html_box = QCheckBox("同时导出网页版（.html，供网站发布）")
+        self.html_box = QCheckBox(self.tr("同时导出网页版（.html，供网站发布）"))
         form = QFormLayout()
-        form.addRow("PDF 文件：", _path_row(self.pdf_edit, self._browse))
+        form.addRow(self.tr("PDF 文件："), _path_row(self.pdf_edit, self._browse))
         form.addRow("", self.html_box)
         self.draft_note = QLabel()
         self.draft_note.setWordWrap(True)
         self.buttons = QDialogButtonBox()
-        self.export_button = self.buttons.addButton("导出", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.close_button = self.buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
+        self.export_button = self.buttons.addButton(self.tr("导出"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = self.buttons.addButton(self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
         self.export_button.clicked.connect(self.run_export)
         self.close_button.clicked.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -216,11 +234,13 @@ class ExportDialog(_TaskDialog):
             return
         if missing:
             where = "；".join(f"“{ch}”（{'、'.join(p)}）" for ch, p in missing.items())
-            self.draft_note.setText(f"以下字符没有可用的字体，打印出来将是空框：{where}")
+            self.draft_note.setText(self.tr("以下字符没有可用的字体，打印出来将是空框：{0}").format(where))
             self.draft_note.setStyleSheet("color: #b00020;")
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "导出 PDF", self.pdf_edit.text(), "PDF 文件 (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("导出 PDF"), self.pdf_edit.text(), self.tr("PDF 文件 (*.pdf)")
+        )
         if path:
             self.pdf_edit.setText(path)
 
@@ -231,19 +251,20 @@ class ExportDialog(_TaskDialog):
     def run_export(self) -> None:
         text = self.pdf_edit.text().strip()
         if not text:
-            self._on_failed("请选择 PDF 文件的位置。")
+            self._on_failed(self.tr("请选择 PDF 文件的位置。"))
             return
         out = Path(text)
         if out.suffix.lower() != ".pdf":
             out = out.with_name(out.name + ".pdf")
         html = self.html_box.isChecked()
         report, previous = self.report, self.previous
+        checking = self.tr("检查报告")
 
         def work(progress):
             from model.output.html import render_html
             from model.output.pdf import export_pdf, report_has_errors, write_atomic
 
-            progress(0.0, "检查报告")
+            progress(0.0, checking)
             draft = report_has_errors(report, previous)
             path = export_pdf(report, out, previous=previous, draft=draft, progress=progress)
             if html:
@@ -255,9 +276,9 @@ class ExportDialog(_TaskDialog):
 
     def done_message(self, value) -> None:
         path, draft = value
-        text = f"已导出：{path}"
+        text = self.tr("已导出：{0}").format(path)
         if draft:
-            text += "\n报告仍有错误，导出的是草稿（每页印有“草稿”），不能签章或归档。"
+            text += self.tr("\n报告仍有错误，导出的是草稿（每页印有“草稿”），不能签章或归档。")
         self.message.setText(text)
 
 
@@ -268,26 +289,26 @@ class ExportDialog(_TaskDialog):
 class SignDialog(_TaskDialog):
     def __init__(self, pdf_path: str | Path, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("数字签章")
+        self.setWindowTitle(self.tr("数字签章"))
         self.pdf_path = Path(pdf_path)
         s = _settings()
         self.key_edit = QLineEdit(str(s.value("sign/last_key", "")))
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.seal_edit = QLineEdit(str(s.value("sign/last_seal", "")))
-        default_out = self.pdf_path.with_name(f"{self.pdf_path.stem}（签章）.pdf")
+        default_out = self.pdf_path.with_name(self.tr("{0}（签章）.pdf").format(self.pdf_path.stem))
         self.out_edit = QLineEdit(str(default_out))
         form = QFormLayout()
-        form.addRow("文件：", QLabel(str(self.pdf_path)))
-        form.addRow("证书（.p12/.pfx）：", _path_row(self.key_edit, self._browse_key))
-        form.addRow("证书密码：", self.password_edit)
-        form.addRow("印章图片（PNG）：", _path_row(self.seal_edit, self._browse_seal))
-        form.addRow("签章后的文件：", _path_row(self.out_edit, self._browse_out))
-        note = QLabel("密码只用于这一次签章，程序不会保存。")
+        form.addRow(self.tr("文件："), QLabel(str(self.pdf_path)))
+        form.addRow(self.tr("证书（.p12/.pfx）："), _path_row(self.key_edit, self._browse_key))
+        form.addRow(self.tr("证书密码："), self.password_edit)
+        form.addRow(self.tr("印章图片（PNG）："), _path_row(self.seal_edit, self._browse_seal))
+        form.addRow(self.tr("签章后的文件："), _path_row(self.out_edit, self._browse_out))
+        note = QLabel(self.tr("密码只用于这一次签章，程序不会保存。"))
         note.setStyleSheet("color: #555;")
         self.buttons = QDialogButtonBox()
-        self.sign_button = self.buttons.addButton("签章", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.close_button = self.buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
+        self.sign_button = self.buttons.addButton(self.tr("签章"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = self.buttons.addButton(self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
         self.sign_button.clicked.connect(self.run_sign)
         self.close_button.clicked.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -299,17 +320,23 @@ class SignDialog(_TaskDialog):
         self.resize(600, 260)
 
     def _browse_key(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择证书", self.key_edit.text(), "证书 (*.p12 *.pfx)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择证书"), self.key_edit.text(), self.tr("证书 (*.p12 *.pfx)")
+        )
         if path:
             self.key_edit.setText(path)
 
     def _browse_seal(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择印章图片", self.seal_edit.text(), "PNG 图片 (*.png)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择印章图片"), self.seal_edit.text(), self.tr("PNG 图片 (*.png)")
+        )
         if path:
             self.seal_edit.setText(path)
 
     def _browse_out(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "签章后的文件", self.out_edit.text(), "PDF 文件 (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("签章后的文件"), self.out_edit.text(), self.tr("PDF 文件 (*.pdf)")
+        )
         if path:
             self.out_edit.setText(path)
 
@@ -320,7 +347,7 @@ class SignDialog(_TaskDialog):
     def run_sign(self) -> None:
         key = self.key_edit.text().strip()
         if not key:
-            self._on_failed("请选择证书文件（.p12/.pfx）。")
+            self._on_failed(self.tr("请选择证书文件（.p12/.pfx）。"))
             return
         seal = self.seal_edit.text().strip() or None
         out = Path(self.out_edit.text().strip() or self.pdf_path)
@@ -330,17 +357,18 @@ class SignDialog(_TaskDialog):
         s = _settings()
         s.setValue("sign/last_key", key)
         s.setValue("sign/last_seal", seal or "")
+        signing = self.tr("签章中")
 
         def work(progress):
             from model.output.sign import sign_pdf
 
-            progress(0.2, "签章中")
+            progress(0.2, signing)
             return sign_pdf(src, out, key, password, seal)
 
         self.start(work)
 
     def done_message(self, value) -> None:
-        self.message.setText(f"已签章：{value}")
+        self.message.setText(self.tr("已签章：{0}").format(value))
 
 
 # -------------------------------------------------------------------------------------------------
@@ -352,11 +380,11 @@ class CertificateDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None, *, organ: str = "", folder: Path | None = None):
         super().__init__(parent)
-        self.setWindowTitle("创建机关证书")
+        self.setWindowTitle(self.tr("创建机关证书"))
         folder = folder or Path.home()
         self.organ_edit = QLineEdit(organ)
         self.person_edit = QLineEdit()
-        self.person_edit.setPlaceholderText("可不填，例如签章人姓名")
+        self.person_edit.setPlaceholderText(self.tr("可不填，例如签章人姓名"))
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.confirm_edit = QLineEdit()
@@ -364,23 +392,25 @@ class CertificateDialog(QDialog):
         self.years = QSpinBox()
         self.years.setRange(1, 20)
         self.years.setValue(5)
-        self.years.setSuffix(" 年")
-        self.out_edit = QLineEdit(str(folder / "机关证书.p12"))
-        self.trust_box = QCheckBox("在本机把此证书设为受信任")
+        self.years.setSuffix(self.tr(" 年"))
+        self.out_edit = QLineEdit(str(folder / self.tr("机关证书.p12")))
+        self.trust_box = QCheckBox(self.tr("在本机把此证书设为受信任"))
         self.trust_box.setChecked(True)
         form = QFormLayout()
-        form.addRow("机关名称：", self.organ_edit)
-        form.addRow("签章人：", self.person_edit)
-        form.addRow("密码：", self.password_edit)
-        form.addRow("再次输入密码：", self.confirm_edit)
-        form.addRow("有效期：", self.years)
-        form.addRow("保存为：", _path_row(self.out_edit, self._browse))
+        form.addRow(self.tr("机关名称："), self.organ_edit)
+        form.addRow(self.tr("签章人："), self.person_edit)
+        form.addRow(self.tr("密码："), self.password_edit)
+        form.addRow(self.tr("再次输入密码："), self.confirm_edit)
+        form.addRow(self.tr("有效期："), self.years)
+        form.addRow(self.tr("保存为："), _path_row(self.out_edit, self._browse))
         form.addRow("", self.trust_box)
-        self.message = QLabel("请牢记密码：程序不保存密码，忘记后证书无法使用。")
+        self.message = QLabel(self.tr("请牢记密码：程序不保存密码，忘记后证书无法使用。"))
         self.message.setWordWrap(True)
         buttons = QDialogButtonBox()
-        self.create_button = buttons.addButton("创建", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
+        self.create_button = buttons.addButton(self.tr("创建"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(
+            self.reject
+        )
         self.create_button.clicked.connect(self.create)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
@@ -389,7 +419,9 @@ class CertificateDialog(QDialog):
         self.created: tuple[Path, Path] | None = None
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "保存证书", self.out_edit.text(), "证书 (*.p12)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("保存证书"), self.out_edit.text(), self.tr("证书 (*.p12)")
+        )
         if path:
             self.out_edit.setText(path)
 
@@ -397,7 +429,7 @@ class CertificateDialog(QDialog):
         from model.output.sign import SigningError, create_organ_certificate, import_trusted_certificate
 
         if self.password_edit.text() != self.confirm_edit.text():
-            self._error("两次输入的密码不一致。")
+            self._error(self.tr("两次输入的密码不一致。"))
             return
         try:
             p12, cer = create_organ_certificate(
@@ -428,24 +460,27 @@ class CertificateDialog(QDialog):
 
 
 class VerifyDialog(QDialog):
+    #: column headings (translated where they are shown)
     COLUMNS = ("签名人", "签名时间", "结果", "证书")
 
     def __init__(self, path: str | Path, parent: QWidget | None = None, *, trust_folder: Path | None = None):
         super().__init__(parent)
-        self.setWindowTitle("核验数字签名")
+        self.setWindowTitle(self.tr("核验数字签名"))
         self.path = Path(path)
         self.trust_folder = trust_folder
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         buttons = QDialogButtonBox()
-        trust = buttons.addButton("导入受信任证书…", QDialogButtonBox.ButtonRole.ActionRole)
+        trust = buttons.addButton(self.tr("导入受信任证书…"), QDialogButtonBox.ButtonRole.ActionRole)
         trust.clicked.connect(self._import_trusted)
-        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
+        buttons.addButton(self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(
+            self.reject
+        )
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(str(self.path)))
         lay.addWidget(self.summary)
@@ -467,38 +502,42 @@ class VerifyDialog(QDialog):
             self.summary.setStyleSheet("color: #b00020;")
             return
         if not self.results:
-            self.summary.setText("文件中没有数字签名。")
+            self.summary.setText(self.tr("文件中没有数字签名。"))
             self.summary.setStyleSheet("")
             return
         ok = all(s.ok for s in self.results)
         self.summary.setText(
-            "所有签名完好，签名后文件未被修改。" if ok else "有签名已损坏，或文件在签名后被修改！"
+            self.tr("所有签名完好，签名后文件未被修改。")
+            if ok
+            else self.tr("有签名已损坏，或文件在签名后被修改！")
         )
         self.summary.setStyleSheet("color: #1b5e20;" if ok else "color: #b00020; font-weight: bold;")
         for s in self.results:
             r = self.table.rowCount()
             self.table.insertRow(r)
             if s.trusted:
-                cert = "受信任"
+                cert = self.tr("受信任")
             elif s.self_signed:
-                cert = "自签名机关证书"
+                cert = self.tr("自签名机关证书")
             else:
-                cert = f"未受信任（颁发者：{s.issuer}）"
+                cert = self.tr("未受信任（颁发者：{0}）").format(s.issuer)
             if s.expired:
-                cert += "，已过期"
+                cert += self.tr("，已过期")
             for c, text in enumerate((s.signer, s.time_text(), s.message, cert)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
 
     def _import_trusted(self) -> None:
         from model.output.sign import SigningError, import_trusted_certificate
 
-        path, _ = QFileDialog.getOpenFileName(self, "导入受信任证书", "", "证书 (*.cer *.crt *.pem *.der)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("导入受信任证书"), "", self.tr("证书 (*.cer *.crt *.pem *.der)")
+        )
         if not path:
             return
         try:
             import_trusted_certificate(path, self.trust_folder)
         except SigningError as err:
-            QMessageBox.warning(self, "导入证书", str(err))
+            QMessageBox.warning(self, self.tr("导入证书"), str(err))
             return
         self.refresh()
 
@@ -542,10 +581,50 @@ def _save_printer_settings(printer) -> None:
     s.setValue("print/color", int(printer.colorMode().value))
 
 
-def paint_pdf(printer, pdf_path: str | Path, *, max_dpi: int = 300) -> int:
-    """Draw the PDF's pages onto ``printer`` (or any QPagedPaintDevice-like printer), one page each;
-    landscape pages are turned to fit portrait paper. Returns the number of pages drawn."""
-    from model.output.render import page_sizes, render_page
+def fit_rect(target: QRect, width: float, height: float) -> QRectF:
+    """The largest rectangle of ``width``:``height`` inside ``target``, centred (the page keeps its shape on
+    any paper: A4 on Letter gets a margin, never a stretch)."""
+    scale = min(target.width() / width, target.height() / height)
+    w, h = width * scale, height * scale
+    return QRectF(target.x() + (target.width() - w) / 2, target.y() + (target.height() - h) / 2, w, h)
+
+
+def _off_thread(fn: Callable[[], Any]) -> Any:
+    """``fn()`` on a worker thread; the UI thread keeps painting meanwhile (user input waits)."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as err:  # handed back to the caller below
+            box["error"] = err
+
+    worker = threading.Thread(target=run, name="nianbao-render", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents, 30)
+        worker.join(0.02)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _page_image(pdf_path: str | Path, index: int, dpi: float, rotate: int) -> QImage:
+    from model.output.render import render_page
+
+    im = render_page(pdf_path, index, dpi, rotate=rotate)
+    data = im.tobytes("raw", "RGB")
+    return QImage(data, im.width, im.height, im.width * 3, QImage.Format.Format_RGB888).copy()
+
+
+def paint_pdf(
+    printer, pdf_path: str | Path, *, max_dpi: int = 300, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Draw the PDF's pages onto ``printer`` (or any QPagedPaintDevice-like printer), one page each, fitted to
+    the paper with their shape kept and centred; landscape pages are turned to fit portrait paper. Each page
+    is rasterised on a worker thread while the window keeps painting; ``progress(done, total)`` after each.
+    Returns the number of pages drawn."""
+    from model.output.render import page_sizes
 
     sizes = page_sizes(pdf_path)
     dpi = min(max_dpi, max(printer.resolution(), 72))
@@ -559,11 +638,11 @@ def paint_pdf(printer, pdf_path: str | Path, *, max_dpi: int = 300) -> int:
             target = painter.viewport()
             paper_landscape = target.width() > target.height()
             rotate = 90 if (w > h) != paper_landscape else 0
-            im = render_page(pdf_path, i, dpi, rotate=rotate)
-            qimg = QImage(
-                im.tobytes("raw", "RGB"), im.width, im.height, im.width * 3, QImage.Format.Format_RGB888
-            )
-            painter.drawImage(target, qimg)
+            pw, ph = (h, w) if rotate else (w, h)
+            qimg = _off_thread(lambda i=i, rotate=rotate: _page_image(pdf_path, i, dpi, rotate))
+            painter.drawImage(fit_rect(target, pw, ph), qimg)
+            if progress:
+                progress(i + 1, len(sizes))
     finally:
         painter.end()
     return len(sizes)
@@ -585,9 +664,9 @@ class ArchivePdfDialog(_TaskDialog):
 
     def __init__(self, store, report_id: int, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("归档 PDF")
+        self.setWindowTitle(self.tr("归档 PDF"))
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel("正在生成定稿报告的 PDF 并存入归档文件夹…"))
+        lay.addWidget(QLabel(self.tr("正在生成定稿报告的 PDF 并存入归档文件夹…")))
         lay.addWidget(self.progress)
         lay.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -625,8 +704,8 @@ def create_certificate_dialog(parent: QWidget | None, organ: str = "") -> tuple[
     if dlg.exec() == QDialog.DialogCode.Accepted and dlg.created:
         QMessageBox.information(
             parent,
-            "创建机关证书",
-            f"已创建证书：{dlg.created[0]}\n可发给他人导入为受信任证书的公开证书：{dlg.created[1]}",
+            _tr("创建机关证书"),
+            _tr("已创建证书：{0}\n可发给他人导入为受信任证书的公开证书：{1}").format(*dlg.created),
         )
         return dlg.created
     return None
@@ -638,8 +717,21 @@ def print_dialog(parent: QWidget | None, pdf_path: str | Path) -> bool:
 
     printer = _printer_from_settings()
     preview = QPrintPreviewDialog(printer, parent)
-    preview.setWindowTitle(f"打印预览 — {Path(pdf_path).name}")
-    preview.paintRequested.connect(lambda p: paint_pdf(p, pdf_path))
+    preview.setWindowTitle(_tr("打印预览 — {0}").format(Path(pdf_path).name))
+
+    def paint(p) -> None:
+        bar = QProgressDialog(_tr("正在准备打印的页面…"), "", 0, 0, preview)
+        bar.setCancelButton(None)
+        bar.setWindowModality(Qt.WindowModality.WindowModal)
+        bar.setMinimumDuration(400)
+        try:
+            paint_pdf(p, pdf_path, progress=lambda done, total: (bar.setMaximum(total), bar.setValue(done)))
+        except OSError as err:
+            QMessageBox.warning(preview, _tr("打印"), str(err))
+        finally:
+            bar.close()
+
+    preview.paintRequested.connect(paint)
     accepted = preview.exec() == QDialog.DialogCode.Accepted
     if accepted:
         _save_printer_settings(printer)

@@ -21,9 +21,21 @@ SEAL = Path(__file__).resolve().parent / "fixtures" / "seal.png"
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
+    """Every QSettings of these tests lives in the test's folder, never in the user's real settings."""
     ini = tmp_path / "settings.ini"
     monkeypatch.setattr(od, "_settings", lambda: QSettings(str(ini), QSettings.Format.IniFormat))
     monkeypatch.setenv("NIANBAO_DATA_DIR", str(tmp_path / "data"))
+    scoped = tmp_path / "qsettings"
+    before = []
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+            where = Path(QSettings(fmt, scope, "o", "a").fileName())
+            if where.suffix:  # a file (not the Windows registry): its folder is the path to restore
+                before.append((fmt, scope, str(where.parent.parent)))
+            QSettings.setPath(fmt, scope, str(scoped))
+    yield ini
+    for fmt, scope, path in before:
+        QSettings.setPath(fmt, scope, path)
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +156,73 @@ def test_print_renders_exactly_the_pdf_pages(qtbot, tmp_path):
     od._save_printer_settings(printer)
     again = od._printer_from_settings()
     assert again.pageLayout().pageSize().id() == printer.pageLayout().pageSize().id()
+
+
+def test_print_settings_stay_in_the_test_folder(isolated, tmp_path):
+    from PySide6.QtGui import QPageSize
+
+    printer = od._printer_from_settings()
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A5))
+    od._save_printer_settings(printer)
+    assert isolated.is_file() and "page_size" in isolated.read_text(encoding="utf-8")
+    assert od._printer_from_settings().pageLayout().pageSize().id() == QPageSize.PageSizeId.A5
+
+
+def test_print_keeps_the_page_shape_on_other_paper(qtbot, tmp_path, monkeypatch):
+    import threading
+
+    from PySide6.QtGui import QPageSize, QPainter
+    from PySide6.QtPrintSupport import QPrinter
+
+    import model.output.render as render
+    from model.output.render import page_sizes
+
+    drawn: list = []
+    done: list[tuple[int, int]] = []
+
+    class Painter(QPainter):
+        def drawImage(self, target, image):  # noqa: N802 — Qt's name
+            drawn.append((target, image.width(), image.height(), self.viewport()))
+            return super().drawImage(target, image)
+
+    threads: list[str] = []
+    real_render = render.render_page
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(od, "QPainter", Painter)
+    monkeypatch.setattr(render, "render_page", spy)
+    pdf = export_pdf(sample_report(), tmp_path / "r.pdf", draft=False)
+    sizes = page_sizes(pdf)
+    for paper in (QPageSize.PageSizeId.Letter, QPageSize.PageSizeId.A5, QPageSize.PageSizeId.Legal):
+        drawn.clear()
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+        printer.setPageSize(QPageSize(paper))
+        printer.setFullPage(True)
+        printer.setResolution(72)
+        done.clear()
+        assert od.paint_pdf(printer, pdf, max_dpi=30, progress=lambda a, b: done.append((a, b))) == len(sizes)
+        assert done == [(i + 1, len(sizes)) for i in range(len(sizes))]
+        assert len(drawn) == len(sizes)
+        for (w, h), (target, iw, ih, view) in zip(sizes, drawn, strict=True):
+            pw, ph = (h, w) if w > h else (w, h)  # landscape pages are turned onto portrait paper
+            assert abs(target.width() / target.height() - pw / ph) < 0.005  # the page keeps its shape
+            assert abs(iw / ih - pw / ph) < 0.02
+            # as large as the paper allows, centred
+            assert min(abs(target.width() - view.width()), abs(target.height() - view.height())) < 1
+            assert abs((target.left() + target.right()) / 2 - (view.left() + view.right()) / 2) < 1
+            assert abs((target.top() + target.bottom()) / 2 - (view.top() + view.bottom()) / 2) < 1
+    assert threads and all(t != threading.main_thread().name for t in threads)  # rendered off the UI thread
+
+
+def test_fit_rect():
+    from PySide6.QtCore import QRect
+
+    r = od.fit_rect(QRect(0, 0, 200, 400), 100, 100)
+    assert (r.x(), r.y(), r.width(), r.height()) == (0, 100, 200, 200)
+    r = od.fit_rect(QRect(10, 0, 400, 100), 210, 297)
+    assert abs(r.height() - 100) < 1e-9 and abs(r.center().x() - 210) < 1e-9
