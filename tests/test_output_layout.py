@@ -44,6 +44,12 @@ def reports():
     yield "000", fixture_report("000_e8e20449add4641b.txt")
     for n in range(0, 24):
         yield f"shift{n}", shifted(n, n % 5)
+    from model.report import Report
+
+    for n in range(0, 22, 3):  # the 2019 edition's tables 3 and 4
+        r = Report(template="2019", agency="某镇人民政府", year=2020, date="2021-01-20")
+        r.text["overview"] = "\n".join([LINE] * n)
+        yield f"2019-{n}", r
     # long prose of random length (seeded) between the tables as well
     import random
 
