@@ -722,7 +722,8 @@ def print_dialog(parent: QWidget | None, pdf_path: str | Path) -> bool:
     def paint(p) -> None:
         bar = QProgressDialog(_tr("正在准备打印的页面…"), "", 0, 0, preview)
         bar.setCancelButton(None)
-        bar.setWindowModality(Qt.WindowModality.WindowModal)
+        # not modal: a modal bar would let user input in (and a second paint) from setValue()
+        bar.setWindowModality(Qt.WindowModality.NonModal)
         bar.setMinimumDuration(400)
         try:
             paint_pdf(p, pdf_path, progress=lambda done, total: (bar.setMaximum(total), bar.setValue(done)))

@@ -3,9 +3,10 @@
 A4; top margin 37 mm, binding margin 28 mm, text block 156 × 225 mm; title 22 pt; headings 一、… 黑体 16 pt;
 sub-headings （一） 楷体 16 pt; prose 仿宋 16 pt, 22 lines of 28 characters; tables 2–4 drawn from
 :attr:`model.form.Table.layout` (merged cells, group labels spanning their rows, header rows repeated on a
-new page, no row split across pages, a landscape page for a table wider than the text block); page numbers
-``— 1 —`` 宋体 14 pt, odd pages right, even pages left; the organ's name and the date at the end, where the
-seal goes. While the report has errors every page says 草稿.
+new page, no row split across pages, no page holding a part of a spanning label too short for its text, a
+landscape page for a table wider than the text block); page numbers ``— 1 —`` 宋体 14 pt, odd pages right,
+even pages left; the organ's name and the date at the end, where the seal goes, never alone on the last page
+(the text's last lines go with them). While the report has errors every page says 草稿.
 
 The file is written to a temporary name, made PDF/A-2b (:mod:`model.output.pdfa`) and renamed.
 """
