@@ -286,3 +286,51 @@ def test_upgrade_from_0002_adds_the_archive_host(db_url, tmp_path):
         # a final from before the host was recorded, its folder absent: missing, as before
         problems, elsewhere = s.archive_check()
         assert elsewhere == [] and len(problems) == 1 and "归档文件夹缺失" in problems[0]
+
+
+# -------------------------------------------------------------------------------------------------
+# which database: --db, NIANBAO_DB, the window's saved choice, the default file
+
+
+def test_the_database_is_chosen_in_order(monkeypatch, tmp_path):
+    from model.store import default_db_url, remember_db_url, remembered_db_url
+    from model.store import paths as paths_mod
+
+    home = tmp_path / "用户数据"
+    monkeypatch.setattr(paths_mod, "app_data_dir", lambda: home)
+    monkeypatch.delenv("NIANBAO_DB", raising=False)
+    default = sqlite_url(home / "nianbao.sqlite")
+    assert remembered_db_url() is None and default_db_url() == default
+    chosen = sqlite_url(tmp_path / "共享" / "科室.sqlite")
+    remember_db_url(chosen)
+    assert remembered_db_url() == chosen and default_db_url() == chosen
+    assert [p.name for p in home.iterdir()] == ["database.json"]  # written by rename, nothing left over
+    if os.name == "posix":
+        assert (home / "database.json").stat().st_mode & 0o777 == 0o600
+    monkeypatch.setenv("NIANBAO_DB", "postgresql+psycopg://u@h/env")
+    assert default_db_url() == "postgresql+psycopg://u@h/env"
+    assert default_db_url("sqlite:///命令行.sqlite") == "sqlite:///命令行.sqlite"
+    monkeypatch.delenv("NIANBAO_DB")
+    assert default_db_url("sqlite:///命令行.sqlite") == "sqlite:///命令行.sqlite"
+    remember_db_url(None)
+    assert remembered_db_url() is None and default_db_url() == default
+    remember_db_url(None)  # forgetting twice is fine
+    (home / "database.json").write_text("{not json", encoding="utf-8")
+    assert default_db_url() == default  # an unreadable choice: the default, no error
+
+
+def test_store_open_and_the_command_line_follow_the_saved_choice(monkeypatch, tmp_path, capsys):
+    from model.store import paths as paths_mod
+    from model.store import remember_db_url
+
+    monkeypatch.setattr(paths_mod, "app_data_dir", lambda: tmp_path / "用户数据")
+    monkeypatch.delenv("NIANBAO_DB", raising=False)
+    monkeypatch.delenv("NIANBAO_ARCHIVE", raising=False)
+    remember_db_url(sqlite_url(tmp_path / "选的" / "库.sqlite"))
+    with Store.open() as s:
+        assert s.path == tmp_path / "选的" / "库.sqlite" and s.archive_root == tmp_path / "选的" / "归档"
+        s.save_report(sample())
+    assert main(["store", "list"]) == 0
+    assert capsys.readouterr().out.startswith(sample().agency)
+    assert main(["--db", sqlite_url(tmp_path / "另一个.sqlite"), "store", "list"]) == 0
+    assert "还没有报告" in capsys.readouterr().out

@@ -18,6 +18,9 @@ API (the window codes against this)::
 
     store = Store.open(url=None, archive_root=None)   # None → default_db_url(); archive beside the SQLite file
                                                       # in "归档" (or env NIANBAO_ARCHIVE)
+    default_db_url(url=None) -> str                   # url (--db) → env NIANBAO_DB → remembered_db_url()
+                                                      # → the SQLite file in app_data_dir()
+    remember_db_url(url | None)                       # the window's choice (JSON in app_data_dir); None forgets
     store.close()                                     # also a context manager
     store.organs() -> list[Organ]                     # Organ(id, name, code, parent_id)
     store.ensure_organ(name, parent=None, code=None) -> Organ
@@ -71,7 +74,7 @@ from .errors import (
     NotFoundError,
     StoreError,
 )
-from .paths import app_data_dir, default_db_url, sqlite_url
+from .paths import app_data_dir, default_db_url, remember_db_url, remembered_db_url, sqlite_url
 
 if TYPE_CHECKING:
     from .core import Organ, ReportInfo, Revision, Store, default_archive_root
@@ -105,5 +108,7 @@ __all__ = [
     "app_data_dir",
     "default_archive_root",
     "default_db_url",
+    "remember_db_url",
+    "remembered_db_url",
     "sqlite_url",
 ]

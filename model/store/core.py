@@ -257,7 +257,7 @@ class Store:
 
     @classmethod
     def open(cls, url: str | None = None, archive_root: Path | None = None) -> Store:
-        url = url or default_db_url()
+        url = default_db_url(url)
         engine = create_engine(url)
         try:
             with translated(describe(url)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import re
 import tempfile
@@ -17,14 +18,53 @@ from .errors import DiskFullError, StoreError
 
 DB_FILE = "nianbao.sqlite"
 ARCHIVE_DIR = "归档"
+#: the database chosen in the window (文件 → 选择数据库…), in the user data folder
+CHOICE_FILE = "database.json"
 
 
-def default_db_url() -> str:
-    """``NIANBAO_DB`` when set, else the SQLite file in the user data folder."""
+def default_db_url(url: str | None = None) -> str:
+    """The database to open, in this order: ``url`` (the global ``--db URL`` option), the environment
+    variable ``NIANBAO_DB``, the choice saved in the window (:func:`remembered_db_url`), else the SQLite
+    file in the user data folder."""
+    if url:
+        return url
     env = os.environ.get("NIANBAO_DB")
     if env:
         return env
-    return sqlite_url(app_data_dir() / DB_FILE)
+    return remembered_db_url() or sqlite_url(app_data_dir() / DB_FILE)
+
+
+def _choice_path() -> Path:
+    return app_data_dir() / CHOICE_FILE
+
+
+def remembered_db_url() -> str | None:
+    """The database chosen in the window and saved by :func:`remember_db_url` (None when there is none, or
+    the file is unreadable — then the default applies)."""
+    try:
+        data = json.loads(_choice_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    url = data.get("url") if isinstance(data, dict) else None
+    return url.strip() if isinstance(url, str) and url.strip() else None
+
+
+def remember_db_url(url: str | None) -> None:
+    """Save ``url`` as the database to open from now on (``None`` or "" forgets it: back to the default).
+    Written to a temporary file and renamed; readable by the user only on POSIX (a server URL may hold a
+    password)."""
+    path = _choice_path()
+    if not url:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as err:
+            raise os_error(err, path, "恢复默认数据库") from None
+        return
+    data = {"format": "nianbao-database-choice", "url": url}
+    with atomic_path(path, "保存数据库选择") as tmp:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        if os.name == "posix":
+            os.chmod(tmp, 0o600)
 
 
 def sqlite_url(path: Path) -> str:
