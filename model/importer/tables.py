@@ -471,7 +471,7 @@ def _between_anchors(
 
 #: how far (in characters) a value may stand from its column's middle, and the least distance between two
 #: columns, in text laid out by pdftotext -layout
-COLUMN_SLACK = 1.5
+COLUMN_SLACK = 1.0
 COLUMN_GAP = 4.0
 
 
