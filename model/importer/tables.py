@@ -470,9 +470,10 @@ def _between_anchors(
 
 
 #: how far (in characters) a value may stand from its column's middle, and the least distance between two
-#: columns, in text laid out by pdftotext -layout
+#: columns, in text laid out by pdftotext -layout: values on a line with a blank cell were seen up to 3.5
+#: characters off, so two columns must stand far enough apart that such a value is near neither
 COLUMN_SLACK = 1.0
-COLUMN_GAP = 4.0
+COLUMN_GAP = 5.0
 
 
 def _one_line(q: _Placed) -> list[Token] | None:
