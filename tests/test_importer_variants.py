@@ -517,7 +517,8 @@ def measure(kind: str, seed: int) -> Outcome:
 
 SEEDS = range(6)
 PDF_SEEDS = range(4)
-#: cells read at least, in every variant of a kind whose report has no blank cell (of 200)
+#: cells read at least, in every variant of a kind whose report has no blank cell (of 200); the PDF kinds
+#: lower than what is read now, as they follow the PDF's layout (see test_our_pdf_through_pdftotext)
 FLOOR = {
     "text": 200,
     "one_per_line": 200,
@@ -542,9 +543,9 @@ FLOOR = {
     "column_major": 25,
     "html": 200,
     "docx": 200,
-    "pdf_plain": 185,
+    "pdf_plain": 150,
     "pdf_layout": 200,
-    "pdf_draft": 130,
+    "pdf_draft": 100,
 }
 
 CASES = [(k, s) for k in KINDS for s in (PDF_SEEDS if k in PDF_KINDS else SEEDS)]
