@@ -17,10 +17,6 @@ from model.report import Value
 ID_TEXT = 1001
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("commands", text)
-
-
 #: typing in one section within this many seconds is one undo step
 TEXT_MERGE_SECONDS = 2.0
 
@@ -41,20 +37,27 @@ class SetCellsCommand(QUndoCommand):
 
 
 class SetTextCommand(QUndoCommand):
-    def __init__(self, doc, section: str, old: str, new: str):
+    """A change of one prose section. Typing merges into one step (``TEXT_MERGE_SECONDS``); a change made
+    by an action (``typing=False``: the skeleton of sub-points) is a step of its own — it neither merges
+    into the typing before it nor takes in the typing after it."""
+
+    def __init__(
+        self, doc, section: str, old: str, new: str, text: str | None = None, *, typing: bool = True
+    ):
         heading = doc.form.text_sections[section].heading if section in doc.form.text_sections else section
-        super().__init__(_tr("编辑 %1").replace("%1", heading))
+        super().__init__(text or QCoreApplication.translate("commands", "编辑 %1").replace("%1", heading))
         self.doc = doc
         self.section = section
         self.old = old
         self.new = new
+        self.typing = typing
         self.at = time.monotonic()
 
     def id(self) -> int:
-        return ID_TEXT
+        return ID_TEXT if self.typing else -1  # -1: QUndoStack never merges it
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SetTextCommand) or other.section != self.section:
+        if not isinstance(other, SetTextCommand) or other.section != self.section or not other.typing:
             return False
         if other.at - self.at > TEXT_MERGE_SECONDS:
             return False
@@ -71,7 +74,11 @@ class SetTextCommand(QUndoCommand):
 
 class ExplainCommand(QUndoCommand):
     def __init__(self, doc, rule: str, cells: tuple[str, ...], old: str, new: str):
-        super().__init__(_tr("附加说明") if new.strip() else _tr("删除说明"))
+        super().__init__(
+            QCoreApplication.translate("commands", "附加说明")
+            if new.strip()
+            else QCoreApplication.translate("commands", "删除说明")
+        )
         self.doc = doc
         self.rule = rule
         self.cells = tuple(cells)

@@ -10,13 +10,17 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QSplitter,
     QStackedWidget,
     QTabWidget,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -470,12 +474,16 @@ class MainWindow(QMainWindow):
             self.doc.undo_stack.redo()
 
     def _grid_call(self, name: str) -> None:
+        """剪切 / 复制 / 粘贴 go to the text field that has the focus (a prose editor, the 说明 field, a cell
+        being edited); else to the grid of the current tab. 清除所选单元格 is the grid's."""
+        focus = self.focusWidget()
+        if isinstance(focus, QComboBox) and focus.isEditable():
+            focus = focus.lineEdit()
+        if name in ("cut", "copy", "paste") and isinstance(focus, (QLineEdit, QTextEdit, QPlainTextEdit)):
+            getattr(focus, name)()
+            return
         grid = self.view.current_grid() if self.view else None
         if grid is None:
-            focus = self.focusWidget()
-            method = {"cut": "cut", "copy": "copy", "paste": "paste"}.get(name)
-            if method and hasattr(focus, method):
-                getattr(focus, method)()
             return
         if name == "cut":
             grid.copy()

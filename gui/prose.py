@@ -26,6 +26,25 @@ UNDERLINE = {
 }
 
 
+def qt_position(text: str, index: int) -> int:
+    """A Python index into ``text`` (what the prose spans of the findings count) as a Qt cursor position,
+    which counts UTF-16 code units: a character beyond the BMP (𠮷, many rare characters of names) is two.
+    Clamped to the text."""
+    index = max(0, min(index, len(text)))
+    return index + sum(1 for ch in text[:index] if ord(ch) > 0xFFFF)
+
+
+def py_index(text: str, position: int) -> int:
+    """A Qt cursor position (UTF-16 code units) as a Python index into ``text``: the inverse of
+    :func:`qt_position` (a position inside a surrogate pair gives the character's own index)."""
+    units = 0
+    for i, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > position:
+            return i
+    return len(text)
+
+
 def char_count(text: str) -> int:
     """Characters as a clerk counts them: everything but white space."""
     return sum(1 for ch in text if not ch.isspace())
@@ -63,7 +82,7 @@ class ProseEdit(QPlainTextEdit):
 
     def viewportEvent(self, e) -> bool:
         if e.type() == QEvent.Type.ToolTip:
-            pos = self.cursorForPosition(e.pos()).position()
+            pos = py_index(self.toPlainText(), self.cursorForPosition(e.pos()).position())
             messages = [f"{f.severity.label}：{f.message}" for s, t, f in self.spans if s <= pos < t]
             if messages:
                 QToolTip.showText(e.globalPos(), "\n".join(messages), self.viewport())
@@ -117,10 +136,10 @@ class ProsePage(QWidget):
             self._update_count()
             return
         self._loading = True
-        pos = self.edit.textCursor().position()
+        pos = py_index(self.edit.toPlainText(), self.edit.textCursor().position())
         self.edit.setPlainText(text)
         cursor = self.edit.textCursor()
-        cursor.setPosition(min(pos, len(text)))
+        cursor.setPosition(qt_position(text, pos))
         self.edit.setTextCursor(cursor)
         self._loading = False
         self._update_count()
@@ -149,11 +168,12 @@ class ProsePage(QWidget):
             return
         addition = "\n".join(missing)
         new = f"{text.rstrip()}\n{addition}" if text.strip() else addition
-        self.doc.edit_text(self.key, new)
+        self.doc.edit_text(self.key, new, self.tr("插入五个方面的提纲"))
 
     def show_findings(self) -> None:
         spans = []
         selections = []
+        text = self.edit.toPlainText()
         for f in self.doc.findings:
             if f.text is None or f.text.section != self.key:
                 continue
@@ -165,19 +185,18 @@ class ProsePage(QWidget):
             fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
             sel.format = fmt
             cursor = QTextCursor(self.edit.document())
-            end = min(f.text.end, len(self.edit.toPlainText()))
-            cursor.setPosition(min(f.text.start, end))
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            cursor.setPosition(qt_position(text, min(f.text.start, f.text.end)))
+            cursor.setPosition(qt_position(text, f.text.end), QTextCursor.MoveMode.KeepAnchor)
             sel.cursor = cursor
             selections.append(sel)
         self.edit.spans = spans
         self.edit.setExtraSelections(selections)
 
     def select_span(self, start: int, end: int) -> None:
-        n = len(self.edit.toPlainText())
+        text = self.edit.toPlainText()
         cursor = self.edit.textCursor()
-        cursor.setPosition(min(start, n))
-        cursor.setPosition(min(end, n), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(qt_position(text, start))
+        cursor.setPosition(qt_position(text, end), QTextCursor.MoveMode.KeepAnchor)
         self.edit.setTextCursor(cursor)
         self.edit.centerCursor()
         self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
