@@ -160,9 +160,8 @@ def test_settings_typed_and_tolerant(tmp_path):
         s2.set("no/such", 1)
 
 
-def test_app_translations_and_dpi(qapp):
+def test_app_translations_and_arguments(qapp):
     from PySide6.QtCore import QCoreApplication
-    from PySide6.QtGui import QGuiApplication
 
     from gui.app import install_translations, parse_args
 
@@ -170,5 +169,46 @@ def test_app_translations_and_dpi(qapp):
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
     assert parse_args(["--db", "sqlite:///x.db"]).db == "sqlite:///x.db"
     assert parse_args([]).db is None
-    # the policy is set before the QApplication exists (gui.app.make_app); here only that it is valid
-    assert QGuiApplication.highDpiScaleFactorRoundingPolicy() in tuple(Qt.HighDpiScaleFactorRoundingPolicy)
+
+
+_DPI_PROGRAM = """
+import sys
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+# another default than PassThrough before make_app: what make_app sets must show
+QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.Round)
+from gui.app import make_app
+
+app = make_app([])
+print(QGuiApplication.highDpiScaleFactorRoundingPolicy().name, app.primaryScreen().devicePixelRatio())
+"""
+
+
+@pytest.mark.parametrize(
+    ("policy", "factor", "expected"),
+    [
+        (None, "1.25", "PassThrough 1.25"),  # 125 %: passed through, not rounded to 1
+        (None, "1.5", "PassThrough 1.5"),
+        ("Round", "1.25", "Round 1.0"),  # the environment overrides
+        ("Floor", "1.5", "Floor 1.0"),
+    ],
+)
+def test_high_dpi_rounding_policy(policy, factor, expected):
+    """make_app sets PassThrough before the QApplication exists (a fresh process each: the policy can only
+    be set before it); QT_SCALE_FACTOR_ROUNDING_POLICY, when set, wins."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QT_SCALE_FACTOR")}
+    env.update(QT_QPA_PLATFORM="offscreen", QT_SCREEN_SCALE_FACTORS=factor)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
+    if policy:
+        env["QT_SCALE_FACTOR_ROUNDING_POLICY"] = policy
+    done = subprocess.run(
+        [sys.executable, "-c", _DPI_PROGRAM], env=env, capture_output=True, text=True, timeout=60, cwd=root
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[-2] == expected
