@@ -66,6 +66,12 @@ def find_headings(lines: list[str]) -> dict[str, int]:
 _TITLE = re.compile(
     r"(\d{4})\s*年\s*度?\s*(?:政府)?\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告"
 )
+_QUOTED = re.compile(r"《([^《》]{4,80})》")
+_YEAR_FIRST = re.compile(r"(\d{4})年度?(.{2,40}?)(?:年度)?政府信息公开(?:工作)?(?:年度)?报告")
+#: the year as the overview states it: "汇报我镇2023年政府信息公开工作。" (not last year's report named)
+_WORK_YEAR = re.compile(
+    r"(?<!\d)(20\d{2})\s*年\s*度?\s*政府信息公开工作\s*(?:情况)?\s*(?:报告如下|如下|[。，,；;])"
+)
 _TITLE_NO_YEAR = re.compile(r"(.{2,40}?)(?:年度)?政府信息公开(?:工作)?(?:年度)?报告")
 _PERIOD = re.compile(r"统计(?:期限|时限|期间|区间|时间)[^0-9]{0,12}(\d{4})\s*年\s*0?1\s*月\s*0?1\s*日")
 _OVERVIEW_YEAR = re.compile(
@@ -104,7 +110,9 @@ def _organ(text: str) -> str:
     for junk in ("关于", "的"):
         if name.endswith(junk):
             name = name[: -len(junk)]
-    for junk in ("印发", "公布", "发布"):
+    # a title quoted inside a sentence: the words before the organ's name are not part of it
+    # ("现将信访局2021年度…", "做好2023年政府信息公开工作年度报告编制发布等工作")
+    for junk in ("印发", "公布", "发布", "现将", "现就", "做好", "编制", "形成了", "汇报"):
         if junk in name:
             name = name.split(junk)[-1]
     return name if len(name) >= 2 else ""
@@ -127,7 +135,17 @@ def read_meta(lines: list[str], preamble_end: int, overview: str) -> Meta:
         candidates = [(line, "")]
         if i + 1 < len(head):
             candidates.append((line + head[i + 1], ""))
+        # a title quoted in 《》 within a sentence is the title; other mentions in that sentence are not
+        quoted = [q for q in _QUOTED.findall(line) if _TITLE.search(q)]
+        if quoted:
+            candidates = [(quoted[0], "")]
         for text, _ in candidates:
+            first = _YEAR_FIRST.fullmatch(text)
+            if first and _ORGAN.fullmatch(first.group(2)) and 2000 <= int(first.group(1)) <= 2200:
+                # "2019年<organ>政府信息公开工作年度报告": the organ after the year
+                meta.year = int(first.group(1))
+                meta.title, meta.agency = text, first.group(2)
+                break
             m = _TITLE.search(text)
             if not m:
                 continue
@@ -140,7 +158,7 @@ def read_meta(lines: list[str], preamble_end: int, overview: str) -> Meta:
             if not organ and i > 0 and _ORGAN.fullmatch(head[i - 1]):
                 organ = head[i - 1]
                 meta.title = organ + text[m.start() : m.end()]
-            else:
+            elif organ or not before:
                 meta.title = text[len(before) - len(organ) : m.end()]
             meta.agency = organ
             break
@@ -163,7 +181,7 @@ def read_meta(lines: list[str], preamble_end: int, overview: str) -> Meta:
         if m:
             meta.year = int(m.group(1))
         else:
-            m = _OVERVIEW_YEAR.search(fold(overview))
+            m = _OVERVIEW_YEAR.search(fold(overview)) or _WORK_YEAR.search(fold(overview))
             if m:
                 meta.year = int(m.group(1))
     # the date under the organ's name: in the preamble, else at the end
