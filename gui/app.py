@@ -7,11 +7,16 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-APP_NAME = "年报"
+APP_NAME = QT_TRANSLATE_NOOP("app", "年报")
+
+
+def app_name() -> str:
+    """The program's name as the clerk reads it (window and message box titles)."""
+    return QCoreApplication.translate("app", APP_NAME)
 
 
 def set_high_dpi_policy() -> None:
@@ -57,9 +62,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         app = QApplication([sys.argv[0] if sys.argv else "nianbao", *(argv or [])])
     app.setOrganizationName("nianbao")
     app.setApplicationName("nianbao")
-    app.setApplicationDisplayName(APP_NAME)
     if not getattr(app, "_nianbao_translators", None):
         app._nianbao_translators = install_translations(app)  # type: ignore[attr-defined]
+    app.setApplicationDisplayName(app_name())
     return app
 
 
@@ -91,7 +96,7 @@ class OpeningStore:
         def opening(*_args, **_kwargs):
             from model.store.errors import StoreError
 
-            raise StoreError("数据库正在打开，请稍候再试。")
+            raise StoreError(QCoreApplication.translate("OpeningStore", "数据库正在打开，请稍候再试。"))
 
         return opening
 
@@ -147,7 +152,11 @@ def run(argv: list[str] | None = None) -> int:
                 raise StoreError(error)
             store = open_store(args.db)
         except (StoreError, OSError, ValueError) as err:
-            QMessageBox.critical(window, APP_NAME, f"无法打开数据库：{err}")
+            QMessageBox.critical(
+                window,
+                app_name(),
+                QCoreApplication.translate("app", "无法打开数据库：%1").replace("%1", str(err)),
+            )
             state["status"] = 2
             app.exit(2)
             return

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QCoreApplication
+
 from model.report import Report
 from model.store import ConflictError, FrozenError, NotFinalizableError, StoreError
 
@@ -51,7 +53,9 @@ def status_label(info: Any) -> str:
     label = getattr(info, "status_label", None)
     if isinstance(label, str) and label:
         return label
-    return "已定稿" if is_final(info) else "草稿"
+    if is_final(info):
+        return QCoreApplication.translate("backend", "已定稿")
+    return QCoreApplication.translate("backend", "草稿")
 
 
 def organ_names(store: Any) -> list[str]:

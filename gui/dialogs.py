@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -75,7 +75,11 @@ class NewReportDialog(QDialog):
 class HistoryModel(ColumnsModel):
     """The revisions of a report, newest first: when, what changed, the version after it."""
 
-    COLUMNS = ("时间", "修改", "版本")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("HistoryModel", "时间"),
+        QT_TRANSLATE_NOOP("HistoryModel", "修改"),
+        QT_TRANSLATE_NOOP("HistoryModel", "版本"),
+    )
 
     def __init__(self, revisions: list[Any], parent=None):
         super().__init__(parent)

@@ -168,6 +168,7 @@ class ReportDocument(QObject):
         else:
             msg = self.tr("保存失败：") + str(err)
         self._last_ok = False
+        self.last_error = err
         self.failed.emit(msg)
         return False
 
@@ -257,3 +258,5 @@ class ReportDocument(QObject):
         return list(self.store.history(self.report_id))
 
     _last_ok = True
+    #: the store's error behind the last ``failed`` signal
+    last_error: Exception | None = None

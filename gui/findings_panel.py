@@ -3,7 +3,7 @@ can be given a written explanation (说明) right there."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -35,14 +35,21 @@ def where(doc, f: Finding) -> str:
     if keys and keys[0] in form.cells:
         cell = form.cell(keys[0])
         section = form.section_of_table(cell.table)
-        more = len(keys) - 1
-        name = f"表{section.numeral} {cell.name}"
-        return name + (f" 等 {more + 1} 格" if more else "")
+        name = QCoreApplication.translate("where", "表%1 %2").replace("%1", section.numeral)
+        name = name.replace("%2", cell.name)
+        if len(keys) > 1:
+            name += QCoreApplication.translate("where", " 等 %1 格").replace("%1", str(len(keys)))
+        return name
     return ""
 
 
 class FindingsModel(ColumnsModel):
-    COLUMNS = ("级别", "位置", "内容", "说明")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("FindingsModel", "级别"),
+        QT_TRANSLATE_NOOP("FindingsModel", "位置"),
+        QT_TRANSLATE_NOOP("FindingsModel", "内容"),
+        QT_TRANSLATE_NOOP("FindingsModel", "说明"),
+    )
 
     def __init__(self, doc, parent=None):
         super().__init__(parent)
@@ -72,7 +79,7 @@ class FindingsModel(ColumnsModel):
                 return f.message
             if col == 3:
                 return f.explanation or (
-                    "" if not f.explainable or role == Qt.ItemDataRole.DisplayRole else "可附加说明"
+                    "" if not f.explainable or role == Qt.ItemDataRole.DisplayRole else self.tr("可附加说明")
                 )
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
             return QBrush(SEVERITY_COLOR[f.severity])

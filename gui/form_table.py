@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
@@ -59,7 +60,7 @@ _PIXMAPS: dict[str, QPixmap] = {}
 
 def expected_pixmap(text: str) -> QPixmap:
     """A small red "应为 N" drawn at the left of a wrong total (the value stays right-aligned)."""
-    label = f"应为{text}"
+    label = QCoreApplication.translate("FormTableModel", "应为%1").replace("%1", text)
     pixmap = _PIXMAPS.get(label)
     if pixmap is None:
         font = QFont(QGuiApplication.font())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 
@@ -15,12 +15,19 @@ class ColumnsModel(QAbstractTableModel):
 
     Subclasses set ``COLUMNS`` (a tuple, or a property when the headings change), return their items from
     :meth:`rows` and implement ``data``; :meth:`row` gives the item of an index (``None`` when invalid).
+    The headings are marked ``QT_TRANSLATE_NOOP("<the class that sets COLUMNS>", "…")`` and translated in
+    :meth:`headerData` with that class's name as the context (:meth:`columns_context`).
     """
 
     COLUMNS: tuple[str, ...] = ()
 
     def rows(self) -> Sequence[Any]:
         raise NotImplementedError
+
+    @classmethod
+    def columns_context(cls) -> str:
+        """The translation context of the headings: the name of the class that sets ``COLUMNS``."""
+        return next((k.__name__ for k in cls.__mro__ if "COLUMNS" in vars(k)), cls.__name__)
 
     def row(self, index: QModelIndex) -> Any:
         rows = self.rows()
@@ -37,7 +44,7 @@ class ColumnsModel(QAbstractTableModel):
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             if 0 <= section < len(self.COLUMNS):
-                return self.tr(self.COLUMNS[section])
+                return QCoreApplication.translate(self.columns_context(), self.COLUMNS[section])
         return None
 
 

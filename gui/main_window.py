@@ -7,7 +7,7 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,7 +29,7 @@ from model.fill import fill_totals, zero_blanks
 from model.findings import Finding
 from model.report import Report, ReportError
 
-from .backend import StoreError, organ_names, status_label
+from .backend import ConflictError, StoreError, organ_names, status_label
 from .dialogs import HistoryDialog, NewReportDialog, default_new
 from .document import ReportDocument
 from .findings_panel import FindingsPanel
@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.doc: ReportDocument | None = None
         self.view: ReportView | None = None
         self._last_pdf: Path | None = None
+        self._conflict_said: ReportDocument | None = None  # the report whose conflict was shown in a box
         self.stack = QStackedWidget(self)
         self.start = StartPage(store, self)
         self.start.openRequested.connect(self.open_report)
@@ -293,8 +294,10 @@ class MainWindow(QMainWindow):
             self.tr("重做(&R)") + (f"：{doc.undo_stack.redoText()}" if doc.undo_stack.canRedo() else "")
         )
         info = doc.info
-        year = f"{info.year}年度" if getattr(info, "year", None) else ""
-        self.setWindowTitle(f"{info.organ} {year}报告 [{status_label(info)}] — 年报")
+        year = getattr(info, "year", None)
+        title = self.tr("%1 %2年度报告 [%3] — 年报") if year else self.tr("%1 报告 [%3] — 年报")
+        title = title.replace("%3", status_label(info)).replace("%2", str(year))
+        self.setWindowTitle(title.replace("%1", info.organ))
         self._update_counter()
 
     def _update_counter(self) -> None:
@@ -341,7 +344,10 @@ class MainWindow(QMainWindow):
 
     def _failed(self, text: str) -> None:
         self.message(text, 15000)
-        if self.doc is not None and "别处" in text:
+        # a conflict: said once in a box (typing goes on failing the same way until the report is reopened)
+        doc = self.doc
+        if doc is not None and isinstance(doc.last_error, ConflictError) and self._conflict_said is not doc:
+            self._conflict_said = doc
             QMessageBox.warning(self, self.tr("保存失败"), text)
 
     def _save_view_state(self) -> None:
@@ -644,4 +650,4 @@ def read_report(path: Path) -> tuple[Report, list]:
         return result.report, list(getattr(result, "missing", []) or [])
     if path.suffix.lower() == ".json":
         return Report.from_json(path.read_text(encoding="utf-8")), []
-    raise ReportError("本版本只能导入年报交换文件（.json）。")
+    raise ReportError(QCoreApplication.translate("read_report", "本版本只能导入年报交换文件（.json）。"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -20,7 +20,12 @@ from .listmodel import ColumnsModel, list_view
 
 
 class ReportListModel(ColumnsModel):
-    COLUMNS = ("机关", "年度", "状态", "最后修改")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("ReportListModel", "机关"),
+        QT_TRANSLATE_NOOP("ReportListModel", "年度"),
+        QT_TRANSLATE_NOOP("ReportListModel", "状态"),
+        QT_TRANSLATE_NOOP("ReportListModel", "最后修改"),
+    )
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -42,7 +47,7 @@ class ReportListModel(ColumnsModel):
         if col == 0:
             return i.organ
         if col == 1:
-            return f"{i.year} 年度" if i.year else ""
+            return self.tr("%1 年度").replace("%1", str(i.year)) if i.year else ""
         if col == 2:
             return status_label(i)
         if col == 3:
@@ -102,7 +107,7 @@ class StartPage(QWidget):
         lay.addLayout(body, 1)
         self.refresh()
 
-    ALL = "全部机关"
+    ALL = QT_TRANSLATE_NOOP("StartPage", "全部机关")
 
     def refresh(self) -> None:
         current = self.organs.currentItem().text() if self.organs.currentItem() else self.tr(self.ALL)

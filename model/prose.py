@@ -105,6 +105,8 @@ INHERIT = ""
 
 _APPLY = r"(?:的)?(?:政府信息公开|信息公开|依申请公开)?(?:的)?(?:申请)?(?:事项)?"
 _NEXT_YEAR = r"下一?(?:个)?年度?"
+#: a result named with the reply that gave it: "予以公开答复966件", "不予公开决定3件"
+_REPLY = r"(?:的)?(?:答复|决定)?"
 
 #: (quantity, wording right before the number, wording right after it) — first match wins, so the more
 #: specific wording comes first.  "before" must end where the number starts (modulo 共/合计/为 …);
@@ -113,17 +115,17 @@ PHRASES: tuple[tuple[str, str | None, str | None], ...] = (
     ("review_litigation", r"行政复议(?:案件)?(?:和|及|与|、|或)行政诉讼(?:案件)?", None),
     ("review", r"行政复议(?:的)?(?:案件|申请|案)?", None),
     ("litigation", r"行政诉讼(?:的)?(?:案件|案)?", None),
-    ("granted_partial", r"(?:予以)?公开(?:及|和|与|、|或)部分公开" + _APPLY, None),
+    ("granted_partial", r"(?:予以)?公开(?:及|和|与|、|或)部分公开" + _REPLY + _APPLY, None),
     ("granted_partial", None, r".*?(?:予以)?公开(?:及|和|与|、|或)部分公开"),
-    ("partial", r"部分公开" + _APPLY, None),
+    ("partial", r"部分公开" + _REPLY + _APPLY, None),
     ("partial", None, r".*?部分公开"),
-    ("refused", r"不予公开" + _APPLY, None),
+    ("refused", r"不予公开" + _REPLY + _APPLY, None),
     ("refused", None, r".*?不予公开"),
-    ("granted", r"(?:予以|同意|准予|全部|答复)公开" + _APPLY, None),
+    ("granted", r"(?:予以|同意|准予|全部|答复)公开" + _REPLY + _APPLY, None),
     ("granted", None, r".*?(?:予以|同意|准予|全部|答复)公开"),
-    ("unable", r"(?:无法|不能)提供" + _APPLY, None),
+    ("unable", r"(?:无法|不能)提供" + _REPLY + _APPLY, None),
     ("unable", None, r".*?(?:无法|不能)提供"),
-    ("not_processed", r"不予处理" + _APPLY, None),
+    ("not_processed", r"不予处理" + _REPLY + _APPLY, None),
     ("not_processed", None, r".*?不予处理"),
     ("carried_in", r"上一?年度?结转(?:过来|来)?" + _APPLY, None),
     ("carried_in", None, r".*?上一?年度?结转"),

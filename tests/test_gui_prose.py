@@ -178,3 +178,19 @@ def test_clipboard_actions_go_to_the_focused_text_field(qtbot, window):
     QGuiApplication.clipboard().setText("本年未收取信息处理费。")
     window.act_paste.trigger()
     assert doc.report.text["other"] == "本年未收取信息处理费。"
+
+
+def test_a_conflict_while_typing_is_said_once_in_a_box(qtbot, window, db, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    boxes = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: boxes.append(a[2]))
+    other = Store.open(db)  # another window changes the report meanwhile
+    other.set_text(window.doc.report_id, "other", "别处写的")
+    other.close()
+    page = window.view.show_tab("problems")
+    page.edit.setFocus()
+    type_chinese(page.edit, "一是二是")
+    assert len(boxes) == 1 and "别处" in boxes[0]
+    assert "别处" in window.statusBar().currentMessage()
+    assert stored_text(db, window.doc.report_id, "problems") == ""  # nothing overwritten
