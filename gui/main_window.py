@@ -163,37 +163,44 @@ class MainWindow(QMainWindow):
         return a
 
     def _build_actions(self) -> None:
-        tr = self.tr
         S = QKeySequence.StandardKey
-        self.act_new = self._action(tr("新建年度报告(&N)…"), self.new_report, S.New)
-        self.act_import = self._action(tr("导入已发布的年报(&I)…"), self.import_dialog, S.Open)
-        self.act_start = self._action(tr("起始页(&S)"), self.show_start)
-        self.act_close = self._action(tr("关闭报告(&C)"), self.close_report, "Ctrl+W")
-        self.act_quit = self._action(tr("退出(&X)"), self.close, "Ctrl+Q")
-        self.act_undo = self._action(tr("撤销(&U)"), self._undo, S.Undo)
+        self.act_new = self._action(self.tr("新建年度报告(&N)…"), self.new_report, S.New)
+        self.act_import = self._action(self.tr("导入已发布的年报(&I)…"), self.import_dialog, S.Open)
+        self.act_start = self._action(self.tr("起始页(&S)"), self.show_start)
+        self.act_close = self._action(self.tr("关闭报告(&C)"), self.close_report, "Ctrl+W")
+        self.act_quit = self._action(self.tr("退出(&X)"), self.close, "Ctrl+Q")
+        self.act_undo = self._action(self.tr("撤销(&U)"), self._undo, S.Undo)
         self.act_redo = self._action(
-            tr("重做(&R)"), self._redo, [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")]
+            self.tr("重做(&R)"), self._redo, [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")]
         )
-        self.act_cut = self._action(tr("剪切(&T)"), lambda: self._grid_call("cut"), S.Cut)
-        self.act_copy = self._action(tr("复制(&C)"), lambda: self._grid_call("copy"), S.Copy)
-        self.act_paste = self._action(tr("粘贴(&P)"), lambda: self._grid_call("paste"), S.Paste)
-        self.act_delete = self._action(tr("清除所选单元格(&D)"), lambda: self._grid_call("clear_selection"))
+        self.act_cut = self._action(self.tr("剪切(&T)"), lambda: self._grid_call("cut"), S.Cut)
+        self.act_copy = self._action(self.tr("复制(&C)"), lambda: self._grid_call("copy"), S.Copy)
+        self.act_paste = self._action(self.tr("粘贴(&P)"), lambda: self._grid_call("paste"), S.Paste)
+        self.act_delete = self._action(
+            self.tr("清除所选单元格(&D)"), lambda: self._grid_call("clear_selection")
+        )
         self.act_zero = self._action(
-            tr("空白格填 0(&0)"), self.fill_zero, None, tr("把各表中所有空白的单元格填为 0（标“/”的格不变）")
+            self.tr("空白格填 0(&0)"),
+            self.fill_zero,
+            None,
+            self.tr("把各表中所有空白的单元格填为 0（标“/”的格不变）"),
         )
         self.act_totals = self._action(
-            tr("按分项计算合计(&J)"), self.fill_totals, "F9", tr("按表格的勾稽关系，由各分项算出每个合计格")
+            self.tr("按分项计算合计(&J)"),
+            self.fill_totals,
+            "F9",
+            self.tr("按表格的勾稽关系，由各分项算出每个合计格"),
         )
-        self.act_check = self._action(tr("重新检查(&K)"), self._recheck, "F5")
-        self.act_history = self._action(tr("修改历史(&H)…"), self.show_history, "Ctrl+H")
-        self.act_finalize = self._action(tr("定稿(&F)…"), self.finalize)
-        self.act_reopen = self._action(tr("取消定稿(&O)…"), self.reopen)
-        self.act_export = self._output_action(tr("导出PDF(&E)…"), "export_pdf_dialog", "Ctrl+E")
-        self.act_print = self._output_action(tr("打印(&P)…"), "print_dialog", S.Print)
-        self.act_sign = self._output_action(tr("签章(&S)…"), "sign_dialog")
-        self.act_verify = self._output_action(tr("验证签章(&V)…"), "verify_dialog")
-        self.act_cert = self._output_action(tr("创建签章证书(&C)…"), "create_certificate_dialog")
-        self.act_about = self._action(tr("关于年报(&A)"), self.about)
+        self.act_check = self._action(self.tr("重新检查(&K)"), self._recheck, "F5")
+        self.act_history = self._action(self.tr("修改历史(&H)…"), self.show_history, "Ctrl+H")
+        self.act_finalize = self._action(self.tr("定稿(&F)…"), self.finalize)
+        self.act_reopen = self._action(self.tr("取消定稿(&O)…"), self.reopen)
+        self.act_export = self._output_action(self.tr("导出PDF(&E)…"), "export_pdf_dialog", "Ctrl+E")
+        self.act_print = self._output_action(self.tr("打印(&P)…"), "print_dialog", S.Print)
+        self.act_sign = self._output_action(self.tr("签章(&S)…"), "sign_dialog")
+        self.act_verify = self._output_action(self.tr("验证签章(&V)…"), "verify_dialog")
+        self.act_cert = self._output_action(self.tr("创建签章证书(&C)…"), "create_certificate_dialog")
+        self.act_about = self._action(self.tr("关于年报(&A)"), self.about)
         self.report_actions = [
             self.act_close,
             self.act_undo,

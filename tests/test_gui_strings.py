@@ -13,8 +13,12 @@ ROOT = Path(__file__).resolve().parents[1]
 GUI = ROOT / "gui"
 
 CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-#: calls whose literal arguments are found by pyside6-lupdate
-MARKERS = {"tr", "translate", "QT_TRANSLATE_NOOP", "QT_TR_NOOP", "QT_TRANSLATE_NOOP3"}
+#: calls whose literal arguments pyside6-lupdate finds, with their context: ``self.tr(…)`` (the class),
+#: ``QCoreApplication.translate(context, …)`` and the no-op markers. Not a bare ``tr(…)`` (``tr = self.tr``:
+#: lupdate files it under no context, so its translation is never found) nor a wrapper such as ``_tr(…)``
+#: (not found at all).
+METHODS = {"tr", "translate"}
+MARKERS = {"QT_TRANSLATE_NOOP", "QT_TR_NOOP", "QT_TRANSLATE_NOOP3"}
 
 #: whole files that are not the window's text
 ALLOWED_FILES = {
@@ -31,12 +35,10 @@ ALLOWED = {
 }
 
 
-def _name(func: ast.expr) -> str | None:
+def _marks(func: ast.expr) -> bool:
     if isinstance(func, ast.Attribute):
-        return func.attr
-    if isinstance(func, ast.Name):
-        return func.id
-    return None
+        return func.attr in METHODS
+    return isinstance(func, ast.Name) and func.id in MARKERS
 
 
 def untranslated(path: Path) -> list[tuple[int, str]]:
@@ -48,7 +50,7 @@ def untranslated(path: Path) -> list[tuple[int, str]]:
             body = node.body
             if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
                 exempt.add(id(body[0].value))  # a docstring
-        if isinstance(node, ast.Call) and _name(node.func) in MARKERS:
+        if isinstance(node, ast.Call) and _marks(node.func):
             exempt.update(id(a) for a in node.args if isinstance(a, ast.Constant))
     return sorted(
         (node.lineno, node.value)
@@ -75,10 +77,13 @@ def test_the_scan_finds_what_it_should(tmp_path):
         '    self.tr("乙")\n'
         '    QCoreApplication.translate("ctx", "丙")\n'
         '    self.tr(f"{n}丁")\n'
-        '    return "戊", "ascii"\n',
+        '    return "戊", "ascii"\n'
+        "def g(self):\n"
+        "    tr = self.tr\n"
+        '    return tr("己"), _tr("庚")\n',
         encoding="utf-8",
     )
-    assert untranslated(sample) == [(8, "丁"), (9, "戊")]
+    assert untranslated(sample) == [(8, "丁"), (9, "戊"), (12, "己"), (12, "庚")]
 
 
 def test_every_chinese_literal_in_gui_is_translated():
