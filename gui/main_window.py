@@ -39,7 +39,9 @@ from .settings import Settings
 from .start_page import StartPage
 from .summary import add_menu as add_summary_menu
 
-IMPORT_FILTER = "已发布的年报 (*.txt *.htm *.html *.docx *.json);;所有文件 (*)"
+IMPORT_FILTER = QT_TRANSLATE_NOOP(
+    "MainWindow", "已发布的年报 (*.txt *.htm *.html *.docx *.json);;所有文件 (*)"
+)
 
 
 class TablePage(QWidget):
