@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QEventLoop,
     QObject,
@@ -61,11 +62,6 @@ __all__ = [
 ]
 
 
-def _tr(text: str) -> str:
-    """A text of the module-level functions, through Qt's translation (context ``output_dialogs``)."""
-    return QCoreApplication.translate("output_dialogs", text)
-
-
 def _settings() -> QSettings:
     """The program's settings (the same QSettings as :class:`gui.settings.Settings`)."""
     return QSettings(ORGANIZATION, APPLICATION)
@@ -101,7 +97,11 @@ class _Task(QRunnable):
             self.signals.failed.emit(str(err))
         except Exception as err:  # the last line of defence: a message, not a crash of the thread
             traceback.print_exc()
-            self.signals.failed.emit(_tr("操作失败：{0}").format(f"{err.__class__.__name__}: {err}"))
+            self.signals.failed.emit(
+                QCoreApplication.translate("output_dialogs", "操作失败：{0}").format(
+                    f"{err.__class__.__name__}: {err}"
+                )
+            )
         else:
             self.signals.done.emit(result)
 
@@ -180,7 +180,7 @@ def _path_row(edit: QLineEdit, browse: Callable[[], None]) -> QWidget:
     lay = QHBoxLayout(w)
     lay.setContentsMargins(0, 0, 0, 0)
     lay.addWidget(edit, 1)
-    b = QPushButton(_tr("浏览…"))
+    b = QPushButton(QCoreApplication.translate("output_dialogs", "浏览…"))
     b.clicked.connect(browse)
     lay.addWidget(b)
     return w
@@ -461,7 +461,12 @@ class CertificateDialog(QDialog):
 
 class VerifyDialog(QDialog):
     #: column headings (translated where they are shown)
-    COLUMNS = ("签名人", "签名时间", "结果", "证书")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("VerifyDialog", "签名人"),
+        QT_TRANSLATE_NOOP("VerifyDialog", "签名时间"),
+        QT_TRANSLATE_NOOP("VerifyDialog", "结果"),
+        QT_TRANSLATE_NOOP("VerifyDialog", "证书"),
+    )
 
     def __init__(self, path: str | Path, parent: QWidget | None = None, *, trust_folder: Path | None = None):
         super().__init__(parent)
@@ -704,8 +709,10 @@ def create_certificate_dialog(parent: QWidget | None, organ: str = "") -> tuple[
     if dlg.exec() == QDialog.DialogCode.Accepted and dlg.created:
         QMessageBox.information(
             parent,
-            _tr("创建机关证书"),
-            _tr("已创建证书：{0}\n可发给他人导入为受信任证书的公开证书：{1}").format(*dlg.created),
+            QCoreApplication.translate("output_dialogs", "创建机关证书"),
+            QCoreApplication.translate(
+                "output_dialogs", "已创建证书：{0}\n可发给他人导入为受信任证书的公开证书：{1}"
+            ).format(*dlg.created),
         )
         return dlg.created
     return None
@@ -717,10 +724,14 @@ def print_dialog(parent: QWidget | None, pdf_path: str | Path) -> bool:
 
     printer = _printer_from_settings()
     preview = QPrintPreviewDialog(printer, parent)
-    preview.setWindowTitle(_tr("打印预览 — {0}").format(Path(pdf_path).name))
+    preview.setWindowTitle(
+        QCoreApplication.translate("output_dialogs", "打印预览 — {0}").format(Path(pdf_path).name)
+    )
 
     def paint(p) -> None:
-        bar = QProgressDialog(_tr("正在准备打印的页面…"), "", 0, 0, preview)
+        bar = QProgressDialog(
+            QCoreApplication.translate("output_dialogs", "正在准备打印的页面…"), "", 0, 0, preview
+        )
         bar.setCancelButton(None)
         # not modal: a modal bar would let user input in (and a second paint) from setValue()
         bar.setWindowModality(Qt.WindowModality.NonModal)
@@ -728,7 +739,7 @@ def print_dialog(parent: QWidget | None, pdf_path: str | Path) -> bool:
         try:
             paint_pdf(p, pdf_path, progress=lambda done, total: (bar.setMaximum(total), bar.setValue(done)))
         except OSError as err:
-            QMessageBox.warning(preview, _tr("打印"), str(err))
+            QMessageBox.warning(preview, QCoreApplication.translate("output_dialogs", "打印"), str(err))
         finally:
             bar.close()
 
