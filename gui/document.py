@@ -16,6 +16,7 @@ from model.findings import Finding, Severity
 from model.report import Report, Value
 
 from .backend import ConflictError, FrozenError, StoreError, is_final, previous_of
+from .summary.record import resync
 
 try:
     from model.rules import check
@@ -51,6 +52,8 @@ class ReportDocument(QObject):
         self.report_id = report_id
         self.report: Report
         self.info: Any
+        # a 汇总 record: its cells are re-summed from the units now, and are not edited here (gui/summary/record.py)
+        self.computed: str | None = resync(store, report_id)[0]
         self.report, self.info = store.load(report_id)
         self.version: int | None = getattr(self.info, "version", None)
         self.previous = previous_of(store, report_id)
@@ -121,8 +124,12 @@ class ReportDocument(QObject):
     def edit_cells(self, values: dict[str, Value], text: str) -> bool:
         from .commands import SetCellsCommand
 
-        if self.read_only:
-            self.failed.emit(self.tr("报告已定稿，只能查看。"))
+        if self.read_only or self.computed:
+            self.failed.emit(
+                self.tr("报告已定稿，只能查看。")
+                if self.read_only
+                else self.tr("汇总报告的数字由各单位的报告计算，不能直接修改。")
+            )
             return False
         changes = {
             k: (self.report.get(k), v)
@@ -229,7 +236,7 @@ class ReportDocument(QObject):
         if not self.flush():
             return False
         try:
-            self.store.restore(self.report_id, version)
+            self.store.restore(self.report_id, version, expected_version=self.version)
         except StoreError as err:
             return self._fail(err)
         self.reload()
@@ -239,7 +246,7 @@ class ReportDocument(QObject):
         if not self.flush():
             return False
         try:
-            self.store.finalize(self.report_id)
+            self.store.finalize(self.report_id, expected_version=self.version)
         except StoreError as err:
             return self._fail(err)
         self.reload()
@@ -252,6 +259,11 @@ class ReportDocument(QObject):
             return self._fail(err)
         self.reload()
         return True
+
+    def resync(self) -> None:
+        """A 汇总 record: its cells re-summed from the units' current reports (before export or print)."""
+        if self.computed and resync(self.store, self.report_id)[1]:
+            self.reload()
 
     def history(self) -> list[Any]:
         self.flush()

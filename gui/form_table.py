@@ -127,12 +127,17 @@ class FormTableModel(QAbstractTableModel):
     # ---------------------------------------------------------------------------------------------
     # data
 
+    @property
+    def locked(self) -> bool:
+        """No edits: the report is final, or its cells are computed (a 汇总 record, ``doc.computed``)."""
+        return bool(self.doc.read_only or getattr(self.doc, "computed", None))
+
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         c = self.grid_cell(index)
         if c is None or not c.key:
             return Qt.ItemFlag.ItemIsEnabled if c is not None else Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if not self.doc.read_only:
+        if not self.locked:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -199,7 +204,7 @@ class FormTableModel(QAbstractTableModel):
 
     def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
         key = self.key_at(index)
-        if role != Qt.ItemDataRole.EditRole or not key or self.doc.read_only:
+        if role != Qt.ItemDataRole.EditRole or not key or self.locked:
             return False
         cell = self._cells[key]
         try:
@@ -224,7 +229,7 @@ class FormTableModel(QAbstractTableModel):
         """Paste a tab-separated block with its top-left at ``at``: successive value rows from ``at``'s
         row down, successive value cells from ``at``'s column right. All or nothing; one undo step."""
         start = self.grid_cell(at)
-        if start is None or not start.key or self.doc.read_only:
+        if start is None or not start.key or self.locked:
             return False
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         while lines and not lines[-1].strip():
@@ -274,7 +279,7 @@ class FormTableModel(QAbstractTableModel):
 
     def clear(self, indexes: list[QModelIndex]) -> bool:
         keys = [k for k in (self.key_at(i) for i in indexes) if k and self.doc.report.get(k) is not None]
-        if not keys or self.doc.read_only:
+        if not keys or self.locked:
             return False
         return self.doc.edit_cells(dict.fromkeys(keys), self.tr("清除 %1 格").replace("%1", str(len(keys))))
 

@@ -38,6 +38,7 @@ from .prose import ProsePage
 from .settings import Settings
 from .start_page import StartPage
 from .summary import add_menu as add_summary_menu
+from .summary.record import computed_banner
 
 IMPORT_FILTER = QT_TRANSLATE_NOOP(
     "MainWindow", "已发布的年报 (*.txt *.htm *.html *.docx *.json);;所有文件 (*)"
@@ -88,6 +89,7 @@ class ReportView(QWidget):
         self.findings.activated.connect(self.show_finding)
         doc.infoChanged.connect(self._update_banner)
         self._update_banner()
+        self.computed_banner = computed_banner(self)  # a 汇总 record: cells computed (gui/summary/record.py)
 
     def _update_banner(self) -> None:
         self.banner.setVisible(self.doc.read_only)
@@ -588,6 +590,7 @@ class MainWindow(QMainWindow):
         if name in ("export_pdf_dialog", "print_dialog") and self.doc is not None:
             # the open report: export it (the dialog asks where), then print exactly that PDF
             self.doc.flush()
+            self.doc.resync()  # a 汇总 record: its cells re-summed from the units' current reports first
             path = module.export_pdf_dialog(self, self.doc.report, self.doc.previous)
             if path:
                 self._last_pdf = Path(path)

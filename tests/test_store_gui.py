@@ -176,3 +176,33 @@ def test_a_postgresql_server(qtbot, home, pg_url):
     d.accept()
     assert d.url() == pg_url and d.store.reports() == []
     d.store.close()
+
+
+# -------------------------------------------------------------------------------------------------
+# the window's history restore and finalising pass the version the clerk saw
+
+
+def test_restore_and_finalize_in_the_window_refuse_a_stale_version(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    from test_store import A_KEY, needs_rules
+
+    needs_rules()
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    info = window.store.save_report(sample())
+    assert window.open_report(info.id)
+    doc = window.doc
+    first = doc.version
+    window.store.set_meta(info.id, title="另一个窗口改的标题")  # behind the window's back
+    with qtbot.waitSignal(doc.failed) as failed:
+        assert not doc.restore(first)
+    assert "别处" in failed.args[0]
+    assert window.store.load(info.id)[0].title == "另一个窗口改的标题"  # not silently undone
+    with qtbot.waitSignal(doc.failed) as failed:
+        assert not doc.finalize()
+    assert "别处" in failed.args[0] and "没有定稿" in failed.args[0]
+    assert not window.store.info(info.id).is_final
+    doc.reload()  # the clerk reloads and looks again: now it goes through
+    assert doc.finalize() and window.store.info(info.id).is_final
+    assert doc.report.get(A_KEY) == sample().get(A_KEY)
+    assert shown and all("别处" in m for m in shown)  # the window said so, not just the status bar

@@ -245,3 +245,82 @@ def test_menu_in_the_main_window(qtbot, store, tmp_path, monkeypatch):
     menu = next(a.menu() for a in w.menuBar().actions() if a.text() == "汇总(&U)")
     next(a for a in menu.actions() if "比较" in a.text()).trigger()
     assert opened == [w]
+
+
+# -------------------------------------------------------------------------------------------------
+# the “（汇总）” record in the main window: computed cells, kept up to date, its prose editable
+
+
+@pytest.fixture
+def main_window(qtbot, store, tmp_path):
+    from gui.main_window import MainWindow
+    from gui.settings import Settings
+
+    w = MainWindow(store, Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)))
+    qtbot.addWidget(w)
+    yield w
+    if w.doc is not None:
+        w.doc.flush()
+
+
+def test_the_summary_record_in_the_main_window_is_computed(qtbot, store, folder, main_window, monkeypatch):
+    from model.summary import save_summary_text, summary_organ
+
+    run_import(qtbot, store, [folder])
+    save_summary_text(store, PARENT, 2024, "overview", "全区概况。")  # the record: prose only, no cells yet
+    record = store.find(summary_organ(PARENT), 2024)
+    assert store.load(record.id)[0].get(NEW_NP) is None
+    w = main_window
+    assert w.open_report(record.id)  # as from the start page
+    doc = w.doc
+    assert doc.computed == PARENT and doc.report.get(NEW_NP) == 33  # re-summed on opening
+    assert store.load(record.id)[0].cells[NEW_NP] == 33
+    banner = w.view.computed_banner
+    assert (
+        banner is not None
+        and not banner.isHidden()
+        and "自动计算" in banner.text()
+        and PARENT in banner.text()
+    )
+    page = w.view.pages["t3"]
+    index = page.model.index_of(NEW_NP)
+    assert page.model.data(index) == "33"
+    assert not page.model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    assert not page.model.setData(index, "5") and not page.view.paste("5")
+    assert not page.model.clear([index])
+    with qtbot.waitSignal(doc.failed) as failed:  # through the document (空白格填 0, 计算合计): refused
+        assert not doc.edit_cells({NEW_NP: 5}, "x")
+    assert "不能直接修改" in failed.args[0] and "不能直接修改" in w.statusBar().currentMessage()
+    assert store.load(record.id)[0].cells[NEW_NP] == 33
+    # its prose stays editable
+    prose = w.view.pages["overview"]
+    assert not prose.edit.isReadOnly()
+    doc.edit_text("overview", "全区概况（修改）。")
+    doc.flush()
+    assert store.load(record.id)[0].text["overview"] == "全区概况（修改）。"
+    # a unit's report changes: exporting (or printing) re-sums first
+    unit_id = store.find("示范区第1局", 2024).id
+    store.set_cell(unit_id, NEW_NP, 111)
+    import importlib.util
+
+    if importlib.util.find_spec("gui.output_dialogs") is None:
+        pytest.skip("gui.output_dialogs is not part of this build")
+    import gui.output_dialogs as out
+
+    exported = []
+    monkeypatch.setattr(
+        out, "export_pdf_dialog", lambda parent, report, previous=None: exported.append(report)
+    )
+    w.act_export.trigger()
+    assert exported and exported[0].get(NEW_NP) == 10 + 111 + 12
+    assert w.doc.report.get(NEW_NP) == 133 and page.model.data(index) == "133"
+    assert w.doc.report.text["overview"] == "全区概况（修改）。"
+
+
+def test_an_ordinary_report_has_no_computed_banner(qtbot, store, folder, main_window):
+    run_import(qtbot, store, [folder])
+    w = main_window
+    assert w.open_report(store.find("示范区第1局", 2024).id)
+    assert w.doc.computed is None and w.view.computed_banner is None
+    page = w.view.pages["t3"]
+    assert page.model.flags(page.model.index_of(NEW_NP)) & Qt.ItemFlag.ItemIsEditable
