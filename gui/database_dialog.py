@@ -245,7 +245,6 @@ def choose_database(window: Any, dialog: DatabaseDialog | None = None) -> bool:
     """Run the dialog over ``window`` (a :class:`gui.main_window.MainWindow`); on a choice, close the open
     report, switch the window (and its start page) to the new database, close the old one and remember the
     choice. Returns whether the database changed."""
-    tr = window.tr
     current = getattr(window.store, "url", "")
     current = current if isinstance(current, str) else ""  # the store may still be opening
     dialog = dialog or DatabaseDialog(current, window, opener=_open)
@@ -271,12 +270,25 @@ def choose_database(window: Any, dialog: DatabaseDialog | None = None) -> bool:
         # the default is remembered as "no choice", so that a later move of the user data folder follows
         remember_db_url(None if url == sqlite_url(app_data_dir() / DB_FILE) else url)
     except StoreError as err:
-        QMessageBox.warning(window, tr("选择数据库"), tr("数据库已切换，但选择未能保存：") + str(err))
+        QMessageBox.warning(
+            window,
+            QCoreApplication.translate("DatabaseDialog", "选择数据库"),
+            QCoreApplication.translate("DatabaseDialog", "数据库已切换，但选择未能保存：%1").replace(
+                "%1", str(err)
+            ),
+        )
     if hasattr(window, "_update"):
         window._update()
-    window.message(tr("已改用数据库：%1").replace("%1", _describe(url)))
+    window.message(
+        QCoreApplication.translate("DatabaseDialog", "已改用数据库：%1").replace("%1", _describe(url))
+    )
     if upgraded := getattr(new, "upgrade_backup", None):
-        window.message(tr("数据库已升级到新版本；升级前的备份：%1").replace("%1", str(upgraded)), 15000)
+        window.message(
+            QCoreApplication.translate("DatabaseDialog", "数据库已升级到新版本；升级前的备份：%1").replace(
+                "%1", str(upgraded)
+            ),
+            15000,
+        )
     return True
 
 

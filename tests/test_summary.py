@@ -409,3 +409,18 @@ def test_a_summary_record_is_resynced_from_its_units(three_units):
     store.set_cell(unit_id, NEW_NP, 105)
     assert resync_record(store, rid) is True
     assert store.load(rid)[0].cells[NEW_NP] == 115
+
+
+def test_a_record_made_by_another_window_since_is_checked_too(three_units):
+    from model.store import ConflictError
+
+    store = three_units
+    # A and B both saw no record (version 0); A saves first and makes it
+    first = save_summary_text(store, PARENT, 2024, "overview", "A 的概况。", 0, "")
+    assert first >= 1
+    with pytest.raises(ConflictError):
+        save_summary_text(store, PARENT, 2024, "overview", "B 的概况。", 0, "")
+    # a section A did not write is still as B saw it (empty): B's text is saved
+    assert save_summary_text(store, PARENT, 2024, "problems", "B 的问题。", 0, "") > first
+    text = summarize(store, PARENT, 2024).report.text
+    assert text["overview"] == "A 的概况。" and text["problems"] == "B 的问题。"

@@ -324,3 +324,73 @@ def test_an_ordinary_report_has_no_computed_banner(qtbot, store, folder, main_wi
     assert w.doc.computed is None and w.view.computed_banner is None
     page = w.view.pages["t3"]
     assert page.model.flags(page.model.index_of(NEW_NP)) & Qt.ItemFlag.ItemIsEditable
+
+
+# -------------------------------------------------------------------------------------------------
+# the summary's own prose: never thrown away, never silently overwritten
+
+
+def summary_dialog(qtbot, store) -> SummaryDialog:
+    d = SummaryDialog(store, PARENT, 2024)
+    qtbot.addWidget(d)
+    qtbot.waitUntil(lambda: not d.checking, timeout=20000)
+    return d
+
+
+def test_refresh_saves_typed_prose_first(qtbot, store, folder):
+    run_import(qtbot, store, [folder])
+    d = summary_dialog(qtbot, store)
+    d.texts["overview"].setPlainText("全区概况，尚未点保存。")
+    assert d.unsaved()
+    qtbot.mouseClick(d.refresh_btn, Qt.MouseButton.LeftButton)  # 重新汇总
+    qtbot.waitUntil(lambda: not d.checking, timeout=20000)
+    assert d.texts["overview"].toPlainText() == "全区概况，尚未点保存。" and not d.unsaved()
+    assert summarize(store, PARENT, 2024).report.text["overview"] == "全区概况，尚未点保存。"
+    # closing saves too
+    d.texts["problems"].setPlainText("问题：有单位迟报。")
+    d.accept()
+    assert summarize(store, PARENT, 2024).report.text["problems"] == "问题：有单位迟报。"
+
+
+def test_two_summary_windows_do_not_lose_an_update(qtbot, store, folder, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    run_import(qtbot, store, [folder])
+    a, b = summary_dialog(qtbot, store), summary_dialog(qtbot, store)
+    warnings, answers = [], []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args, **k: warnings.append(args[2]))
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **k: answers.pop(0))
+    a.texts["overview"].setPlainText("A 写的概况。")
+    assert a.save_texts()
+    b.texts["overview"].setPlainText("B 写的概况。")
+    assert not b.save_texts()
+    assert len(warnings) == 1 and "已被其他窗口或其他用户修改" in warnings[0]
+    assert summarize(store, PARENT, 2024).report.text["overview"] == "A 写的概况。"
+    assert b.texts["overview"].toPlainText() == "B 写的概况。"  # B's text is still there to copy
+    # 重新汇总 in B: asked first; "No" keeps B's text and what B shows
+    answers.append(QMessageBox.StandardButton.No)
+    b.refresh()
+    assert not answers and b.texts["overview"].toPlainText() == "B 写的概况。"
+    # closing B: asked again; "No" keeps the window open
+    answers.append(QMessageBox.StandardButton.No)
+    b.reject()
+    assert not answers and b.texts["overview"].toPlainText() == "B 写的概况。"
+    # "Yes": B's text discarded, A's loaded
+    answers.append(QMessageBox.StandardButton.Yes)
+    b.refresh()
+    qtbot.waitUntil(lambda: not b.checking, timeout=20000)
+    assert b.texts["overview"].toPlainText() == "A 写的概况。" and not b.unsaved()
+    # now B edits on top of A's: saved
+    b.texts["overview"].setPlainText("A 写的概况。B 补充。")
+    assert b.save_texts()
+    assert summarize(store, PARENT, 2024).report.text["overview"] == "A 写的概况。B 补充。"
+    # a re-sync of the computed cells in between is no conflict for the prose
+    a.refresh()
+    qtbot.waitUntil(lambda: not a.checking, timeout=20000)
+    a.sync_btn.setEnabled(True)
+    monkeypatch.setattr(QMessageBox, "information", lambda *args, **k: None)
+    store.set_cell(store.find("示范区第1局", 2024).id, NEW_NP, 111)
+    b.sync()
+    a.texts["problems"].setPlainText("A 写的问题。")
+    assert a.save_texts(), warnings
+    assert summarize(store, PARENT, 2024).report.text["problems"] == "A 写的问题。"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMenu
 
 
@@ -48,16 +49,21 @@ def open_compare(window: Any):  # noqa: ANN201
 
 def add_menu(window: Any) -> QMenu:
     """Add the “汇总” menu to ``window``'s menu bar (before 帮助 when there is one)."""
-    tr = window.tr
-    menu = QMenu(tr("汇总(&U)"), window)
+    menu = QMenu(QCoreApplication.translate("SummaryMenu", "汇总(&U)"), window)
     menu.setObjectName("menu_summary")
-    menu.addAction(tr("批量导入所属单位的年报(&B)…"), lambda: open_import(window))
-    menu.addAction(tr("汇总报告(&S)…"), lambda: open_summary(window))
+    menu.addAction(
+        QCoreApplication.translate("SummaryMenu", "批量导入所属单位的年报(&B)…"), lambda: open_import(window)
+    )
+    menu.addAction(QCoreApplication.translate("SummaryMenu", "汇总报告(&S)…"), lambda: open_summary(window))
     menu.addSeparator()
-    menu.addAction(tr("历年比较与图表(&C)…"), lambda: open_compare(window))
+    menu.addAction(
+        QCoreApplication.translate("SummaryMenu", "历年比较与图表(&C)…"), lambda: open_compare(window)
+    )
     bar = window.menuBar()
     actions = bar.actions()
-    help_action = actions[-1] if actions and "帮助" in actions[-1].text() else None
+    # the menu goes before 帮助, the last menu (its text as the window translated it)
+    help_text = QCoreApplication.translate("MainWindow", "帮助(&H)")
+    help_action = actions[-1] if actions and actions[-1].text() == help_text else None
     if help_action is not None:
         bar.insertMenu(help_action, menu)
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -26,11 +26,12 @@ PALETTE = ("#3b6ea5", "#e07b39", "#5a9e4b", "#c0504d", "#8064a2", "#4bacc6", "#9
 FONT_FILE = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "wqy-microhei.ttf"
 _FAMILY: list[str] = []
 
+#: the charts and their titles (translated in the context of ChartWidget)
 KINDS = {
-    "applications": "历年收到的政府信息公开申请（件）",
-    "outcomes": "历年办理结果（件）",
-    "shares": "本年度各类办理结果占比",
-    "appeals": "历年行政复议、行政诉讼（件）",
+    "applications": QT_TRANSLATE_NOOP("ChartWidget", "历年收到的政府信息公开申请（件）"),
+    "outcomes": QT_TRANSLATE_NOOP("ChartWidget", "历年办理结果（件）"),
+    "shares": QT_TRANSLATE_NOOP("ChartWidget", "本年度各类办理结果占比"),
+    "appeals": QT_TRANSLATE_NOOP("ChartWidget", "历年行政复议、行政诉讼（件）"),
 }
 
 
@@ -84,9 +85,9 @@ class ChartWidget(QWidget):
     @property
     def title(self) -> str:
         name = self.data.name if self.data and self.data.name else ""
-        what = KINDS[self.kind]
+        what = self.tr(KINDS[self.kind])
         if self.kind == "shares" and self.data is not None and self.data.years:
-            what = what.replace("本年度", f"{self.data.years[-1]}年")
+            what = what.replace(self.tr("本年度"), self.tr("%1年").replace("%1", str(self.data.years[-1])))
         return f"{name} {what}".strip()
 
     def set_data(self, data: ChartData | None) -> None:
@@ -126,7 +127,7 @@ class ChartWidget(QWidget):
                 if not self.to_image(size).save(str(tmp), "PNG"):
                     raise OSError
         except OSError:
-            raise OSError(f"无法写入 {path}") from None
+            raise OSError(self.tr("无法写入 %1").replace("%1", str(path))) from None
 
     def draw(self, p: QPainter, rect: QRectF) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -140,10 +141,10 @@ class ChartWidget(QWidget):
         if d is None or not d.years:
             p.setFont(_font(13))
             p.setPen(QColor("#777"))
-            p.drawText(body, Qt.AlignmentFlag.AlignCenter, "没有数据")
+            p.drawText(body, Qt.AlignmentFlag.AlignCenter, self.tr("没有数据"))
             return
         if self.kind == "applications":
-            self._bars(p, body, d.years, [Series("收到申请", d.applications)], stacked=False)
+            self._bars(p, body, d.years, [Series(self.tr("收到申请"), d.applications)], stacked=False)
         elif self.kind == "outcomes":
             self._bars(p, body, d.years, d.outcomes, stacked=True)
         elif self.kind == "appeals":
@@ -194,7 +195,7 @@ class ChartWidget(QWidget):
             p.drawText(
                 QRectF(plot.left() + slot * i, plot.bottom() + 4, slot, 18),
                 Qt.AlignmentFlag.AlignHCenter,
-                f"{year}年",
+                self.tr("%1年").replace("%1", str(year)),
             )
             if stacked:
                 base = 0.0
@@ -230,7 +231,10 @@ class ChartWidget(QWidget):
         shares = d.shares()
         values = [s.values[-1] for s in d.outcomes]
         labels = [
-            f"{label} {_num(v)}件（{share * 100:.1f}%）"
+            self.tr("%1 %2件（%3%）")
+            .replace("%1", label)
+            .replace("%2", _num(v))
+            .replace("%3", f"{share * 100:.1f}")
             for (label, share), v in zip(shares, values, strict=True)
         ]
         legend = self._legend(p, rect, labels)
@@ -240,7 +244,11 @@ class ChartWidget(QWidget):
         p.setFont(_font(12))
         if total <= 0:
             p.setPen(QColor("#777"))
-            p.drawText(pie, Qt.AlignmentFlag.AlignCenter, f"{d.years[-1]}年没有办结的申请")
+            p.drawText(
+                pie,
+                Qt.AlignmentFlag.AlignCenter,
+                self.tr("%1年没有办结的申请").replace("%1", str(d.years[-1])),
+            )
             return
         start = 90 * 16
         p.setPen(QPen(QColor("white"), 1.5))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QThread, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -29,7 +29,9 @@ from model.summary import ImportItem, collect_files, import_batch, is_summary_or
 from ..listmodel import list_view
 from .models import ImportResultModel
 
-FILE_FILTER = "年报文件 (*.json *.txt *.htm *.html *.docx);;所有文件 (*)"
+FILE_FILTER = QT_TRANSLATE_NOOP(
+    "BatchImportDialog", "年报文件 (*.json *.txt *.htm *.html *.docx);;所有文件 (*)"
+)
 
 
 class ImportWorker(QThread):
@@ -59,7 +61,7 @@ class ImportWorker(QThread):
             self.failed.emit(str(err))
             return
         except Exception as err:  # noqa: BLE001 - never a traceback for the clerk
-            self.failed.emit(f"导入中断：{err.__class__.__name__}: {err}")
+            self.failed.emit(self.tr("导入中断：%1").replace("%1", f"{err.__class__.__name__}: {err}"))
             return
         self.done.emit(items)
 
@@ -147,7 +149,9 @@ class BatchImportDialog(QDialog):
     def set_paths(self, paths: list[Path]) -> None:
         self.paths = list(paths)
         n = len(collect_files(self.paths))
-        where = self.paths[0] if len(self.paths) == 1 else f"{len(self.paths)} 项"
+        where = (
+            self.paths[0] if len(self.paths) == 1 else self.tr("%1 项").replace("%1", str(len(self.paths)))
+        )
         self.chosen.setText(self.tr("%1：找到 %2 个文件").replace("%1", str(where)).replace("%2", str(n)))
         self.start_btn.setEnabled(n > 0)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from model.form import FORM_2021
@@ -26,11 +26,30 @@ OK_FG = QColor("#1d6b2a")
 BIG_BG = QColor("#ffd8a8")
 COMPUTED_BG = QColor("#eef3fa")
 
-TABLE_NAME = {t.key: f"表{'一二三四五'[t.number - 1]}" for t in FORM_2021.tables}
+#: the tables' short names as printed (表一 … 表五)
+TABLE_NAMES = (
+    QT_TRANSLATE_NOOP("SummaryTables", "表一"),
+    QT_TRANSLATE_NOOP("SummaryTables", "表二"),
+    QT_TRANSLATE_NOOP("SummaryTables", "表三"),
+    QT_TRANSLATE_NOOP("SummaryTables", "表四"),
+    QT_TRANSLATE_NOOP("SummaryTables", "表五"),
+)
+TABLE_NAME = {t.key: TABLE_NAMES[t.number - 1] for t in FORM_2021.tables}
+
+
+def table_name(key: str) -> str:
+    """表一 … 表五 for a table's key, translated."""
+    return QCoreApplication.translate("SummaryTables", TABLE_NAME[key]) if key in TABLE_NAME else key
 
 
 class ImportResultModel(ColumnsModel):
-    COLUMNS = ("文件", "结果", "单位", "年度", "说明")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("ImportResultModel", "文件"),
+        QT_TRANSLATE_NOOP("ImportResultModel", "结果"),
+        QT_TRANSLATE_NOOP("ImportResultModel", "单位"),
+        QT_TRANSLATE_NOOP("ImportResultModel", "年度"),
+        QT_TRANSLATE_NOOP("ImportResultModel", "说明"),
+    )
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -51,7 +70,7 @@ class ImportResultModel(ColumnsModel):
         col = index.column()
         if role == DISPLAY:
             if item.missing and col == 4:
-                extra = f"有 {len(item.missing)} 项未能读出，请补填"
+                extra = self.tr("有 %1 项未能读出，请补填").replace("%1", str(len(item.missing)))
                 return f"{item.reason}；{extra}" if item.reason else extra
             return (item.path.name, item.label, item.organ, str(item.year or ""), item.reason)[col]
         if role == TOOLTIP:
@@ -64,7 +83,13 @@ class ImportResultModel(ColumnsModel):
 
 
 class UnitsModel(ColumnsModel):
-    COLUMNS = ("单位", "状态", "错误", "警告", "需跟进的事项")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("UnitsModel", "单位"),
+        QT_TRANSLATE_NOOP("UnitsModel", "状态"),
+        QT_TRANSLATE_NOOP("UnitsModel", "错误"),
+        QT_TRANSLATE_NOOP("UnitsModel", "警告"),
+        QT_TRANSLATE_NOOP("UnitsModel", "需跟进的事项"),
+    )
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -108,7 +133,12 @@ class UnitsModel(ColumnsModel):
 class SummaryCellsModel(ColumnsModel):
     """Every cell of the summary: the computed sum and the note on "/" and blank unit cells. Read-only."""
 
-    COLUMNS = ("表", "单元格", "汇总值（计算）", "各单位填报情况")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("SummaryCellsModel", "表"),
+        QT_TRANSLATE_NOOP("SummaryCellsModel", "单元格"),
+        QT_TRANSLATE_NOOP("SummaryCellsModel", "汇总值（计算）"),
+        QT_TRANSLATE_NOOP("SummaryCellsModel", "各单位填报情况"),
+    )
 
     def __init__(self, who: Callable[[str], dict[str, list[str]]] | None = None, parent=None):
         super().__init__(parent)
@@ -140,9 +170,9 @@ class SummaryCellsModel(ColumnsModel):
                 names = self.who(key)
                 parts = []
                 if names.get("slash"):
-                    parts.append("填“/”：" + "、".join(names["slash"][:30]))
+                    parts.append(self.tr("填“/”：%1").replace("%1", self.tr("、").join(names["slash"][:30])))
                 if names.get("blank"):
-                    parts.append("空白：" + "、".join(names["blank"][:30]))
+                    parts.append(self.tr("空白：%1").replace("%1", self.tr("、").join(names["blank"][:30])))
                 text = "\n".join(parts) or text
             self._who[key] = text
         return self._who[key]
@@ -154,7 +184,7 @@ class SummaryCellsModel(ColumnsModel):
         col = index.column()
         if role == DISPLAY:
             if col == 0:
-                return TABLE_NAME.get(cell.table, cell.table)
+                return table_name(cell.table)
             if col == 1:
                 return cell.name
             if col == 2:
@@ -166,7 +196,7 @@ class SummaryCellsModel(ColumnsModel):
             return QBrush(COMPUTED_BG)
         if role == TOOLTIP:
             if col == 2:
-                return "计算值：各所属单位此格数字之和（“/”和空白不计），不能直接修改"
+                return self.tr("计算值：各所属单位此格数字之和（“/”和空白不计），不能直接修改")
             if col == 3:
                 return self._tooltip(cell.key) or None
         return None
@@ -185,7 +215,13 @@ class ComparisonModel(ColumnsModel):
     @property
     def COLUMNS(self) -> tuple[str, ...]:  # noqa: N802
         years = self.comparison.years if self.comparison else []
-        return ("单元格", *[f"{y}年" for y in years], "变化", "变化率")
+        year = QCoreApplication.translate("ComparisonModel", "%1年")
+        return (
+            QT_TRANSLATE_NOOP("ComparisonModel", "单元格"),
+            *[year.replace("%1", str(y)) for y in years],
+            QT_TRANSLATE_NOOP("ComparisonModel", "变化"),
+            QT_TRANSLATE_NOOP("ComparisonModel", "变化率"),
+        )
 
     def rows(self) -> list:
         return self.lines
@@ -217,7 +253,7 @@ class ComparisonModel(ColumnsModel):
         if role == BACKGROUND and line.big and col > n:
             return QBrush(BIG_BG)
         if role == TOOLTIP and line.big:
-            return "变化较大：请核对数字，或在正文中说明原因"
+            return self.tr("变化较大：请核对数字，或在正文中说明原因")
         return None
 
 
@@ -271,5 +307,5 @@ class SummaryGridModel(QAbstractTableModel):
         if role == TOOLTIP:
             name = FORM_2021.cell(cell.key).name
             note = self.summary.note(cell.key) if self.summary else ""
-            return f"{name}\n计算值：各所属单位之和" + (f"\n{note}" if note else "")
+            return "\n".join([name, self.tr("计算值：各所属单位之和"), *([note] if note else [])])
         return None

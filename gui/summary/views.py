@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from model.findings import Severity
 from model.form import FORM_2021
-from model.store import StoreError
+from model.store import ConflictError, StoreError
 from model.store.paths import write_bytes_atomic
 from model.summary import (
     Summary,
@@ -42,6 +42,7 @@ from model.summary import (
     parents,
     save_summary_text,
     summarize,
+    summary_organ,
     summary_years,
     sync_summary,
     unit_status,
@@ -50,7 +51,7 @@ from model.summary import (
 
 from ..listmodel import list_view
 from .charts import ChartsView
-from .models import TABLE_NAME, ComparisonModel, SummaryCellsModel, SummaryGridModel, UnitsModel
+from .models import ComparisonModel, SummaryCellsModel, SummaryGridModel, UnitsModel, table_name
 
 BANNER = "background:#e8f0fb; color:#1d3f6e; padding:6px; border:1px solid #9db8dd;"
 ALARM = "background:#fde2e1; color:#8a1010; padding:6px; border:1px solid #e09a98; font-weight:bold;"
@@ -135,7 +136,9 @@ class SummaryDialog(QDialog):
             for r, c, rs, cs in model.spans():
                 view.setSpan(r, c, rs, cs)
             self.grids[table.key] = model
-            numbers.addTab(view, f"{TABLE_NAME[table.key]} {table.title}")
+            numbers.addTab(
+                view, self.tr("%1 %2").replace("%1", table_name(table.key)).replace("%2", table.title)
+            )
         numbers.addTab(self.cells_view, self.tr("逐格说明"))
         self.numbers = numbers
         self.units_model = UnitsModel(self)
@@ -207,7 +210,54 @@ class SummaryDialog(QDialog):
     def parent_organ(self) -> str:
         return self.parent_box.currentText().strip()
 
+    def unsaved(self) -> bool:
+        """Prose typed but not yet in the store."""
+        if self.summary is None:
+            return False
+        return any(
+            e.document().isModified() or e.toPlainText() != self.summary.report.text.get(k, "")
+            for k, e in self.texts.items()
+        )
+
+    def _keep_prose(self, doing: str) -> bool:
+        """Before the editors are reloaded or closed: save typed prose first. True when it is saved (or there
+        was none), or when the clerk chose to discard it after it could not be saved."""
+        if not self.unsaved():
+            return True
+        problem = self._save()
+        if problem is None:
+            return True
+        answer = QMessageBox.question(
+            self,
+            self.tr("正文未能保存"),
+            self.tr(
+                "您修改的正文未能保存：\n%1\n\n仍要%2吗？（未保存的正文将丢失；选“否”可先复制您的文字。）"
+            )
+            .replace("%1", problem)
+            .replace("%2", doing),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _parent_or_year_back(self) -> None:
+        """After a refused refresh: show again the parent and year whose prose is in the editors."""
+        if self.summary is None:
+            return
+        for box, value in ((self.parent_box, self.summary.parent), (self.year_box, self.summary.year)):
+            box.blockSignals(True)
+            if box is self.parent_box:
+                box.setCurrentText(value)
+            else:
+                box.setValue(value)
+            box.blockSignals(False)
+
     def refresh(self) -> None:
+        """Recompute the summary of the parent and year shown; typed prose of the summary shown so far is
+        saved first (or, when it cannot be saved, kept unless the clerk chooses to discard it)."""
+        if not self._keep_prose(self.tr("重新汇总")):
+            self._parent_or_year_back()
+            return
         name, year = self.parent_organ, self.year_box.value()
         if not name:
             self.summary = None
@@ -226,7 +276,12 @@ class SummaryDialog(QDialog):
         except StoreError as err:
             QMessageBox.warning(self, self.tr("无法汇总"), str(err))
             return
-        self.banner.setText(f"{name} {year} 年度汇总 — {self.summary.banner}")
+        self.banner.setText(
+            self.tr("%1 %2 年度汇总 — %3")
+            .replace("%1", name)
+            .replace("%2", str(year))
+            .replace("%3", self.summary.banner)
+        )
         self.cells_model.set_summary(self.summary)
         self.cells_view.resizeColumnsToContents()
         for key, model in self.grids.items():
@@ -256,7 +311,8 @@ class SummaryDialog(QDialog):
             )
         for f in findings:
             mark = "⚠ " if f.severity is Severity.WARNING else "ⓘ "
-            self.findings.addItem(mark + f.message + (f"（说明：{f.explanation}）" if f.explanation else ""))
+            note = self.tr("（说明：%1）").replace("%1", f.explanation) if f.explanation else ""
+            self.findings.addItem(mark + f.message + note)
 
     def _show_units(self, units: list, checked: bool) -> None:
         self.units_model.set_units(units)
@@ -281,21 +337,37 @@ class SummaryDialog(QDialog):
     def checking(self) -> bool:
         return any(w.isRunning() for w in self.workers)
 
-    def save_texts(self) -> bool:
-        if self.summary is None:
-            return False
+    def _save(self) -> str | None:
+        """Save the typed prose with the record's version as read (another window's save in between is a
+        conflict, not a silent overwrite); None when saved, else the reason (Chinese)."""
+        s = self.summary
+        if s is None:
+            return self.tr("还没有汇总。")
         try:
             for key, edit in self.texts.items():
-                if edit.document().isModified() or edit.toPlainText() != self.summary.report.text.get(
-                    key, ""
-                ):
-                    save_summary_text(
-                        self.store, self.summary.parent, self.summary.year, key, edit.toPlainText()
+                text, seen = edit.toPlainText(), s.report.text.get(key, "")
+                if edit.document().isModified() or text != seen:
+                    s.record_version = save_summary_text(
+                        self.store, s.parent, s.year, key, text, s.record_version or 0, seen
                     )
-                    self.summary.report.text[key] = edit.toPlainText()
+                    s.report.text[key] = text
                 edit.document().setModified(False)
+        except ConflictError as err:
+            return (
+                self.tr(
+                    "这份汇总报告的正文已被其他窗口或其他用户修改。为免覆盖对方的修改，您的修改没有保存。"
+                    "请先复制您的文字，再点“重新汇总”载入最新的正文。"
+                )
+                + f"\n（{err}）"
+            )
         except StoreError as err:
-            QMessageBox.warning(self, self.tr("无法保存正文"), str(err))
+            return str(err)
+        return None
+
+    def save_texts(self) -> bool:
+        problem = self._save()
+        if problem is not None:
+            QMessageBox.warning(self, self.tr("无法保存正文"), problem)
             return False
         return True
 
@@ -307,38 +379,41 @@ class SummaryDialog(QDialog):
         except StoreError as err:
             QMessageBox.warning(self, self.tr("无法保存汇总报告"), str(err))
             return
+        self.summary.record_id, self.summary.record_version = s.record_id, s.record_version
         QMessageBox.information(
             self,
             self.tr("汇总报告"),
-            self.tr("已存为“%1”的报告，可在起始页打开、导出 PDF。").replace(
-                "%1", s.report.agency + "（汇总）"
-            ),
+            self.tr("已存为“%1”的报告，可在起始页打开、导出 PDF。").replace("%1", summary_organ(s.parent)),
         )
 
     def export(self, path: Path | None = None) -> Path | None:
         if self.summary is None:
             return None
         self.save_texts()
+        report = self.summary.report.copy()
+        report.text = {k: e.toPlainText() for k, e in self.texts.items()}  # what is typed, saved or not
         if path is None:
             name, _ = QFileDialog.getSaveFileName(
                 self,
                 self.tr("导出汇总报告"),
-                f"{self.summary.parent}{self.summary.year}年度汇总.nianbao.json",
+                self.tr("%1%2年度汇总.nianbao.json")
+                .replace("%1", self.summary.parent)
+                .replace("%2", str(self.summary.year)),
                 self.tr("年报交换文件 (*.json)"),
             )
             if not name:
                 return None
             path = Path(name)
         try:
-            write_bytes_atomic(path, (self.summary.report.to_json() + "\n").encode("utf-8"), "导出汇总报告")
+            write_bytes_atomic(path, (report.to_json() + "\n").encode("utf-8"), self.tr("导出汇总报告"))
         except StoreError as err:
             QMessageBox.warning(self, self.tr("无法导出"), str(err))
             return None
         return path
 
     def done(self, r: int) -> None:
-        if any(e.document().isModified() for e in self.texts.values()):
-            self.save_texts()
+        if not self._keep_prose(self.tr("关闭")):
+            return
         for w in list(self.workers):
             w.wait()
         super().done(r)
@@ -433,7 +508,7 @@ class CompareDialog(QDialog):
         self.year_box.blockSignals(True)
         self.year_box.clear()
         for y in sorted(self.reports, reverse=True):
-            self.year_box.addItem(f"{y} 年度", y)
+            self.year_box.addItem(self.tr("%1 年度").replace("%1", str(y)), y)
         self.year_box.blockSignals(False)
         self.update_view()
 

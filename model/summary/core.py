@@ -280,7 +280,8 @@ def save_summary_text(
     ``expected_version``: the record's version the caller read (``Summary.record_version``); when the record
     has changed since, :class:`~model.store.ConflictError` — unless ``seen`` (the section's text as the caller
     read it) is given and the section is still exactly that: then only the computed cells were re-synced
-    meanwhile, and the prose is saved. Without a stored record yet, one is made."""
+    meanwhile, and the prose is saved. ``expected_version=0``: the caller saw no record yet (one made since
+    by someone else is then checked the same way). Without a stored record yet, one is made."""
     from ..store import ConflictError
 
     existing = store.find(summary_organ(parent), year)
