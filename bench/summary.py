@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import statistics
 import tempfile
 import time
@@ -57,21 +58,21 @@ def populate(store: Store, units: int = UNITS, year: int = 2024) -> None:
             conn.execute(sa.text("ANALYZE"))  # what autovacuum does after a bulk load
 
 
-def run(units: int = UNITS, rounds: int = 5, url: str | None = None) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open(url or sqlite_url(Path(tmp) / "bench.sqlite"), archive_root=Path(tmp) / "归档")
-        try:
+def measure(url: str, archive_root: Path, units: int = UNITS, rounds: int = 5) -> dict:
+    """Populate the database at ``url`` with ``units`` reports and time :func:`summarize` ``rounds`` times."""
+    store = Store.open(url, archive_root=archive_root)
+    try:
+        t0 = time.perf_counter()
+        populate(store, units)
+        setup = time.perf_counter() - t0
+        times = []
+        for _ in range(rounds):
             t0 = time.perf_counter()
-            populate(store, units)
-            setup = time.perf_counter() - t0
-            times = []
-            for _ in range(rounds):
-                t0 = time.perf_counter()
-                s = summarize(store, PARENT, 2024)
-                times.append(time.perf_counter() - t0)
-            assert len(s.units) == units
-        finally:
-            store.close()
+            s = summarize(store, PARENT, 2024)
+            times.append(time.perf_counter() - t0)
+        assert len(s.units) == units
+    finally:
+        store.close()
     median = statistics.median(times)
     return {
         "summary_units": units,
@@ -81,6 +82,32 @@ def run(units: int = UNITS, rounds: int = 5, url: str | None = None) -> dict:
         "summary_within_budget": median <= BUDGET_S,
         "summary_setup_s": round(setup, 1),
     }
+
+
+def _postgres(units: int, rounds: int) -> dict:
+    """The same on the PostgreSQL test database (``NIANBAO_TEST_PG_URL``; its ``public`` schema is dropped
+    and recreated, as in ``bench/store.py``)."""
+    url = os.environ.get("NIANBAO_TEST_PG_URL")
+    if not url:
+        return {"skipped": "NIANBAO_TEST_PG_URL is not set"}
+    try:
+        engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+    except Exception as err:  # noqa: BLE001
+        return {"error": f"PostgreSQL not reachable: {err.__class__.__name__}"}
+    with tempfile.TemporaryDirectory() as tmp:
+        return measure(url, Path(tmp) / "归档", units, rounds)
+
+
+def run(units: int = UNITS, rounds: int = 5) -> dict:
+    """The summary of ``units`` reports on SQLite (a temporary file) and, when ``NIANBAO_TEST_PG_URL`` is
+    set and reachable, on PostgreSQL."""
+    with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
+        sqlite = measure(sqlite_url(Path(tmp) / "bench.sqlite"), Path(tmp) / "归档", units, rounds)
+    return {"sqlite": sqlite, "postgresql": _postgres(units, rounds)}
 
 
 if __name__ == "__main__":
