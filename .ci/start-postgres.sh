@@ -25,15 +25,25 @@ if [ "$STATUS" != "online" ]; then
     log "starting cluster $VER/$CLUSTER on port $PORT"
     pg_ctlcluster "$VER" "$CLUSTER" start >&2 || true
 fi
+UP=
 for _ in $(seq 1 30); do
-    if su postgres -c "psql -p $PORT -tAc 'select 1'" >/dev/null 2>&1; then break; fi
+    if su postgres -c "psql -p $PORT -tAc 'select 1'" >/dev/null 2>&1; then UP=1; break; fi
     sleep 1
 done
+if [ -z "$UP" ]; then
+    log "cluster $VER/$CLUSTER does not answer on port $PORT after 30 s"
+    exit 1
+fi
 psql_pg() { su postgres -c "psql -p $PORT -v ON_ERROR_STOP=1 -tAc \"$1\""; }
 if [ "$(psql_pg "select 1 from pg_roles where rolname='$ROLE'")" != "1" ]; then
     psql_pg "create role $ROLE login password '$PASSWORD'" >&2
 fi
 if [ "$(psql_pg "select 1 from pg_database where datname='$DB'")" != "1" ]; then
     psql_pg "create database $DB owner $ROLE encoding 'UTF8' template template0" >&2
+fi
+# the test role really logs in over TCP (what the tests do), else no URL: the caller must not think it has one
+if ! PGPASSWORD=$PASSWORD psql -h 127.0.0.1 -p "$PORT" -U "$ROLE" -d "$DB" -tAc 'select 1' >/dev/null 2>&1; then
+    log "role $ROLE cannot log in to $DB on 127.0.0.1:$PORT"
+    exit 1
 fi
 echo "export NIANBAO_TEST_PG_URL=postgresql+psycopg://$ROLE:$PASSWORD@127.0.0.1:$PORT/$DB"

@@ -65,11 +65,21 @@ def reset_pg() -> None:
     engine.dispose()
 
 
+def pg_required() -> bool:
+    """In CI the PostgreSQL tests must run: ``.ci/run`` sets NIANBAO_REQUIRE_PG=1 once the server is up (and
+    stops when it cannot be started); CI=true alone asks the same. Then an unreachable server fails the
+    tests instead of skipping them, so that a run without PostgreSQL cannot go green."""
+    return os.environ.get("NIANBAO_REQUIRE_PG") == "1" or os.environ.get("CI", "").lower() == "true"
+
+
 @pytest.fixture
 def pg_url() -> str:
-    """NIANBAO_TEST_PG_URL with an empty schema; the test is skipped when PostgreSQL is not reachable."""
+    """NIANBAO_TEST_PG_URL with an empty schema; the test is skipped when PostgreSQL is not reachable (it
+    fails instead when :func:`pg_required`)."""
     reason = pg_skip_reason()
     if reason:
+        if pg_required():
+            pytest.fail(f"PostgreSQL is required here (NIANBAO_REQUIRE_PG=1 or CI=true) but {reason}")
         pytest.skip(reason)
     reset_pg()
     return PG_URL

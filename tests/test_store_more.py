@@ -334,3 +334,36 @@ def test_store_open_and_the_command_line_follow_the_saved_choice(monkeypatch, tm
     assert capsys.readouterr().out.startswith(sample().agency)
     assert main(["--db", sqlite_url(tmp_path / "另一个.sqlite"), "store", "list"]) == 0
     assert "还没有报告" in capsys.readouterr().out
+
+
+# -------------------------------------------------------------------------------------------------
+# CI cannot go green without PostgreSQL
+
+
+@pytest.mark.parametrize(
+    ("require", "outcome"),
+    [({"NIANBAO_REQUIRE_PG": "1"}, "1 error"), ({"CI": "true"}, "1 error"), ({}, "1 skipped")],
+)
+def test_postgres_tests_fail_rather_than_skip_when_required(require, outcome):
+    env = {k: v for k, v in os.environ.items() if k not in ("NIANBAO_REQUIRE_PG", "CI")}
+    env.update(require, NIANBAO_TEST_PG_URL="postgresql+psycopg://nobody:x@127.0.0.1:1/none")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_store.py::test_postgres_newer_database_refused",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=str(ROOT),
+        env=env,
+        timeout=120,
+    )
+    assert outcome in proc.stdout, proc.stdout[-2000:]
+    if require:
+        assert proc.returncode == 1 and "PostgreSQL is required here" in proc.stdout
