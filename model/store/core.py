@@ -219,6 +219,10 @@ def _diff(old: dict, new: dict) -> list[tuple[str, str, str | None, str | None]]
     return [(w, k, old.get((w, k)), new.get((w, k))) for (w, k) in keys if old.get((w, k)) != new.get((w, k))]
 
 
+#: keystrokes in one section closer together than this are one revision of the history
+TYPING_GAP = dt.timedelta(seconds=30)
+
+
 def _aware(t: dt.datetime | None) -> dt.datetime | None:
     return t.replace(tzinfo=dt.UTC) if t is not None and t.tzinfo is None else t
 
@@ -600,6 +604,8 @@ class Store:
         )
         if result.rowcount != 1:
             raise ConflictError("报告已被其他窗口或其他用户修改，本次修改没有保存，请重新载入后再改。")
+        if not extra and self._continue_typing(conn, row, changes, t, new_version):
+            return new_version
         conn.execute(
             sa.insert(t_rev),
             [
@@ -616,6 +622,31 @@ class Store:
             ],
         )
         return new_version
+
+    def _continue_typing(
+        self, conn: Connection, row, changes: list, t: dt.datetime, new_version: int
+    ) -> bool:  # noqa: ANN001
+        """The window saves prose at every keystroke: a text change that follows the report's last revision,
+        a change of the same section less than :data:`TYPING_GAP` ago, extends that revision (its ``old``
+        stays the text before the typing began) instead of adding one revision per keystroke."""
+        if len(changes) != 1 or changes[0][0] != "text":
+            return False
+        last = conn.execute(
+            sa.select(t_rev.c.id, t_rev.c.what, t_rev.c.key, t_rev.c.at, t_rev.c.version)
+            .where(t_rev.c.report_id == row.id)
+            .order_by(t_rev.c.id.desc())
+            .limit(1)
+        ).first()
+        if (
+            last is None
+            or (last.what, last.key, last.version) != ("text", changes[0][1], row.version)
+            or t - last.at > TYPING_GAP
+        ):
+            return False
+        conn.execute(
+            sa.update(t_rev).where(t_rev.c.id == last.id).values(new=changes[0][3], at=t, version=new_version)
+        )
+        return True
 
     def _apply(self, conn: Connection, rid: int, what: str, key: str, new: str | None) -> None:
         if what == "cell":
