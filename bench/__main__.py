@@ -13,7 +13,9 @@ MODULES = ("check", "store", "output", "startup", "bundle", "summary")
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--compare", action="store_true", help="also run LibreOffice for comparison when installed")
+    parser.add_argument(
+        "--compare", action="store_true", help="also run LibreOffice for comparison when installed"
+    )
     parser.add_argument("--only", nargs="*", choices=MODULES, help="run only these benchmarks")
     args = parser.parse_args(argv)
     results: dict = {}
@@ -25,7 +27,9 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             raise
         try:
-            kwargs = {"compare": True} if args.compare and "compare" in module.run.__code__.co_varnames else {}
+            kwargs = (
+                {"compare": True} if args.compare and "compare" in module.run.__code__.co_varnames else {}
+            )
             results[name] = module.run(**kwargs)
         except Exception as err:  # a benchmark that cannot run here says why
             results[name] = {"error": f"{err.__class__.__name__}: {err}"}

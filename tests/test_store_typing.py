@@ -17,7 +17,9 @@ def test_a_burst_of_typing_is_one_revision_and_can_be_brought_back(store):
     before = store.load(info.id)[0].text["problems"]
     v = info.version
     for ch in "一二三":
-        v = store.set_text(info.id, "problems", store.load(info.id)[0].text["problems"] + ch, expected_version=v)
+        v = store.set_text(
+            info.id, "problems", store.load(info.id)[0].text["problems"] + ch, expected_version=v
+        )
     revs = [r for r in text_revisions(store, info.id) if r.key == "problems"]
     assert len(revs) == 1
     assert revs[0].old == before and revs[0].new == before + "一二三" and revs[0].version == v
