@@ -4,12 +4,12 @@ test database: its ``public`` schema is dropped and recreated)."""
 
 from __future__ import annotations
 
-import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from bench._postgres import fresh_postgres
 from model.sample import sample_report
 from model.store import Store, sqlite_url
 
@@ -70,19 +70,9 @@ def measure(store: Store, reports: int = REPORTS, edits: int = EDITS, loads: int
 
 
 def _postgres() -> dict | None:
-    url = os.environ.get("NIANBAO_TEST_PG_URL")
-    if not url:
-        return None
-    import sqlalchemy as sa
-
-    try:
-        engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
-    except Exception as err:  # noqa: BLE001
-        return {"error": f"PostgreSQL not reachable: {err.__class__.__name__}"}
+    url, why = fresh_postgres()
+    if url is None:
+        return None if why and "skipped" in why else why
     with tempfile.TemporaryDirectory() as tmp, Store.open(url, archive_root=Path(tmp)) as store:
         return measure(store)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import statistics
 import tempfile
 import time
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench._postgres import fresh_postgres
 from model.sample import sample_report
 from model.store import Store, sqlite_url
 from model.store.core import encode
@@ -87,17 +87,9 @@ def measure(url: str, archive_root: Path, units: int = UNITS, rounds: int = 5) -
 def _postgres(units: int, rounds: int) -> dict:
     """The same on the PostgreSQL test database (``NIANBAO_TEST_PG_URL``; its ``public`` schema is dropped
     and recreated, as in ``bench/store.py``)."""
-    url = os.environ.get("NIANBAO_TEST_PG_URL")
-    if not url:
-        return {"skipped": "NIANBAO_TEST_PG_URL is not set"}
-    try:
-        engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
-    except Exception as err:  # noqa: BLE001
-        return {"error": f"PostgreSQL not reachable: {err.__class__.__name__}"}
+    url, why = fresh_postgres()
+    if url is None:
+        return why
     with tempfile.TemporaryDirectory() as tmp:
         return measure(url, Path(tmp) / "归档", units, rounds)
 
