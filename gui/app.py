@@ -102,10 +102,11 @@ class OpeningStore:
 
 
 def _store_actions(window) -> list:
-    """What needs the store besides the report (which opens only after it): 新建, 导入, the 汇总 menu."""
+    """What needs the store besides the report (which opens only after it): 新建, 导入, 选择数据库, the 汇总 menu."""
     from PySide6.QtWidgets import QMenu, QWidget
 
     out: list = [getattr(window, "act_new", None), getattr(window, "act_import", None)]
+    out.append(getattr(window, "act_database", None))  # choosing another database waits for the first one
     start = getattr(window, "start", None)
     out += [getattr(start, "new_button", None), getattr(start, "import_button", None)]
     out.append(window.findChild(QMenu, "menu_summary"))
@@ -192,7 +193,6 @@ def run(argv: list[str] | None = None) -> int:
     window.show()
     threading.Thread(target=import_in_thread, name="nianbao-store-import", daemon=True).start()
     status = app.exec()
-    store = state["store"]
-    if store is not None:
-        store.close()
+    if state["store"] is not None:
+        window.store.close()  # the store in use at the end: 选择数据库 may have replaced the first one
     return int(state["status"] or status)

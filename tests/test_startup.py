@@ -32,7 +32,9 @@ def window():
 
 
 def first_turn():
-    print("FIRST", int(window() is not None), int("sqlalchemy" in sys.modules), flush=True)
+    w = window()
+    print("FIRST", int(w is not None), int("sqlalchemy" in sys.modules), flush=True)
+    print("DATABASE", int(w.act_database.isEnabled()), flush=True)  # no switching while the first one opens
     poll()
 
 
@@ -40,6 +42,7 @@ def poll():
     w = window()
     if w is not None and getattr(w, "doc", None) is not None:
         print("REOPENED", w.doc.report.agency, int(w.start.new_button.isEnabled()), flush=True)
+        print("DATABASE", int(w.act_database.isEnabled()), flush=True)
         QApplication.instance().exit(0)
         return
     QTimer.singleShot(10, poll)
@@ -87,6 +90,7 @@ def test_window_first_then_store_then_last_report(tmp_path):
     assert "FIRST 1 0" in lines, lines  # shown, SQLAlchemy not yet imported
     reopened = [line for line in lines if line.startswith("REOPENED")]
     assert reopened == [f"REOPENED {sample_report().agency} 1"], lines  # and 新建 enabled again
+    assert [line for line in lines if line.startswith("DATABASE")] == ["DATABASE 0", "DATABASE 1"], lines
 
 
 def test_unopenable_database_says_so_and_exits_2(tmp_path):
