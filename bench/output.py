@@ -209,6 +209,11 @@ def run(compare: bool = True, rounds: int = 5) -> dict:
                 "soffice_docx_to_pdf_first_start": first_ms,
                 "soffice_docx_to_pdf_again": again_ms,
             }
+            # how many times longer the route a clerk takes today is than ours (with signing)
+            out["soffice_vs_nianbao_first_use_ratio"] = round(
+                first_ms / out["export_pdfa_sign_first_use_ms"], 1
+            )
+            out["soffice_vs_nianbao_warm_ratio"] = round(again_ms / warm, 1)
     return out
 
 

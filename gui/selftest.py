@@ -29,9 +29,22 @@ class SelfTestError(Exception):
     """A step found something wrong (the message says what, in Chinese)."""
 
 
+#: where the lines go when the program has no console (a windowed build on Windows)
+LOG_NAME = "nianbao-selftest.log"
+
+
+def _log_path() -> Path:
+    return Path(tempfile.gettempdir()) / LOG_NAME
+
+
 def _say(line: str, *, error: bool = False) -> None:
     stream = sys.stderr if error else sys.stdout
-    if stream is None:  # a windowed program on Windows has no console
+    if stream is None:  # a windowed program on Windows has no console: the lines go to a log file
+        try:
+            with open(_log_path(), "a", encoding="utf-8") as log:
+                log.write(line + "\n")
+        except OSError:
+            pass
         return
     try:
         stream.write(line + "\n")

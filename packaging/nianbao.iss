@@ -1,4 +1,4 @@
-; Inno Setup script of 年报: a per-user installer (no administrator rights) for the one-folder build.
+﻿; Inno Setup script of 年报: a per-user installer (no administrator rights) for the one-folder build.
 ;
 ;   python packaging\build.py --self-test
 ;   iscc packaging\nianbao.iss            (Inno Setup 6.3 or later; writes dist\nianbao-0.1.0-setup.exe)

@@ -203,9 +203,24 @@ def test_version_info_and_installer_carry_the_project_version():
     strings = {a[0]: a[1] for n, a, _k in calls if n == "StringStruct"}
     assert strings["ProductVersion"] == version and strings["ProductName"] == "年报"
     assert strings["OriginalFilename"] == "nianbao.exe"
-    iss = (PACKAGING / "nianbao.iss").read_text(encoding="utf-8")
+    raw = (PACKAGING / "nianbao.iss").read_bytes()
+    assert raw.startswith(
+        b"\xef\xbb\xbf"
+    )  # Inno Setup reads a UTF-8 script with Chinese text only with a BOM
+    iss = raw.decode("utf-8-sig")
     assert f'#define AppVersion "{version}"' in iss
     assert "PrivilegesRequired=lowest" in iss
+
+
+def test_self_test_without_a_console_writes_its_lines_to_a_log(tmp_path, monkeypatch):
+    """A windowed build on Windows has no sys.stdout/sys.stderr: the self-test's lines go to a log file."""
+    from gui import selftest
+
+    monkeypatch.setattr(selftest.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(selftest.sys, "stdout", None)
+    monkeypatch.setattr(selftest.sys, "stderr", None)
+    selftest._say("自检失败：示例")
+    assert (tmp_path / selftest.LOG_NAME).read_text(encoding="utf-8") == "自检失败：示例\n"
 
 
 def test_spec_is_one_folder_and_windowed():

@@ -43,6 +43,8 @@ def poll():
     if w is not None and getattr(w, "doc", None) is not None:
         print("REOPENED", w.doc.report.agency, int(w.start.new_button.isEnabled()), flush=True)
         print("DATABASE", int(w.act_database.isEnabled()), flush=True)
+        heavy = ("reportlab", "pikepdf", "pyhanko", "cryptography", "PIL", "lxml", "docx")
+        print("HEAVY", ",".join(m for m in heavy if m in sys.modules) or "-", flush=True)
         QApplication.instance().exit(0)
         return
     QTimer.singleShot(10, poll)
@@ -91,6 +93,7 @@ def test_window_first_then_store_then_last_report(tmp_path):
     reopened = [line for line in lines if line.startswith("REOPENED")]
     assert reopened == [f"REOPENED {sample_report().agency} 1"], lines  # and 新建 enabled again
     assert [line for line in lines if line.startswith("DATABASE")] == ["DATABASE 0", "DATABASE 1"], lines
+    assert "HEAVY -" in lines, lines  # the PDF, signing and import stacks load on first use only
 
 
 def test_unopenable_database_says_so_and_exits_2(tmp_path):
