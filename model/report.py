@@ -164,10 +164,14 @@ class Report:
     @classmethod
     def from_json(cls, text: str) -> Report:
         try:
-            data = json.loads(text, parse_float=Decimal)
+            data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
         except (json.JSONDecodeError, RecursionError) as err:
             raise ReportError(f"JSON 文件已损坏，无法读取（{err}）。") from None
         return cls.from_exchange(data)
+
+
+def _refuse_constant(name: str) -> None:
+    raise ReportError(f"JSON 文件中有非数字的值“{name}”（交换格式只允许有限的数字、“/”或 null）。")
 
 
 # -------------------------------------------------------------------------------------------------
@@ -182,15 +186,21 @@ def value_to_json(v: Value) -> Any:
     return v
 
 
+#: no count or fee of a report comes near this; larger numbers are a damaged or hostile file
+MAX_MAGNITUDE = Decimal(10) ** 12
+
+
 def value_from_json(raw: Any, key: str, form: Form | None = None) -> Value:
     if raw is None or raw == "":
         return None
     if isinstance(raw, bool):
         raise ReportError(f"单元格 {key} 的值 {raw!r} 不是数字。")
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, (float, Decimal)):
-        d = Decimal(str(raw))
+    if isinstance(raw, (int, float, Decimal)):
+        d = Decimal(str(raw)) if not isinstance(raw, int) else Decimal(raw)
+        if not d.is_finite() or abs(d) >= MAX_MAGNITUDE:
+            raise ReportError(f"单元格 {key} 的值 {raw} 不是一个合理的数字（过大或不是有限数）。")
+        if isinstance(raw, int):
+            return raw
         return int(d) if d == d.to_integral_value() and d.as_tuple().exponent >= 0 else d
     if isinstance(raw, str):
         try:
@@ -236,6 +246,8 @@ def value_problem(value: Value, kind: CellKind, slash_allowed: bool) -> str | No
         return "请填写数字"
     if value < 0:
         return "不能为负数"
+    if abs(value) >= MAX_MAGNITUDE:
+        return "数值过大，请核对"
     if kind is CellKind.COUNT:
         if isinstance(value, Decimal) and value != value.to_integral_value():
             return "件数应为整数"

@@ -99,6 +99,11 @@ def test_check_clean_report_exits_0(tmp_path):
     assert [x for x in json.loads(p.stdout)["findings"] if x["severity"] == "error"] == []
 
 
+def _exchange_with(fee: str) -> str:
+    """A valid exchange file whose fee is ``fee`` written as a bare JSON token (NaN, -Infinity, 1e400 …)."""
+    return sample_report().to_json().replace('"t2.fees.amount": 0.35', f'"t2.fees.amount": {fee}')
+
+
 def _docx_broken(path: Path) -> None:
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
@@ -117,6 +122,9 @@ def _docx_broken(path: Path) -> None:
             ),
         ),
         ("wrong.json", lambda p: p.write_text('{"hello": 1}', encoding="utf-8")),
+        ("nan.json", lambda p: p.write_text(_exchange_with("NaN"), encoding="utf-8")),
+        ("infinity.json", lambda p: p.write_text(_exchange_with("-Infinity"), encoding="utf-8")),
+        ("huge.json", lambda p: p.write_text(_exchange_with("1e400"), encoding="utf-8")),
         ("broken.docx", _docx_broken),
         ("notzip.docx", lambda p: p.write_bytes(b"PK\x03\x04 not really a zip")),
         ("image.png", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)),
