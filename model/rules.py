@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from difflib import SequenceMatcher
+from functools import lru_cache
 
 from .findings import SEVERITY_ORDER, Finding, Severity
 from .form import T2_RULE_MAKING_ROW, CellKind, Form, Relation
@@ -156,22 +158,49 @@ def cross_year_findings(report: Report, previous: Report | None, form: Form) -> 
             actual=this,
             explainable=True,
         )
-    if _same_content(report, previous):
+    same = _same_content(report, previous)
+    if same:
+        what = "完全相同" if same == "identical" else "几乎相同（只改了年份或个别字句）"
         yield Finding(
             "year.identical",
             Severity.WARNING,
             (),
-            f"本报告的表格和正文与{last_year}报告完全相同。重复发布上年数据曾被依条例第四十七条追责，"
-            "请确认填写的是本年度的数据。",
+            f"本报告的表格与{last_year}报告完全相同，正文{what}。重复发布上年报告曾被依条例第四十七条追责，"
+            "请确认填写的是本年度的数据和情况。",
             explainable=True,
         )
 
 
-def _same_content(report: Report, previous: Report) -> bool:
-    filled = [k for k, v in report.cells.items() if v is not None]
-    if not filled and not any(report.text.values()):
-        return False
-    return report.cells == previous.cells and report.text == previous.text
+#: prose at least this similar to last year's (after years are set aside) counts as republished
+SIMILAR_PROSE = 0.95
+_YEARS = re.compile(r"(19|20)\d{2}|[二两][〇零○][一二三四五六七八九〇零○]{2}")
+_SPACE = re.compile(r"\s+")
+
+
+def _prose_key(text: dict[str, str]) -> str:
+    return _SPACE.sub("", _YEARS.sub("Y", "\n".join(text.get(k, "") for k in sorted(text))))
+
+
+@lru_cache(maxsize=16)
+def _similar(a: str, b: str) -> float:
+    if not a or not b or abs(len(a) - len(b)) > 0.1 * max(len(a), len(b)):
+        return 0.0
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.ratio() if matcher.quick_ratio() >= SIMILAR_PROSE else 0.0
+
+
+def _same_content(report: Report, previous: Report) -> str | None:
+    """ "identical", "similar" (tables equal, prose equal but for years or a few words) or ``None``.
+
+    Tables alone are not enough: a small organ may rightly report all zeros year after year."""
+    if report.cells != previous.cells or not any(v is not None for v in report.cells.values()):
+        return None
+    if not any(report.text.values()):
+        return None
+    if report.text == previous.text:
+        return "identical"
+    a, b = _prose_key(report.text), _prose_key(previous.text)
+    return "similar" if a == b or _similar(a, b) >= SIMILAR_PROSE else None
 
 
 # -------------------------------------------------------------------------------------------------

@@ -140,10 +140,34 @@ def test_stock_of_documents_in_force(good):
 
 def test_identical_to_last_year(good):
     f = by_rule(check(good, sample_report()), "year.identical")
-    assert len(f) == 1 and f[0].severity is Severity.WARNING
-    changed = sample_report()
-    changed.text["problems"] += "。"
-    assert by_rule(check(good, changed), "year.identical") == []
+    assert len(f) == 1 and f[0].severity is Severity.WARNING and "完全相同" in f[0].message
+    rewritten = sample_report()
+    rewritten.text["problems"] = (
+        "本年度工作存在的问题与改进措施另行详述：一是队伍建设，二是平台整合，三是培训。" * 3
+    )
+    assert by_rule(check(good, rewritten), "year.identical") == []
+    other_tables = sample_report()
+    other_tables.cells["t2.licensing.decisions"] = 1
+    assert by_rule(check(good, other_tables), "year.identical") == []
+
+
+def test_republished_with_only_the_years_changed(good):
+    last = sample_report()
+    last.year = 2023
+    last.text = {k: v.replace("2024", "2023") for k, v in last.text.items()}
+    f = by_rule(check(good, last), "year.identical")
+    assert len(f) == 1 and "几乎相同" in f[0].message
+    last.text["overview"] = last.text["overview"].replace("1236条", "1100条")  # a word or two changed
+    assert len(by_rule(check(good, last), "year.identical")) == 1
+
+
+def test_all_zero_tables_every_year_are_no_warning_when_the_prose_is_new():
+    this, last = Report(), Report()
+    for r in (this, last):
+        r.cells.update(dict.fromkeys(FORM_2021.cell_keys, 0))
+    this.text["overview"] = "2024年，本镇未收到政府信息公开申请，主动公开工作按目录推进，全年发布信息86条。"
+    last.text["overview"] = "2023年，本镇以门户网站为主渠道，完善公开目录，组织培训两次，发布信息52条。"
+    assert by_rule(check(this, last), "year.identical") == []
 
 
 def test_explanation_is_attached_to_its_finding(good):
