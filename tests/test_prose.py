@@ -380,6 +380,9 @@ def test_spans_survive_line_breaks_inside_words():
         ("收到申请（）件。", "（）"),
         ("收到申请___件。", "___"),
         ("收到申请□件。", "□"),
+        ("政务新媒体由 个压缩至10个。", "由 个"),  # the space kept where the number was
+        ("政务新媒体由\u3000个压缩至10个。", "由\u3000个"),
+        ("全年共 件。", "共 件"),
     ],
 )
 def test_placeholders_are_found(prose, found):
@@ -405,6 +408,8 @@ def test_placeholders_are_found(prose, found):
         "共享平台。",
         "房间尺寸3×4米，邮箱hzzwgk@126.com，网址www.xx-gov.cn。",
         "由20个压缩至10个。",
+        "预计个别单位年底完成。",
+        "预计个月内完成。",
     ],
 )
 def test_ordinary_words_are_no_placeholders(prose):
