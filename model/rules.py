@@ -121,6 +121,28 @@ def blank_findings(report: Report, form: Form) -> Iterator[Finding]:
 def cross_year_findings(report: Report, previous: Report | None, form: Form) -> Iterator[Finding]:
     if previous is None:
         return
+    if report.year and previous.year and previous.year != report.year - 1:
+        yield Finding(
+            "year.previous_mismatch",
+            Severity.WARNING,
+            (),
+            f"用作对比的“上年报告”是 {previous.year} 年度的，而本报告是 {report.year} 年度的。"
+            f"跨年核对需要 {report.year - 1} 年度的报告，本次未做跨年核对。",
+            expected=report.year - 1,
+            actual=previous.year,
+        )
+        return
+    if report.agency.strip() and previous.agency.strip() and report.agency.strip() != previous.agency.strip():
+        yield Finding(
+            "year.previous_mismatch",
+            Severity.WARNING,
+            (),
+            f"用作对比的上年报告是“{previous.agency}”的，而本报告是“{report.agency}”的。"
+            "跨年核对需要同一机关的报告，本次未做跨年核对。",
+            expected=report.agency,
+            actual=previous.agency,
+        )
+        return
     last_year = f"{previous.year}年" if previous.year else "上年"
     for co in form.carry_forward:
         this, last = numeric(report.cells.get(co.this)), numeric(previous.cells.get(co.last))
@@ -223,11 +245,16 @@ def plausibility_findings(report: Report, previous: Report | None, form: Form) -
         rule_cells = tuple(c.key for c in t2.cells if c.row == T2_RULE_MAKING_ROW)
         issued = [k for k in rule_cells if (numeric(report.cells.get(k)) or 0) > 0]
         if issued:
+            rule_row = next(r for r in t2.rows if r.key == T2_RULE_MAKING_ROW)
+            others = "、".join(
+                f"“{r.label}”" for r in t2.rows if r.group == rule_row.group and r is not rule_row
+            )
             yield Finding(
                 "plausibility.rules",
                 Severity.HINT,
                 tuple(issued),
-                f"“{agency}”一般没有制定规章的权限，表二“规章”一行通常填 0 或“/”。请确认是否应填在“行政规范性文件”一行。",
+                f"“{agency}”一般没有制定{rule_row.label}的权限，表二“{rule_row.label}”一行通常填 0 或“/”。"
+                f"请确认是否应填在{others}一行。",
             )
     other = report.text.get("other", "")
     if other.strip() and not _fee_stated(report):

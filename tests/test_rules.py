@@ -21,6 +21,13 @@ def by_rule(findings, rule):
     return [f for f in findings if f.rule == rule]
 
 
+def last_year() -> Report:
+    """The sample as last year's report of the same organ (its figures: the same as this year's)."""
+    r = sample_report()
+    r.year -= 1
+    return r
+
+
 @pytest.fixture
 def good() -> Report:
     return sample_report()
@@ -118,8 +125,7 @@ def test_fee_with_four_decimals_and_slash_in_table_2_are_fine(good):
 
 
 def test_carry_over_from_last_year(good):
-    last = sample_report()
-    last.year = 2023
+    last = last_year()
     last.cells["t3.carried_over.natural_person"] = last.cells["t3.carried_over.total"] = 2
     assert by_rule(check(good, last), "year.carry_over") == []  # this year's 上年结转 is 2
     last.cells["t3.carried_over.natural_person"] = 3
@@ -129,8 +135,21 @@ def test_carry_over_from_last_year(good):
     assert "2023年" in f[0].message
 
 
+def test_previous_report_of_another_year_or_organ_is_not_compared(good):
+    wrong_year = sample_report()  # 2024, like this one
+    wrong_year.cells["t3.carried_over.natural_person"] = 99
+    f = check(good, wrong_year)
+    assert [x.rule for x in f if x.rule.startswith("year.")] == ["year.previous_mismatch"]
+    assert by_rule(f, "year.previous_mismatch")[0].expected == 2023
+    other_organ = sample_report()
+    other_organ.year, other_organ.agency = 2023, "另一个机关"
+    assert [x.rule for x in check(good, other_organ) if x.rule.startswith("year.")] == [
+        "year.previous_mismatch"
+    ]
+
+
 def test_stock_of_documents_in_force(good):
-    last = sample_report()
+    last = last_year()
     last.cells["t2.normative_docs.in_force"] = 21  # 21 + 5 − 1 = 25: holds
     assert by_rule(check(good, last), "year.stock") == []
     last.cells["t2.normative_docs.in_force"] = 30
@@ -139,21 +158,20 @@ def test_stock_of_documents_in_force(good):
 
 
 def test_identical_to_last_year(good):
-    f = by_rule(check(good, sample_report()), "year.identical")
+    f = by_rule(check(good, last_year()), "year.identical")
     assert len(f) == 1 and f[0].severity is Severity.WARNING and "完全相同" in f[0].message
-    rewritten = sample_report()
+    rewritten = last_year()
     rewritten.text["problems"] = (
         "本年度工作存在的问题与改进措施另行详述：一是队伍建设，二是平台整合，三是培训。" * 3
     )
     assert by_rule(check(good, rewritten), "year.identical") == []
-    other_tables = sample_report()
+    other_tables = last_year()
     other_tables.cells["t2.licensing.decisions"] = 1
     assert by_rule(check(good, other_tables), "year.identical") == []
 
 
 def test_republished_with_only_the_years_changed(good):
-    last = sample_report()
-    last.year = 2023
+    last = last_year()
     last.text = {k: v.replace("2024", "2023") for k, v in last.text.items()}
     f = by_rule(check(good, last), "year.identical")
     assert len(f) == 1 and "几乎相同" in f[0].message
@@ -171,7 +189,7 @@ def test_all_zero_tables_every_year_are_no_warning_when_the_prose_is_new():
 
 
 def test_explanation_is_attached_to_its_finding(good):
-    last = sample_report()
+    last = last_year()
     last.cells["t2.normative_docs.in_force"] = 30
     f = by_rule(check(good, last), "year.stock")[0]
     good.explain(f.rule, f.cells, "3件文件到期自动失效。")
