@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..form import FORM_2021, T2_2019_HEADS, Section, form_for
+from ..form import FORM_2019, FORM_2021, T2_2019_HEADS, Section, form_for
 from ..report import Report, ReportError
 from .normalize import cn_number, fold, key, similarity
 from .tables import TableRead, is_page_number, read_tables, tokenize
@@ -63,11 +63,13 @@ def find_headings(lines: list[str]) -> dict[str, int]:
 # --------------------------------------------------------------------------------------------------
 # title, organ, year, date
 
+#: a year as the title writes it: 2023, or 二〇二三 / 二零二三 / 二○二三
+_YEAR = r"(\d{4}|[〇○零一二三四五六七八九]{4})"
 _TITLE = re.compile(
-    r"(\d{4})\s*年\s*度?\s*(?:政府)?\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告"
+    _YEAR + r"\s*年\s*度?\s*(?:政府)?\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告"
 )
 _QUOTED = re.compile(r"《([^《》]{4,80})》")
-_YEAR_FIRST = re.compile(r"(\d{4})年度?(.{2,40}?)(?:年度)?政府信息公开(?:工作)?(?:年度)?报告")
+_YEAR_FIRST = re.compile(_YEAR + r"年度?(.{2,40}?)(?:年度)?政府信息公开(?:工作)?(?:年度)?报告")
 #: the year as the overview states it: "汇报我镇2023年政府信息公开工作。" (not last year's report named)
 _WORK_YEAR = re.compile(
     r"(?<!\d)(20\d{2})\s*年\s*度?\s*政府信息公开工作\s*(?:情况)?\s*(?:报告如下|如下|[。，,；;])"
@@ -83,9 +85,40 @@ _DATE = re.compile(
 )
 _ORGAN = re.compile(r"[\u3400-\u9fff()（）]{2,40}")
 _ORGAN_END = re.compile(
-    r"(政府|办公室|办公厅|局|委员会|委|厅|院|中心|办事处|办|所|处|镇|乡|署|部|队|站|馆|社|司法所|管理处|总队|支队)$"
+    r"(政府|办公室|办公厅|局|委员会|管委会|委|厅|院|中心|办事处|办|所|处|镇|乡|署|部|队|站|馆|社|司法所|管理处"
+    r"|总队|支队|开发区|新区)$"
+)
+#: a line of the site's navigation: never part of the title ("首页 > 政府信息公开 > 政务公开")
+_NAV = re.compile(r"^(?:首页|当前位置|您的位置|你的位置|您现在的位置|所在位置|位置)|[>»›→]")
+#: the page around the report (a saved web page): from the first such line on, nothing is the report's
+_CHROME = re.compile(
+    r"打印本页|打印此页|打印页面|关闭窗口|关闭本页|ICP\s*备|ICP\s*证|公网安备|网站标识码|Copyright|©"
+    r"|^[\s(（\[]*(?:版权所有|主办单位|承办单位|技术支持|联系我们|网站地图|上一篇|下一篇|分享到"
+    r"|扫一扫|相关链接|相关文章|责任编辑|字体|字号|打印|关闭)\s*(?:[:：|)）\]]|$|\s)"
+    r"|^\s*(?:主办|承办)\s*[:：]",
+    re.I,
 )
 _SOURCE_LINE = re.compile(r"^\s*#\s*source\s*:", re.I)
+
+
+def is_chrome(line: str) -> bool:
+    """A line of the web page around the report: print/close buttons, copyright, ICP number, site owner."""
+    return bool(_CHROME.search(fold(line)))
+
+
+def _is_organ_line(text: str) -> bool:
+    """A line (cleaned) that is an organ's name and nothing else: 某某县人民政府, 某某市司法局."""
+    return (
+        2 <= len(text) <= 30
+        and bool(_ORGAN.fullmatch(text))
+        and bool(_ORGAN_END.search(text))
+        and not _NAV.search(text)
+    )
+
+
+def _year_of(text: str) -> int | None:
+    year = cn_number(text)
+    return year if year is not None and 2000 <= year <= 2200 else None
 
 
 def _clean(line: str) -> str:
@@ -126,36 +159,42 @@ class Meta:
     date: str | None = None
 
 
-def read_meta(lines: list[str], preamble_end: int, overview: str) -> Meta:
+def read_meta(lines: list[str], preamble_end: int, overview: str, signature: Signature | None = None) -> Meta:
     meta = Meta()
     head = [_clean(x) for x in lines[:preamble_end] if not _SOURCE_LINE.match(x)]
     head = [x for x in head if x]
     # the title: "<organ><year>年政府信息公开工作年度报告", perhaps over two lines
     for i, line in enumerate(head[:12]):
-        candidates = [(line, "")]
+        candidates = [line]
         if i + 1 < len(head):
-            candidates.append((line + head[i + 1], ""))
+            candidates.append(line + head[i + 1])
         # a title quoted in 《》 within a sentence is the title; other mentions in that sentence are not
         quoted = [q for q in _QUOTED.findall(line) if _TITLE.search(q)]
         if quoted:
-            candidates = [(quoted[0], "")]
-        for text, _ in candidates:
+            candidates = [quoted[0]]
+        for text in candidates:
             first = _YEAR_FIRST.fullmatch(text)
-            if first and _ORGAN.fullmatch(first.group(2)) and 2000 <= int(first.group(1)) <= 2200:
+            if first and _ORGAN.fullmatch(first.group(2)) and _year_of(first.group(1)):
                 # "2019年<organ>政府信息公开工作年度报告": the organ after the year
-                meta.year = int(first.group(1))
+                meta.year = _year_of(first.group(1))
                 meta.title, meta.agency = text, first.group(2)
                 break
             m = _TITLE.search(text)
             if not m:
                 continue
-            year = int(m.group(1))
-            if not 2000 <= year <= 2200:
+            year = _year_of(m.group(1))
+            if year is None:
                 continue
+            if text is not line and m.start() >= len(line):
+                # the title starts on the next line: this line is part of it only as the organ's name
+                # standing above a title that has none ("某某市人民政府" / "2023年政府信息公开工作年度报告");
+                # a breadcrumb, a menu or a heading before a whole title is not
+                if not _is_organ_line(line) or _organ(text[len(line) : m.start()]):
+                    continue
             meta.year = year
             before = text[: m.start()]
             organ = _organ(before)
-            if not organ and i > 0 and _ORGAN.fullmatch(head[i - 1]):
+            if not organ and i > 0 and _is_organ_line(head[i - 1]):
                 organ = head[i - 1]
                 meta.title = organ + text[m.start() : m.end()]
             elif organ or not before:
@@ -184,17 +223,19 @@ def read_meta(lines: list[str], preamble_end: int, overview: str) -> Meta:
             m = _OVERVIEW_YEAR.search(fold(overview)) or _WORK_YEAR.search(fold(overview))
             if m:
                 meta.year = int(m.group(1))
-    # the date under the organ's name: in the preamble, else at the end
-    tail = [x for x in lines[-8:]]
-    for i, line in enumerate(lines[:preamble_end] + tail):
+    # the date under the organ's name: in the preamble, else in the signature at the end
+    for i, line in enumerate(lines[:preamble_end]):
         d = _date_of(line)
         if d:
             meta.date = d
             if not meta.agency:
-                prev = _clean((lines[:preamble_end] + tail)[i - 1]) if i else ""
-                if _ORGAN.fullmatch(prev) and _ORGAN_END.search(prev):
+                prev = _clean(lines[i - 1]) if i else ""
+                if _is_organ_line(prev):
                     meta.agency = prev
             break
+    if signature is not None:
+        meta.date = meta.date or signature.date
+        meta.agency = meta.agency or signature.organ
     return meta
 
 
@@ -257,34 +298,50 @@ def prose(lines: list[str], wrapped: bool | None = None) -> str:
     return "\n".join(p for p in paras if p)
 
 
-def _strip_signature(lines: list[str], agency: str) -> list[str]:
-    """The prose of the last section without the organ's name and the date printed below it."""
-    out = list(lines)
+@dataclass
+class Signature:
+    """The organ's name and the date printed below the report: where they start, what they say."""
 
-    def trim() -> None:
-        # blank lines, and the page number (and form feed) pdftotext prints after the last line
-        while out and (not out[-1].strip() or is_page_number(out[-1].strip("\f"))):
-            out.pop()
+    start: int
+    organ: str = ""
+    date: str | None = None
 
-    trim()
-    dated = bool(out) and _date_of(out[-1]) is not None
-    if dated:
-        out.pop()
-        trim()
-    if out:
-        last = _clean(out[-1])
-        if (agency and last == agency) or (
-            dated and len(last) <= 30 and _ORGAN.fullmatch(last) and _ORGAN_END.search(last)
-        ):
-            out.pop()
-            trim()
-    return out
+
+def _blank(line: str) -> bool:
+    return not line.strip() or is_page_number(line.strip("\f"))
+
+
+def find_signature(lines: list[str], start: int, end: int, agency: str = "") -> Signature | None:
+    """The signature in ``lines[start:end]`` (the end of the report): a date line, an organ's name above a
+    date line, or an organ's name with nothing of the report after it.  The page text after it (print
+    buttons, copyright, the site's owner) is not the report's."""
+    nonblank = [i for i in range(start, end) if not _blank(lines[i])]
+    for n, i in enumerate(nonblank):
+        line = _clean(lines[i])
+        date = _date_of(lines[i])
+        if date:
+            prev = _clean(lines[nonblank[n - 1]]) if n else ""
+            if n and (prev == agency or _is_organ_line(prev)):
+                return Signature(nonblank[n - 1], prev, date)
+            return Signature(i, "", date)
+        if line == agency or _is_organ_line(line):
+            after = nonblank[n + 1] if n + 1 < len(nonblank) else None
+            if after is None or is_chrome(lines[after]):
+                return Signature(i, line)
+            date = _date_of(lines[after])
+            if date:
+                return Signature(i, line, date)
+    return None
 
 
 # --------------------------------------------------------------------------------------------------
 # the whole report
 
 _SECTION_TABLE = {"二": "t2", "三": "t3", "四": "t4"}
+#: the cells of the rows only the 2021 form's table 3 has (（六）1. and 2.): read, the report is not 2019's
+_T3_ONLY_2021 = tuple(
+    c.key for c in FORM_2021.table["t3"].cells if c.row not in {r.key for r in FORM_2019.table["t3"].rows}
+)
 _WATERMARK = re.compile(r"^[\s\f]*(?:草\s*稿|草|稿)[\s\f]*$")
 
 
@@ -310,6 +367,11 @@ def read_text(text: str) -> ImportResult:
         # the text stops inside a number ("…| 0 | 3" of "…| 0 | 38 |"): that number is not certain
         lines[-1] = re.sub(r"[\d.,]+$", "", lines[-1])
     heads = find_headings(lines)
+    # a saved web page: the page text after the report (print buttons, copyright, footer) is not read
+    last_head = max(heads.values()) if heads else 0
+    chrome = next((i for i in range(last_head + 1, len(lines)) if is_chrome(lines[i])), None)
+    if chrome is not None:
+        lines = lines[:chrome]
     n = len(lines)
     order = ["一", "二", "三", "四", "五", "六"]
     first_head = min(heads.values()) if heads else n
@@ -353,11 +415,19 @@ def read_text(text: str) -> ImportResult:
     )
 
     overview_lines = lines[regions["一"][0] : regions["一"][1]] if "一" in heads else []
-    meta = read_meta(lines, first_head, "\n".join(overview_lines) or "\n".join(lines[:first_head]))
+    # the signature: after the prose of the last section, or at the end of the text below the tables
+    last_section = next((s for s in reversed(FORM_2021.sections) if s.numeral in heads), None)
+    if last_section is not None and last_section.text_key:
+        sig_from = heads[last_section.numeral] + 1
+    else:
+        sig_from = max(first_head, n - 8) if heads else n
+    title_organ = read_meta(lines, first_head, "").agency
+    signature = find_signature(lines, sig_from, n, title_organ)
+    meta = read_meta(lines, first_head, "\n".join(overview_lines) or "\n".join(lines[:first_head]), signature)
     if meta.year is not None and meta.year <= 2020 and not reads["t2"].found:
         template = "2019"
-    if template == "2019" and reads["t3"].values.get("t3.other_handling.no_correction.total") is not None:
-        template = "2021"  # its table 3 has the 2021 rows
+    if template == "2019" and any(reads["t3"].values.get(k) is not None for k in _T3_ONLY_2021):
+        template = "2021"  # its table 3 has the rows of the 2021 form
 
     texts = {"overview": "", "problems": "", "other": ""}
     prose_lines = [
@@ -370,10 +440,9 @@ def read_text(text: str) -> ImportResult:
     for s in FORM_2021.sections:
         if s.text_key and s.numeral in heads:
             a, b = _region(lines, heads, s.numeral) or (0, 0)
-            body = lines[a:b]
-            if s.text_key == "other":
-                body = _strip_signature(body, meta.agency)
-            texts[s.text_key] = prose(body, wrapped)
+            if signature is not None and a <= signature.start < b:
+                b = signature.start
+            texts[s.text_key] = prose(lines[a:b], wrapped)
 
     anything = any(r.found for r in reads.values()) or bool(heads)
     if not anything:
