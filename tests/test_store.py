@@ -472,23 +472,29 @@ def test_migrations_do_not_look_for_alembic_ini_in_the_working_directory(tmp_pat
     assert alembic_config().get_main_option("script_location").endswith("migrations")
 
 
-def test_older_database_is_upgraded_after_a_backup_copy(tmp_path):
+def _seed_revision_0001(conn) -> None:  # noqa: ANN001
+    """A database at schema revision 0001 holding one organ, one draft report (version 3) and one cell."""
     from alembic import command
+
+    command.upgrade(alembic_config(conn), "0001")
+    conn.execute(sa.text("insert into organs (name) values ('老机关')"))
+    conn.execute(
+        sa.text(
+            "insert into reports (organ_id, year, template, status, agency, created_at, updated_at, version)"
+            " values (1, 2022, '2021', 'draft', '老机关', '2023-01-01 00:00:00', '2023-01-01 00:00:00', 3)"
+        )
+    )
+    conn.execute(
+        sa.text("insert into cells (report_id, key, value, num) values (1, :k, '7', 7)"), {"k": A_KEY}
+    )
+
+
+def test_older_database_is_upgraded_after_a_backup_copy(tmp_path):
 
     path = tmp_path / "旧.sqlite"
     engine = sa.create_engine(sqlite_url(path))
     with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "0001")
-        conn.execute(sa.text("insert into organs (name) values ('老机关')"))
-        conn.execute(
-            sa.text(
-                "insert into reports (organ_id, year, template, status, agency, created_at, updated_at, version)"
-                " values (1, 2022, '2021', 'draft', '老机关', '2023-01-01 00:00:00', '2023-01-01 00:00:00', 3)"
-            )
-        )
-        conn.execute(
-            sa.text("insert into cells (report_id, key, value, num) values (1, :k, '7', 7)"), {"k": A_KEY}
-        )
+        _seed_revision_0001(conn)
     engine.dispose()
     with Store.open(sqlite_url(path), archive_root=tmp_path / "归档") as s:
         assert (
@@ -506,21 +512,10 @@ def test_older_database_is_upgraded_after_a_backup_copy(tmp_path):
 
 @pytest.mark.postgres
 def test_postgres_older_database_is_upgraded_after_a_copy_into_a_backup_schema(pg_url, tmp_path):
-    from alembic import command
 
     engine = sa.create_engine(pg_url)
     with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "0001")
-        conn.execute(sa.text("insert into organs (name) values ('老机关')"))
-        conn.execute(
-            sa.text(
-                "insert into reports (organ_id, year, template, status, agency, created_at, updated_at, version)"
-                " values (1, 2022, '2021', 'draft', '老机关', '2023-01-01 00:00:00', '2023-01-01 00:00:00', 3)"
-            )
-        )
-        conn.execute(
-            sa.text("insert into cells (report_id, key, value, num) values (1, :k, '7', 7)"), {"k": A_KEY}
-        )
+        _seed_revision_0001(conn)
     with Store.open(pg_url, archive_root=tmp_path / "归档") as s:
         schema = s.upgrade_backup
         assert isinstance(schema, str) and schema.startswith("nianbao_backup_")
