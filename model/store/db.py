@@ -24,6 +24,27 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
 
 
+#: PostgreSQL is spoken through pg8000 (pure Python): psycopg's binary wheel would add 7.7 MB of libpq and
+#: OpenSSL to the Windows bundle (packaging/README.md)
+PG_DRIVER = "pg8000"
+#: URL schemes that name PostgreSQL with any driver, or none (an address typed by hand, one remembered from
+#: a version that used psycopg)
+_PG_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2", "postgresql+pg8000"}
+
+
+def engine_url(url: str) -> str:
+    """The URL given to SQLAlchemy — the one place a database address is read: a PostgreSQL address with
+    whatever driver (or none) goes through :data:`PG_DRIVER`; anything else is returned as it is."""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme.strip().lower() in _PG_SCHEMES:
+        return f"postgresql+{PG_DRIVER}://{rest}"
+    return url
+
+
+def is_postgresql_url(url: str) -> bool:
+    return url.partition("://")[0].strip().lower() in _PG_SCHEMES
+
+
 def is_sqlite(engine_or_url: Engine | str) -> bool:
     url = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(engine_or_url)
     return url.get_backend_name() == "sqlite"
@@ -69,7 +90,10 @@ def translate(err: BaseException, where: str = "") -> StoreError:
         unique = unique_violation(err)
         if unique is not None:
             return unique
-    if isinstance(err, sa.exc.OperationalError) or isinstance(orig, sqlite3.OperationalError):
+    # (pg8000 reports a server it cannot reach as an InterfaceError, psycopg as an OperationalError)
+    if isinstance(err, sa.exc.OperationalError | sa.exc.InterfaceError) or isinstance(
+        orig, sqlite3.OperationalError
+    ):
         if "connect" in text or "connection" in text or "could not" in text:
             return StoreError(f"无法连接数据库服务器{at}：{orig}")
     if isinstance(err, sa.exc.ArgumentError | sa.exc.NoSuchModuleError):
@@ -118,6 +142,7 @@ def translated(where: str = "") -> Iterator[None]:
 
 
 def create_engine(url: str) -> Engine:
+    url = engine_url(url)
     try:
         u = make_url(url)
     except sa.exc.ArgumentError as err:
