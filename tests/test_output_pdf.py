@@ -47,7 +47,11 @@ def exported(tmp_path_factory) -> Path:
 
 def pdftext(path: Path, *args: str) -> str:
     return subprocess.run(
-        ["pdftotext", *args, "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", *args, "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
     ).stdout
 
 
@@ -92,7 +96,9 @@ def test_no_line_breaks_chinese_rules(exported):
 
 @needs_poppler
 def test_every_font_embedded_truetype(exported):
-    out = subprocess.run(["pdffonts", str(exported)], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdffonts", str(exported)], capture_output=True, text=True, encoding="utf-8", check=True
+    ).stdout
     rows = out.splitlines()[2:]
     assert rows, out
     for row in rows:
@@ -138,6 +144,7 @@ def test_pages_a4_and_table4_landscape(exported):
             ["pdftotext", "-f", str(page), "-l", str(page), str(exported), "-"],
             capture_output=True,
             text=True,
+            encoding="utf-8",
         ).stdout
         assert "复议后起诉" in text and "四、政府信息公开行政复议、行政诉讼情况" in text
 
@@ -154,6 +161,7 @@ def test_page_numbers_alternate_sides(exported):
             ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(exported), "-"],
             capture_output=True,
             text=True,
+            encoding="utf-8",
             check=True,
         ).stdout
         m = re.search(rf'<word xMin="([\d.]+)"[^>]*>{page}</word>', out)
@@ -210,6 +218,7 @@ def test_draft_watermark_on_every_page(tmp_path):
             ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(out), "-"],
             capture_output=True,
             text=True,
+            encoding="utf-8",
         ).stdout
         assert re.search(r">草稿?</word>", words) and "稿" in words, page
 
@@ -262,7 +271,9 @@ def test_import_is_light():
         "('reportlab', 'pyhanko', 'pikepdf', 'cryptography', 'PySide6', 'PIL')]\n"
         "print(heavy)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", cwd=ROOT, check=True
+    )
     assert out.stdout.strip() == "[]"
 
 
