@@ -100,6 +100,8 @@ def _find_faces() -> dict[str, list[Face]]:
     for role in ROLES:
         if role not in primary:
             path, index, label = BUNDLED[_BUNDLED_FOR_ROLE[role]]
+            if not path.is_file():  # the Windows bundle leaves out 楷体/黑体 stand-ins (packaging/README.md)
+                path, index, label = BUNDLED["serif"]
             if not path.is_file():
                 raise FileNotFoundError(f"缺少字体文件 {path}，无法生成 PDF。")
             primary[role] = face(path, index, label)
