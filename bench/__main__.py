@@ -8,7 +8,7 @@ import json
 import sys
 
 #: benchmark modules, each with ``run() -> dict`` (``run(compare=True)`` where it supports it)
-MODULES = ("check", "store", "output", "startup", "bundle", "summary")
+MODULES = ("check", "store", "output", "startup", "bundle", "summary", "windows_bundle")
 
 
 def main(argv: list[str] | None = None) -> int:
