@@ -9,6 +9,8 @@ import sys
 
 #: benchmark modules, each with ``run() -> dict`` (``run(compare=True)`` where it supports it)
 MODULES = ("check", "store", "output", "startup", "bundle", "summary", "windows_bundle")
+#: run only when named with --only (windows_bundle downloads the Windows wheels)
+ON_REQUEST = ("windows_bundle",)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", choices=MODULES, help="run only these benchmarks")
     args = parser.parse_args(argv)
     results: dict = {}
-    for name in args.only or MODULES:
+    for name in args.only or [m for m in MODULES if m not in ON_REQUEST]:
         try:
             module = importlib.import_module(f"bench.{name}")
         except ModuleNotFoundError as err:
