@@ -766,12 +766,17 @@ def test_signing_with_a_throwaway_certificate_verifies_and_detects_a_change(tmp_
     if not shutil.which("osslsigncode"):
         pytest.skip("osslsigncode is not installed (Debian: apt-get install osslsigncode)")
     _windows_bundle_result()
-    for name in (
-        "nianbao-cli.exe",
-        "_internal/_cffi_backend.cp311-win_amd64.pyd",
-        "_internal/PySide6/Qt6Core.dll",
+    # the unsigned originals from the unpacked wheels (CI signs the layout itself before these tests)
+    wb = _load("windows_bundle", ROOT / "bench" / "windows_bundle.py")
+    sites = sorted(wb.cache_dir().glob("*/site-packages"), key=lambda p: p.stat().st_mtime)
+    assert sites, f"no unpacked wheels in {wb.cache_dir()}"
+    site = sites[-1]
+    for rel, name in (
+        ("PyInstaller/bootloader/Windows-64bit-intel/run.exe", "nianbao-cli.exe"),
+        ("_cffi_backend.cp311-win_amd64.pyd", "_cffi_backend.cp311-win_amd64.pyd"),
+        ("PySide6/Qt6Core.dll", "Qt6Core.dll"),
     ):
-        shutil.copyfile(WINDOWS_LAYOUT / name, tmp_path / Path(name).name)
+        shutil.copyfile(site / rel, tmp_path / name)
     pkcs12, password, pem = signing.throwaway_certificate(tmp_path)
     target = tmp_path
     result = signing.sign(target, pkcs12, password, ca_file=pem)
