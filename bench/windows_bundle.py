@@ -232,6 +232,19 @@ WINDOWS_BUILTINS = {
 HOOK_DATA = ("certifi", "dateutil", "docx", "pypdfium2", "pypdfium2_raw", "tzdata")
 #: loaded with ctypes (no import table names them): collected whole by their hooks
 HOOK_BINARIES = ("pypdfium2_raw",)
+#: the hidden imports of PyInstaller's hooks for the libraries used (``pkg.*``: every submodule), mirrored
+HOOK_HIDDEN_IMPORTS = (
+    "lxml.*",  # hook-lxml: collect_submodules("lxml")
+    "lxml._elementpath",
+    "_cffi_backend",  # hook-cryptography
+    "cryptography.hazmat.backends.*",
+    "cryptography.hazmat.bindings.openssl.*",
+    "tzdata.*",  # hook-tzdata (and hook-zoneinfo on Windows)
+    "reportlab.rl_settings",  # hook-reportlab.lib.utils
+    "reportlab.pdfbase.*",  # hook-reportlab.pdfbase._fontdata (its _fontdata_* modules)
+    "sqlalchemy.ext.baked",  # hook-sqlalchemy
+    "sqlalchemy.sql.default_comparator",
+)
 
 #: Windows' own DLLs (System32 of Windows 10 1809 and later) that the shipped files import
 WINDOWS_DLLS = {
@@ -268,17 +281,17 @@ class _Finder(modulefinder.ModuleFinder):
             if name in WINDOWS_BUILTINS or name in sys.builtin_module_names:
                 return None, None, ("", "", modulefinder._C_BUILTIN)
             path = self.path
-        for folder in path:
+        for folder in path:  # in the import system's order: package, extension module, source
             base = Path(folder)
             if (base / name / "__init__.py").is_file():
                 return None, str(base / name), ("", "", modulefinder._PKG_DIRECTORY)
-            source = base / f"{name}.py"
-            if source.is_file():
-                return io.open_code(str(source)), str(source), (".py", "rb", modulefinder._PY_SOURCE)
             for suffix in (f".{PYTHON_TAG}-win_amd64.pyd", ".pyd"):
                 ext = base / f"{name}{suffix}"
                 if ext.is_file():
                     return None, str(ext), (suffix, "rb", modulefinder._C_EXTENSION)
+            source = base / f"{name}.py"
+            if source.is_file():
+                return io.open_code(str(source)), str(source), (".py", "rb", modulefinder._PY_SOURCE)
         raise ImportError(name)
 
 
@@ -292,13 +305,19 @@ def _modules(site: Path) -> _Finder:
     finder = _Finder([str(ROOT), str(site), stdlib], qt_excluded)
     finder.run_script(str(ROOT / "main.py"))
     hidden = list(rules.HIDDEN_IMPORTS) + [f"PySide6.{m}" for m in sorted(qtmodules.needed(ROOT))]
-    for package in rules.COLLECTED_PACKAGES:
-        top = ROOT if package.split(".")[0] in ("model", "gui") else site
+    packages = [(p, ROOT if p.split(".")[0] in ("model", "gui") else site) for p in rules.COLLECTED_PACKAGES]
+    for name in HOOK_HIDDEN_IMPORTS:
+        if name.endswith(".*"):
+            packages.append((name[:-2], site))
+        else:
+            hidden.append(name)
+    for package, top in packages:
         folder = top.joinpath(*package.split("."))
-        for path in sorted(folder.rglob("*.py")):
-            rel = path.relative_to(top).with_suffix("")
-            parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
-            if "migrations" not in parts and "__pycache__" not in parts:
+        for path in sorted(folder.rglob("*.py")) + sorted(folder.rglob("*.pyd")):
+            rel = path.relative_to(top)
+            parts = [*rel.parts[:-1], path.name.split(".", 1)[0]]
+            parts = parts[:-1] if parts[-1] == "__init__" else parts
+            if "migrations" not in parts and "__pycache__" not in parts and "tests" not in parts:
                 hidden.append(".".join(parts))
     for name in hidden:
         if rules.module_excluded(name):

@@ -170,6 +170,17 @@ EXCLUDED_MODULES = [
     "pydantic_core",
     "readline",
     "lxml.objectify",  # pulled in by lxml's hook; python-docx and the HTML importer use lxml.etree/.html: 3 MB
+    # lxml's hook takes every submodule: HTML diffing (0.6 MB), SAX, Schematron and doctest helpers are unused
+    "lxml.html.diff",
+    "lxml.html._difflib",
+    "lxml.sax",
+    "lxml.isoschematron",
+    "lxml.doctestcompare",
+    "lxml.usedoctest",
+    "lxml.html.usedoctest",
+    # only reportlab's paragraph parser (Platypus, left out) detects charsets with it: 0.3 MB of mypyc code
+    "charset_normalizer",
+    "_pydecimal",  # the pure-Python fallback of _decimal, which is there
     # only pyHanko's OpenType text stamps and pikepdf.pdfa (neither used: the seal is a static PDF stamp,
     # PDF/A is model/output/pdfa.py): 2 MB
     "fontTools",
@@ -179,6 +190,12 @@ EXCLUDED_MODULES = [
     "sqlalchemy.dialects.oracle",
     "sqlalchemy.connectors.pyodbc",
     "sqlalchemy.testing",
+    # the store speaks SQLAlchemy Core (tests/test_packaging.py checks that no code of ours imports the ORM);
+    # the ORM comes in only through the hook's ``sqlalchemy.ext.baked`` and the asyncio extension: 1 MB
+    "sqlalchemy.orm",
+    "sqlalchemy.ext.baked",
+    "sqlalchemy.ext.asyncio",
+    "sqlalchemy.ext.mypy",
     "MySQLdb",
     "psycopg2",
     "pysqlite2",
@@ -199,7 +216,21 @@ def module_excluded(name: str) -> bool:
 
 
 #: imported by name (importlib) or by SQLAlchemy's URL: the hidden imports besides the program's own packages
-HIDDEN_IMPORTS = ["sqlalchemy.dialects.sqlite", "sqlalchemy.dialects.postgresql.pg8000", "alembic.op"]
+#: (SQLAlchemy imports a dialect's driver by name when the first engine is made: pg8000 must be named here)
+HIDDEN_IMPORTS = [
+    "sqlalchemy.dialects.sqlite",
+    "sqlalchemy.dialects.postgresql.pg8000",
+    "pg8000",
+    "alembic.op",
+]
+#: what the program's own code must not import, because the bundle leaves it out (checked by a test)
+NEVER_IMPORTED = (
+    "sqlalchemy.orm",
+    "sqlalchemy.ext.asyncio",
+    "psycopg",
+    "reportlab.platypus",
+    "reportlab.graphics",
+)
 #: packages imported whole (the command modules and the window are imported by name; Alembic's by its config)
 COLLECTED_PACKAGES = ["model", "gui", "alembic.ddl", "alembic.runtime"]
 

@@ -509,6 +509,10 @@ def test_frozen_command_line_imports_checks_and_exports(bundle, tmp_path):
     assert (tmp_path / "样本.pdf").read_bytes().startswith(b"%PDF")
     back = nianbao("import", "样本.html")  # lxml.html in the frozen program
     assert back.returncode == 0, back.stderr
+    # PostgreSQL: the driver SQLAlchemy imports by name is in the bundle (no server here: a connection error)
+    server = nianbao("--db", "postgresql://nobody:x@127.0.0.1:1/none", "store", "list")
+    assert server.returncode != 0 and "无法连接数据库服务器" in server.stderr, server.stderr
+    assert "缺少驱动" not in server.stderr and "No module named" not in server.stderr
     checked = nianbao("check", str(sample))
     assert checked.returncode in (0, 1), checked.stderr  # 1: findings with errors; 2 would be unreadable
     assert '"findings"' in checked.stdout
@@ -594,6 +598,34 @@ def test_rules_levers():
         "libxcb-9065bb12.so.1.1.0", "/venv/pillow.libs/libxcb-9065bb12.so.1.1.0", linux=True
     )
     assert not rules.desktop_library("libxcb.so.1", "/usr/lib/libxcb.so.1", linux=False)
+
+
+def test_the_program_imports_nothing_the_bundle_leaves_out():
+    """The excluded modules would be missing only from the frozen program: our code must not import them."""
+    import ast
+
+    found = []
+    for path in [
+        ROOT / "main.py",
+        *sorted((ROOT / "model").rglob("*.py")),
+        *sorted((ROOT / "gui").rglob("*.py")),
+    ]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names = [node.value] if re.fullmatch(r"[\w.]+", node.value) else []
+            for name in names:
+                if any(name == m or name.startswith(m + ".") for m in rules.NEVER_IMPORTED):
+                    found.append(f"{path.relative_to(ROOT)}: {name}")
+                elif isinstance(node, ast.Import | ast.ImportFrom) and rules.module_excluded(name):
+                    found.append(f"{path.relative_to(ROOT)}: {name}")
+    assert not found, f"imports of modules the bundle leaves out (packaging/bundle_rules.py): {found}"
+    assert set(rules.NEVER_IMPORTED) <= {m for m in rules.EXCLUDED_MODULES}
 
 
 def test_windows_bundle_leaves_out_only_the_faces_windows_has():
