@@ -672,6 +672,31 @@ def test_pg8000_is_the_driver_of_every_postgresql_url():
     assert "pg8000" in names and "psycopg" not in names
 
 
+def test_libpq_sslmode_is_said_to_pg8000():
+    import ssl
+
+    from sqlalchemy.engine import make_url
+
+    from model.store.db import engine_url, pg_connect_args
+
+    def args(url: str):
+        return pg_connect_args(make_url(engine_url(url)))
+
+    u, plain = args("postgresql://u:p@h/db")
+    assert plain == {} and u.query == {}
+    u, req = args("postgresql+psycopg://u:p@h/db?sslmode=require&application_name=nianbao")
+    assert dict(u.query) == {"application_name": "nianbao"}
+    assert req["ssl_context"].verify_mode == ssl.CERT_NONE and not req["ssl_context"].check_hostname
+    _u, full = args("postgresql://u:p@h/db?sslmode=verify-full")
+    assert full["ssl_context"].verify_mode == ssl.CERT_REQUIRED and full["ssl_context"].check_hostname
+    assert args("postgresql://u:p@h/db?sslmode=disable")[1] == {}
+    from model.store import StoreError
+    from model.store.db import create_engine
+
+    with pytest.raises(StoreError, match="数据库地址无效"):
+        create_engine("postgresql://u:p@h/db?sslmode=sometimes")
+
+
 def test_installer_is_per_user_on_windows_10_1809_with_both_programs():
     iss = (PACKAGING / "nianbao.iss").read_bytes().decode("utf-8-sig")
     settings = dict(

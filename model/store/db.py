@@ -158,9 +158,37 @@ def create_engine(url: str) -> Engine:
         _sqlite_events(engine)
         return engine
     try:
-        return sa.create_engine(u, pool_pre_ping=True)
+        u, connect_args = pg_connect_args(u)
+        return sa.create_engine(u, pool_pre_ping=True, connect_args=connect_args)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as err:
         raise StoreError(f"数据库地址无效或缺少驱动：{describe(url)}（{err}）") from None
+
+
+def pg_connect_args(u: sa.engine.URL) -> tuple[sa.engine.URL, dict]:
+    """libpq's ``sslmode`` (in addresses written for psycopg) said to pg8000, which takes an SSL context:
+    ``require`` encrypts without checking the certificate, ``verify-ca``/``verify-full`` check it against
+    the system's certificates (``sslrootcert=FILE``: against that file); ``disable``/``allow``/``prefer``
+    connect without SSL."""
+    query = dict(u.query)
+    mode = query.pop("sslmode", None)
+    root = query.pop("sslrootcert", None)
+    if mode is None and root is None:
+        return u, {}
+    u = u.set(query=query)
+    mode = str(mode or "verify-full").lower()
+    if mode in ("disable", "allow", "prefer"):
+        return u, {}
+    import ssl
+
+    context = ssl.create_default_context(cafile=str(root) if root else None)
+    if mode == "require":
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    elif mode == "verify-ca":
+        context.check_hostname = False
+    elif mode != "verify-full":
+        raise sa.exc.ArgumentError(f"sslmode={mode}")
+    return u, {"ssl_context": context}
 
 
 def _sqlite_events(engine: Engine) -> None:
