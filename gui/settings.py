@@ -55,6 +55,7 @@ class Settings:
             Option("window/splitter", QByteArray(), QByteArray),
             Option("last_report", 0, int),
             Option("last_db", "", str),
+            Option("backup/reminder_days", 30, int),  # 备份提醒: a backup older than this is due; 0: never
         )
     }
 

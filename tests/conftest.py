@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+#: the tests never move a real user data folder of an earlier version (tests/test_data_locations.py
+#: calls the move itself, on folders of its own)
+os.environ.setdefault("NIANBAO_NO_MIGRATION", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
