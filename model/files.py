@@ -294,7 +294,9 @@ def is_network_path(path: Path | str) -> bool:
     if text.startswith(("\\\\", "//")):
         return not text.startswith(("\\\\?\\", "\\\\.\\")) or text[4:].startswith("UNC\\")
     if sys.platform == "win32":
-        drive = os.path.splitdrive(text)[0]
+        import ntpath
+
+        drive = ntpath.splitdrive(text)[0]
         if len(drive) == 2 and drive[1] == ":":
             try:
                 return _drive_type(drive + "\\") == DRIVE_REMOTE

@@ -11,6 +11,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 #: the tests never move a real user data folder of an earlier version (tests/test_data_locations.py
 #: calls the move itself, on folders of its own)
 os.environ.setdefault("NIANBAO_NO_MIGRATION", "1")
+if "NIANBAO_DATA_DIR" not in os.environ:  # the settings, the log, the backup record: never the real ones
+    import tempfile
+
+    os.environ["NIANBAO_DATA_DIR"] = tempfile.mkdtemp(prefix="nianbao-test-data-")
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -418,6 +418,7 @@ def test_delete_draft(store):
 
 
 def test_default_db_url(monkeypatch, tmp_path):
+    monkeypatch.delenv("NIANBAO_DATA_DIR", raising=False)
     monkeypatch.setenv("NIANBAO_DB", "postgresql+psycopg://u@h/db")
     assert default_db_url() == "postgresql+psycopg://u@h/db"
     monkeypatch.delenv("NIANBAO_DB")
