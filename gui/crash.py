@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Qt, QtMsgType, QUrl, Signal, Slot, qInstallMessageHandler
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    Qt,
+    QtMsgType,
+    QUrl,
+    Signal,
+    Slot,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -65,16 +74,21 @@ def crash_box(text: str) -> QMessageBox:
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(app_name())
     box.setText(
-        box.tr(
+        QCoreApplication.translate(
+            "CrashBox",
             "程序遇到了意外的错误。已做的修改都已保存，报告不会丢失。\n\n"
             "错误的详细信息已写入日志文件。请把它告诉技术支持：点“复制错误信息”后粘贴到邮件或聊天中，"
-            "或点“打开日志文件夹”把日志文件发过去。"
+            "或点“打开日志文件夹”把日志文件发过去。",
         )
     )
     box.setDetailedText(text)
-    copy = box.addButton(box.tr("复制错误信息"), QMessageBox.ButtonRole.ActionRole)
+    copy = box.addButton(
+        QCoreApplication.translate("CrashBox", "复制错误信息"), QMessageBox.ButtonRole.ActionRole
+    )
     copy.setObjectName("copy_error")
-    folder = box.addButton(box.tr("打开日志文件夹"), QMessageBox.ButtonRole.ActionRole)
+    folder = box.addButton(
+        QCoreApplication.translate("CrashBox", "打开日志文件夹"), QMessageBox.ButtonRole.ActionRole
+    )
     folder.setObjectName("open_log_folder")
     box.addButton(QMessageBox.StandardButton.Close)
     # the action buttons must not close the box: disconnect the default, do the action
@@ -87,7 +101,11 @@ def crash_box(text: str) -> QMessageBox:
 
 def copy_error(text: str) -> None:
     path = logs.log_file()
-    QGuiApplication.clipboard().setText(f"{text}\n日志文件：{path}")
+    QGuiApplication.clipboard().setText(
+        QCoreApplication.translate("CrashBox", "%1\n日志文件：%2")
+        .replace("%1", text)
+        .replace("%2", str(path))
+    )
 
 
 def open_log_folder() -> bool:

@@ -20,24 +20,26 @@ from model.files import documents_dir, native
 from .tasks import Task, run_task
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Maintenance", text)
-
-
 def add_actions(window: Any) -> list[QAction]:
     """文件 → 备份…, 从备份恢复…, 核验归档…, before 选择数据库… (or at the end of the 文件 menu)."""
     menu = window.menuBar().actions()[0].menu() if window.menuBar().actions() else None
-    window.act_backup = QAction(tr("备份(&B)…"), window)
+    window.act_backup = QAction(QCoreApplication.translate("Maintenance", "备份(&B)…"), window)
     window.act_backup.setObjectName("act_backup")
-    window.act_backup.setStatusTip(tr("把数据库和归档备份为一个 .zip 文件"))
+    window.act_backup.setStatusTip(
+        QCoreApplication.translate("Maintenance", "把数据库和归档备份为一个 .zip 文件")
+    )
     window.act_backup.triggered.connect(lambda: backup(window))
-    window.act_restore = QAction(tr("从备份恢复(&R)…"), window)
+    window.act_restore = QAction(QCoreApplication.translate("Maintenance", "从备份恢复(&R)…"), window)
     window.act_restore.setObjectName("act_restore")
-    window.act_restore.setStatusTip(tr("用一个 .zip 备份替换数据库和归档（先完整检查备份）"))
+    window.act_restore.setStatusTip(
+        QCoreApplication.translate("Maintenance", "用一个 .zip 备份替换数据库和归档（先完整检查备份）")
+    )
     window.act_restore.triggered.connect(lambda: restore(window))
-    window.act_verify_archive = QAction(tr("核验归档(&V)…"), window)
+    window.act_verify_archive = QAction(QCoreApplication.translate("Maintenance", "核验归档(&V)…"), window)
     window.act_verify_archive.setObjectName("act_verify_archive")
-    window.act_verify_archive.setStatusTip(tr("重新计算归档中每个文件的 SHA-256，找出被改动或缺失的文件"))
+    window.act_verify_archive.setStatusTip(
+        QCoreApplication.translate("Maintenance", "重新计算归档中每个文件的 SHA-256，找出被改动或缺失的文件")
+    )
     window.act_verify_archive.triggered.connect(lambda: verify(window))
     actions = [window.act_backup, window.act_restore, window.act_verify_archive]
     if isinstance(menu, QMenu):
@@ -51,7 +53,11 @@ def add_actions(window: Any) -> list[QAction]:
 def _store_ready(window: Any) -> bool:
     store = window.store
     if not isinstance(getattr(store, "url", None), str):
-        _say(window, QMessageBox.Icon.Information, tr("数据库正在打开，请稍候再试。"))
+        _say(
+            window,
+            QMessageBox.Icon.Information,
+            QCoreApplication.translate("Maintenance", "数据库正在打开，请稍候再试。"),
+        )
         return False
     return True
 
@@ -86,12 +92,19 @@ def backup(window: Any, path: Path | str | None = None) -> Task | None:
         _say(
             window,
             QMessageBox.Icon.Information,
-            tr("数据库在 PostgreSQL 服务器上，备份由服务器管理员负责（pg_dump）。"),
+            QCoreApplication.translate(
+                "Maintenance", "数据库在 PostgreSQL 服务器上，备份由服务器管理员负责（pg_dump）。"
+            ),
         )
         return None
     if path is None:
         start = str(documents_dir() / default_backup_name())
-        name, _ = QFileDialog.getSaveFileName(window, tr("备份到"), start, tr("年报备份 (*.zip)"))
+        name, _ = QFileDialog.getSaveFileName(
+            window,
+            QCoreApplication.translate("Maintenance", "备份到"),
+            start,
+            QCoreApplication.translate("Maintenance", "年报备份 (*.zip)"),
+        )
         if not name:
             return None
         path = name
@@ -100,15 +113,25 @@ def backup(window: Any, path: Path | str | None = None) -> Task | None:
         path = path.with_name(path.name + ".zip")
 
     def finished(out: Path) -> None:
-        window.message(tr("已备份到：%1").replace("%1", native(out)), 15000)
-        _say(window, QMessageBox.Icon.Information, tr("已备份到：\n%1").replace("%1", native(out)))
+        window.message(
+            QCoreApplication.translate("Maintenance", "已备份到：%1").replace("%1", native(out)), 15000
+        )
+        _say(
+            window,
+            QMessageBox.Icon.Information,
+            QCoreApplication.translate("Maintenance", "已备份到：\n%1").replace("%1", native(out)),
+        )
 
     def failed(message: str, _err: BaseException) -> None:
-        _say(window, QMessageBox.Icon.Warning, tr("备份没有完成：%1").replace("%1", message))
+        _say(
+            window,
+            QMessageBox.Icon.Warning,
+            QCoreApplication.translate("Maintenance", "备份没有完成：%1").replace("%1", message),
+        )
 
     window.maintenance_task = run_task(
         window,
-        tr("备份"),
+        QCoreApplication.translate("Maintenance", "备份"),
         backup_store,
         window.store,
         path,
@@ -133,12 +156,17 @@ def restore(window: Any, path: Path | str | None = None, confirm: bool = True) -
         _say(
             window,
             QMessageBox.Icon.Information,
-            tr("数据库在 PostgreSQL 服务器上，只能由服务器管理员恢复（pg_restore）。"),
+            QCoreApplication.translate(
+                "Maintenance", "数据库在 PostgreSQL 服务器上，只能由服务器管理员恢复（pg_restore）。"
+            ),
         )
         return None
     if path is None:
         name, _ = QFileDialog.getOpenFileName(
-            window, tr("从备份恢复"), str(documents_dir()), tr("年报备份 (*.zip);;所有文件 (*)")
+            window,
+            QCoreApplication.translate("Maintenance", "从备份恢复"),
+            str(documents_dir()),
+            QCoreApplication.translate("Maintenance", "年报备份 (*.zip);;所有文件 (*)"),
         )
         if not name:
             return None
@@ -147,10 +175,11 @@ def restore(window: Any, path: Path | str | None = None, confirm: bool = True) -
     if confirm:
         answer = QMessageBox.question(
             window,
-            tr("从备份恢复"),
-            tr(
+            QCoreApplication.translate("Maintenance", "从备份恢复"),
+            QCoreApplication.translate(
+                "Maintenance",
                 "用备份“%1”替换当前的数据库和归档？\n\n备份会先完整检查；现有的数据库和归档另存"
-                "（文件名含“恢复前”），恢复中任何一步出错都会还原。"
+                "（文件名含“恢复前”），恢复中任何一步出错都会还原。",
             ).replace("%1", native(path)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
@@ -174,11 +203,15 @@ def restore(window: Any, path: Path | str | None = None, confirm: bool = True) -
 
     def finished(store: Any) -> None:
         use(store)
-        window.message(tr("已从备份恢复：%1").replace("%1", native(path)), 15000)
+        window.message(
+            QCoreApplication.translate("Maintenance", "已从备份恢复：%1").replace("%1", native(path)), 15000
+        )
         _say(
             window,
             QMessageBox.Icon.Information,
-            tr("已从备份恢复。原有的数据库和归档已另存在原处（文件名含“恢复前”）。"),
+            QCoreApplication.translate(
+                "Maintenance", "已从备份恢复。原有的数据库和归档已另存在原处（文件名含“恢复前”）。"
+            ),
         )
 
     def failed(message: str, err: BaseException) -> None:
@@ -191,11 +224,15 @@ def restore(window: Any, path: Path | str | None = None, confirm: bool = True) -
                 use(Store.open(url, root))
             except Exception:  # noqa: BLE001 - said below
                 pass
-        _say(window, QMessageBox.Icon.Warning, tr("没有恢复：%1").replace("%1", message))
+        _say(
+            window,
+            QMessageBox.Icon.Warning,
+            QCoreApplication.translate("Maintenance", "没有恢复：%1").replace("%1", message),
+        )
 
     window.maintenance_task = run_task(
         window,
-        tr("从备份恢复"),
+        QCoreApplication.translate("Maintenance", "从备份恢复"),
         restore_store,
         path,
         url,
@@ -222,29 +259,40 @@ def verify(window: Any) -> Task | None:
         where = native(check.root)
         others = "\n".join(check.elsewhere)
         if check.problems:
-            window.message(tr("归档核验发现 %1 处问题。").replace("%1", str(len(check.problems))), 15000)
+            window.message(
+                QCoreApplication.translate("Maintenance", "归档核验发现 %1 处问题。").replace(
+                    "%1", str(len(check.problems))
+                ),
+                15000,
+            )
             _say(
                 window,
                 QMessageBox.Icon.Warning,
-                tr("归档“%1”中有 %2 处问题：\n\n%3\n\n请从备份恢复，或重新定稿有问题的报告。")
+                QCoreApplication.translate(
+                    "Maintenance", "归档“%1”中有 %2 处问题：\n\n%3\n\n请从备份恢复，或重新定稿有问题的报告。"
+                )
                 .replace("%1", where)
                 .replace("%2", str(len(check.problems)))
                 .replace("%3", "\n".join(check.problems[:8]) + ("\n…" if len(check.problems) > 8 else "")),
                 "\n".join(check.problems + check.elsewhere),
             )
             return
-        window.message(tr("归档完好：%1").replace("%1", where), 15000)
-        text = tr("归档完好：%1").replace("%1", where)
+        window.message(QCoreApplication.translate("Maintenance", "归档完好：%1").replace("%1", where), 15000)
+        text = QCoreApplication.translate("Maintenance", "归档完好：%1").replace("%1", where)
         if others:
             text += "\n\n" + others
         _say(window, QMessageBox.Icon.Information, text)
 
     def failed(message: str, _err: BaseException) -> None:
-        _say(window, QMessageBox.Icon.Warning, tr("归档未能核验：%1").replace("%1", message))
+        _say(
+            window,
+            QMessageBox.Icon.Warning,
+            QCoreApplication.translate("Maintenance", "归档未能核验：%1").replace("%1", message),
+        )
 
     window.maintenance_task = run_task(
         window,
-        tr("核验归档"),
+        QCoreApplication.translate("Maintenance", "核验归档"),
         verify_archive,
         window.store,
         on_finished=finished,
@@ -272,10 +320,12 @@ def remind_backup(window: Any, days: int | None = None) -> bool:
         return False
     last = last_backup(url)
     if last is None:
-        text = tr("这个数据库还没有备份过。建议现在备份：文件 → 备份…")
+        text = QCoreApplication.translate("Maintenance", "这个数据库还没有备份过。建议现在备份：文件 → 备份…")
     else:
         text = (
-            tr("上次备份是 %1，已超过 %2 天。建议现在备份：文件 → 备份…")
+            QCoreApplication.translate(
+                "Maintenance", "上次备份是 %1，已超过 %2 天。建议现在备份：文件 → 备份…"
+            )
             .replace("%1", last.astimezone().strftime("%Y-%m-%d"))
             .replace("%2", str(days))
         )

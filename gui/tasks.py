@@ -126,7 +126,7 @@ class Task(QObject):
             error = err
             if not isinstance(err, TaskCancelled) and not getattr(err, "cancelled", False):
                 if message_of(err).startswith(QCoreApplication.translate("Task", "程序内部出错")):
-                    log.error("任务“%s”出错", self.name, exc_info=err)
+                    log.error("task %s failed", self.name, exc_info=err)
         finally:
             self._ended.set()
         self._result.emit(value, error)

@@ -167,6 +167,7 @@ def test_restore_is_refused_while_a_second_connection_holds_the_database(qtbot, 
         assert "没有恢复" in box.text() and "仍被" in box.text()
         if sys.platform.startswith("linux"):
             assert f"进程 {holder.pid}" in box.text()  # which program, by its process
+            assert "本程序" not in box.text()  # the window's own connections were closed first
         assert len(w.store.reports()) == 2  # untouched, and the window works on it again
         assert w.start.store is w.store
     finally:
@@ -277,3 +278,39 @@ def test_wal_holder_is_detected_in_the_same_process(tmp_path):
     model_maintenance.take_exclusive(s.url)
     with sqlite3.connect(str(path)) as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+def test_preferences_show_and_change_the_archive_folder(qtbot, tmp_path, data_dir):
+    from gui.preferences import PreferencesDialog
+    from model.files import native
+    from model.store import paths
+
+    store = filled_store(tmp_path / "甲")
+    w = make_window(qtbot, tmp_path, store)
+    file_menu = w.menuBar().actions()[0].menu()
+    assert w.act_preferences in file_menu.actions()
+    d = PreferencesDialog(w)
+    qtbot.addWidget(d)
+    assert d.archive_edit.text() == native(store.archive_root)
+    assert d.data_edit.text() == native(data_dir)
+    d.reminder.setValue(0)
+    new = tmp_path / "文档" / "年报归档"
+    d.set_archive_folder(new)
+    d.accept()
+    assert d.result() == d.DialogCode.Accepted
+    assert w.settings.get("backup/reminder_days") == 0
+    assert store.archive_root == new and paths.remembered_archive_root() == new.absolute()
+    assert not (tmp_path / "甲" / "归档").exists()
+    problems, _ = store.archive_check()
+    assert problems == []  # the final report's archive found in its new place
+
+    d2 = PreferencesDialog(w)  # a folder that is not empty is refused, nothing moved
+    qtbot.addWidget(d2)
+    busy = tmp_path / "别的"
+    busy.mkdir()
+    (busy / "x.txt").write_text("x")
+    d2.set_archive_folder(busy)
+    d2.accept()
+    assert d2.error.isVisibleTo(d2) and "不是空的" in d2.error.text()
+    assert store.archive_root == new
+    store.close()

@@ -314,6 +314,7 @@ def take_exclusive(url: str) -> None:
         con.execute("BEGIN EXCLUSIVE")
         con.execute("ROLLBACK")
     except sqlite3.OperationalError as err:
+        con.close()  # before asking who holds the file: this probe is not one of them
         if "locked" not in str(err) and "busy" not in str(err):
             raise StoreError(f"无法独占数据库“{files.native(path)}”：{err}") from None
         found = holders(url)
