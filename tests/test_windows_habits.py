@@ -363,6 +363,19 @@ def test_replace_is_retried_for_about_three_seconds_then_names_the_file(monkeypa
         write_bytes_atomic(target, b"%PDF", "写入归档")
 
 
+def test_a_pdf_held_open_in_wps_is_named_in_the_export_message(monkeypatch, tmp_path):
+    from model.output.pdf import ExportError, write_atomic
+
+    monkeypatch.setattr(files.time, "sleep", lambda s: None)
+
+    def always_held(src, dst):
+        raise held(32)
+
+    monkeypatch.setattr(files.os, "replace", always_held)
+    with pytest.raises(ExportError, match=r"年度报告\.pdf.*正被其他程序占用.*请关闭该文件后重试"):
+        write_atomic(tmp_path / "年度报告.pdf", b"%PDF-1.7")
+
+
 def test_access_denied_by_a_scanner_is_retried_too(monkeypatch, tmp_path):
     monkeypatch.setattr(files.time, "sleep", lambda s: None)
     real = os.remove
@@ -507,3 +520,35 @@ def test_the_window_has_its_icon(qtbot, tmp_path, sqlite_store):
     w = MainWindow(sqlite_store, Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
     qtbot.addWidget(w)
     assert not w.windowIcon().isNull()
+
+
+def test_choosing_a_database_on_a_share_tells_the_clerk(qtbot, tmp_path, monkeypatch, sqlite_store):
+    from PySide6.QtCore import QSettings
+
+    from gui import database_dialog
+    from gui.main_window import MainWindow
+    from gui.settings import Settings
+    from model.store import Store, paths, sqlite_url
+
+    monkeypatch.setattr(paths, "app_data_dir", lambda: tmp_path / "数据")
+    monkeypatch.setattr(database_dialog, "app_data_dir", lambda: tmp_path / "数据")
+    shared = tmp_path / "共享"
+    monkeypatch.setattr(files, "is_network_path", lambda p: str(p).startswith(str(shared)))
+    w = MainWindow(sqlite_store, Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    qtbot.addWidget(w)
+    said = []
+    monkeypatch.setattr(database_dialog.QMessageBox, "information", lambda *a: said.append(a[2]))
+
+    class Chosen:
+        opener = None
+        store = Store.open(sqlite_url(shared / "科室.sqlite"))
+
+        def exec(self):
+            return True
+
+        def url(self):
+            return self.store.url
+
+    assert database_dialog.choose_database(w, Chosen())
+    assert said and "网络共享" in said[0] and "PostgreSQL" in said[0]
+    w.store.close()
