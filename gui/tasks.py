@@ -7,7 +7,7 @@ cancel, and ``finished``/``failed`` signals delivered on the UI thread; :class:`
     task.start()
 
 The work function reports ``progress(fraction, text)`` (fraction 0 to 1, the convention of
-:mod:`model.output.pdf` and :mod:`model.finalize`); after :meth:`Task.cancel` the next call raises
+:mod:`model.output.pdf` and :mod:`model.finalize`; a negative fraction for a step of unknown length); after :meth:`Task.cancel` the next call raises
 :class:`TaskCancelled` inside the work, which then stops as on any failure (the model's functions undo
 what they began), and ``failed`` carries the exception with ``cancelled`` set. An error the clerk can act
 on (:class:`model.store.StoreError`, an ``OSError``…) is said as it is; anything else is logged with its
@@ -177,7 +177,11 @@ class TaskDialog(QDialog):
 
     @Slot(float, str)
     def _progress(self, fraction: float, text: str) -> None:
-        self.bar.setValue(max(0, min(100, round(fraction * 100))))
+        if fraction < 0:  # a step of unknown length: a busy bar
+            self.bar.setRange(0, 0)
+        else:
+            self.bar.setRange(0, 100)
+            self.bar.setValue(max(0, min(100, round(fraction * 100))))
         if text:
             self.label.setText(text)
 

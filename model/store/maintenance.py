@@ -34,9 +34,22 @@ BACKUPS_FILE = "backups.json"
 DEFAULT_REMINDER_DAYS = 30
 
 
+#: the fraction said for a step whose length cannot be told (the dialog shows a busy bar)
+BUSY = -1.0
+
+
 def _say(progress: Progress | None, fraction: float, text: str) -> None:
     if progress is not None:
         progress(fraction, text)
+
+
+def _said_done(progress: Progress | None, text: str) -> None:
+    """The last word, once the work is done and kept: a cancel that comes now is too late to matter."""
+    try:
+        _say(progress, 1.0, text)
+    except Exception as err:  # noqa: BLE001
+        if not getattr(err, "cancelled", False):
+            raise
 
 
 class DatabaseInUseError(StoreError):
@@ -119,11 +132,10 @@ def default_backup_name(now: dt.datetime | None = None) -> str:
 def backup_store(store, zip_path: Path, progress: Progress | None = None) -> Path:  # noqa: ANN001
     """Back the store up into ``zip_path`` (:meth:`Store.backup`) and record the time."""
     zip_path = files.fit_path(Path(zip_path))
-    _say(progress, 0.05, "正在复制数据库和归档…")
+    _say(progress, BUSY, "正在复制数据库和归档…")
     out = store.backup(zip_path)
-    _say(progress, 0.95, "正在记录备份时间…")
     record_backup(store.url)
-    _say(progress, 1.00, "备份完成。")
+    _said_done(progress, "备份完成。")
     return out
 
 
@@ -136,9 +148,9 @@ class ArchiveCheck:
 
 def verify_archive(store, progress: Progress | None = None) -> ArchiveCheck:  # noqa: ANN001
     """Every file of the archive hashed again (:meth:`Store.archive_check`)."""
-    _say(progress, 0.05, "正在逐个核对归档文件的 SHA-256…")
+    _say(progress, BUSY, "正在逐个核对归档文件的 SHA-256…")
     problems, elsewhere = store.archive_check()
-    _say(progress, 1.00, "核验完成。")
+    _said_done(progress, "核验完成。")
     return ArchiveCheck(Path(store.archive_root), problems, elsewhere)
 
 
@@ -390,12 +402,10 @@ def restore_store(
                 _say(progress, 0.15, "正在把当前的归档移到一旁…")
                 files.rename(root, aside)
                 moved_archive = True
-            _say(progress, 0.20, "正在检查备份文件并恢复数据库和归档…")
+            _say(progress, BUSY, "正在检查备份文件并恢复数据库和归档…")
             restore_backup(zip_path, url, root)
             _say(progress, 0.85, "正在重新打开数据库…")
-            store = Store.open(url, root)
-            _say(progress, 1.00, "恢复完成。")
-            return store
+            store = Store.open(url, root)  # the last step: nothing may fail after it
         except BaseException as err:
             problems = _roll_back(target, kept_db if had_db else None, root, aside if moved_archive else None)
             message = str(err) if isinstance(err, StoreError) else _plain(err, target)
@@ -407,6 +417,8 @@ def restore_store(
             if not isinstance(err, Exception):  # a cancel or an interrupt: said as it is
                 raise failure from err
             raise failure from None
+    _said_done(progress, "恢复完成。")
+    return store
 
 
 def _plain(err: BaseException, target: Path) -> str:
