@@ -116,9 +116,10 @@ def file_to_open(argv: list[str]) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .logs import ensure_streams
+    if sys.stdout is None or sys.stderr is None:  # a windowed build: what would go there goes to the log
+        from .logs import ensure_streams
 
-    ensure_streams()  # a windowed build has no stdout/stderr: what would go there goes to the log
+        ensure_streams()
     argv = sys.argv[1:] if argv is None else argv
     if "--self-test" in argv:
         from gui.selftest import run_self_test

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import logging
-import logging.handlers
 import sys
 import threading
 from collections.abc import Callable
@@ -100,6 +99,8 @@ def setup_logging(folder: Path | None = None) -> Path | None:
     current = _STATE.get("handler")
     if current is not None and _STATE.get("path") == path:
         return path
+    import logging.handlers
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(

@@ -295,6 +295,25 @@ def test_moved_once_on_first_start(monkeypatch, tmp_path):
     assert paths.migrate_legacy_data() == []  # once
 
 
+def test_the_choice_saved_by_an_earlier_version_counts_at_the_first_start(monkeypatch, tmp_path):
+    from model.store import paths
+
+    old = tmp_path / "Roaming" / "Nianbao" / "Nianbao"
+    old.mkdir(parents=True)
+    server = "postgresql+psycopg://nianbao@192.168.1.10/nianbao"
+    (old / "database.json").write_text(json.dumps({"url": server}), encoding="utf-8")
+    monkeypatch.setattr("sys.platform", "win32")
+    for name in ("NIANBAO_DATA_DIR", "NIANBAO_NO_MIGRATION", "NIANBAO_DB"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))
+    monkeypatch.setattr(paths, "_MIGRATED", [])
+    assert paths.default_db_url() == server
+    assert (tmp_path / "Local" / "Nianbao" / "database.json").is_file()
+    (moved,) = paths._MIGRATED[0]
+    assert moved.endswith(r"Local\Nianbao\database.json")  # said with Windows' separators
+
+
 def test_a_database_on_a_network_share_uses_the_rollback_journal(monkeypatch, tmp_path):
     from model.store import Store, sqlite_url
 

@@ -26,17 +26,18 @@ CHOICE_FILE = "database.json"
 def default_db_url(url: str | None = None) -> str:
     """The database to open, in this order: ``url`` (the global ``--db URL`` option), the environment
     variable ``NIANBAO_DB``, the choice saved in the window (:func:`remembered_db_url`), else the SQLite
-    file in the user data folder."""
+    file in the user data folder. The user data folder of an earlier version is moved first (once), so
+    that its saved choice counts."""
     if url:
         return url
     env = os.environ.get("NIANBAO_DB")
     if env:
         return env
+    if not _MIGRATED and not os.environ.get("NIANBAO_NO_MIGRATION"):
+        _MIGRATED.append(migrate_legacy_data())  # once per process: the folder of earlier versions
     remembered = remembered_db_url()
     if remembered:
         return remembered
-    if not _MIGRATED and not os.environ.get("NIANBAO_NO_MIGRATION"):
-        _MIGRATED.append(migrate_legacy_data())  # once per process: the folder of earlier versions
     return sqlite_url(app_data_dir() / DB_FILE)
 
 
