@@ -295,6 +295,33 @@ def test_moved_once_on_first_start(monkeypatch, tmp_path):
     assert paths.migrate_legacy_data() == []  # once
 
 
+def test_a_new_database_already_there_keeps_the_old_one_whole(monkeypatch, tmp_path):
+    from model.store import paths
+
+    old = tmp_path / "Roaming" / "Nianbao" / "Nianbao"
+    old.mkdir(parents=True)
+    writer = sqlite3.connect(str(old / "nianbao.sqlite"))
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("create table t(x)")
+    writer.execute("insert into t values (1)")
+    writer.commit()  # in the -wal file, not yet in the database file
+    (old / "trusted-certificates").mkdir()
+    monkeypatch.setattr("sys.platform", "win32")
+    monkeypatch.delenv("NIANBAO_DATA_DIR", raising=False)
+    monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))
+    new = tmp_path / "Local" / "Nianbao"
+    new.mkdir(parents=True)
+    (new / "nianbao.sqlite").write_bytes(b"")  # the new version made its own already
+    moved = paths.migrate_legacy_data()
+    assert len(moved) == 1 and (new / "trusted-certificates").is_dir()
+    assert (old / "nianbao.sqlite-wal").exists()  # the old database is left whole, journal and all
+    assert writer.execute("select x from t").fetchall() == [(1,)]
+    writer.close()
+    with sqlite3.connect(str(old / "nianbao.sqlite")) as con:
+        assert con.execute("select x from t").fetchall() == [(1,)]
+
+
 def test_the_choice_saved_by_an_earlier_version_counts_at_the_first_start(monkeypatch, tmp_path):
     from model.store import paths
 

@@ -210,9 +210,10 @@ MOVED_NOTE = "年报数据已迁移.txt"
 
 def migrate_legacy_data() -> list[str]:
     """Move the user data folder of earlier versions (on Windows the *roaming* ``Nianbao\\Nianbao``) to
-    :func:`model.files.app_data_dir`, and its archive to :func:`default_archive_dir` — once: only while the
-    new folder has no database, and the old one gets a note saying where everything went. Nothing is
-    moved while another program has the old database open (it is tried again at the next start).
+    :func:`model.files.app_data_dir`, and its archive to :func:`default_archive_dir` — once: the old folder then
+    gets a note saying where everything went. What the new place has already is left where it is (the old
+    database too, then). Nothing is moved while another program has the old database open (it is tried
+    again at the next start).
     Returns what was moved, in Chinese (empty when nothing was)."""
     import logging
     import sqlite3
@@ -224,25 +225,27 @@ def migrate_legacy_data() -> list[str]:
         try:
             if old.absolute() == new.absolute() or not old.is_dir() or (old / MOVED_NOTE).exists():
                 continue
-            if (new / DB_FILE).exists():
-                continue
             db = old / DB_FILE
-            if db.exists():  # the WAL folded in and switched off: one file to move, nobody else using it
+            folded = False
+            if db.exists() and not (new / DB_FILE).exists():  # the WAL folded in and switched off: one
+                # file to move, and nobody else using it (else tried again at the next start)
                 con = sqlite3.connect(str(db), timeout=0)
                 try:
                     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                     con.execute("PRAGMA journal_mode=DELETE")
                 finally:
                     con.close()
+                folded = True
             new.mkdir(parents=True, exist_ok=True)
             archive_target = default_archive_dir()
             for child in sorted(old.iterdir()):
-                if child.name in (f"{DB_FILE}-wal", f"{DB_FILE}-shm"):
-                    files.remove(child)
-                    continue
                 target = archive_target if child.name == ARCHIVE_DIR else new / child.name
-                if target.exists():
+                if target.exists():  # already there (moved by an earlier, interrupted start): left as it is
                     continue
+                if child.name in (f"{DB_FILE}-wal", f"{DB_FILE}-shm"):
+                    if folded:
+                        files.remove(child)  # empty after the checkpoint
+                    continue  # else the old database stays, with its journal
                 target.parent.mkdir(parents=True, exist_ok=True)
                 files.move(child, target)
                 done.append(f"{files.native(child)} → {files.native(target)}")
