@@ -266,6 +266,21 @@ def test_pg_holders_are_named(pg_url):
     model_maintenance.take_exclusive(pg_url)  # nobody else: no complaint
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc tells who has a file open")
+def test_an_idle_holder_in_the_rollback_journal_is_found_too(tmp_path):
+    path = tmp_path / "a.sqlite"
+    con = sqlite3.connect(str(path))
+    con.execute("create table t(x)")  # journal_mode=DELETE: an idle reader holds no lock
+    con.commit()
+    con.close()
+    idle = sqlite3.connect(str(path))
+    idle.execute("select * from t").fetchall()
+    with pytest.raises(model_maintenance.DatabaseInUseError, match="本程序"):
+        model_maintenance.take_exclusive(sqlite_url(path))
+    idle.close()
+    model_maintenance.take_exclusive(sqlite_url(path))
+
+
 def test_wal_holder_is_detected_in_the_same_process(tmp_path):
     path = tmp_path / "a.sqlite"
     s = Store.open(sqlite_url(path))

@@ -305,6 +305,8 @@ def take_exclusive(url: str) -> None:
 
     SQLite: the WAL journal is folded in and switched off (only possible for the one connection to the
     file) and an exclusive lock taken for a moment; the file then needs no ``-wal``/``-shm`` beside it.
+    Then the system is asked who has the file open (an idle connection in the rollback journal holds no
+    lock).
     PostgreSQL: no other session in ``pg_stat_activity``."""
     path = sqlite_path(url)
     if path is None:
@@ -333,6 +335,10 @@ def take_exclusive(url: str) -> None:
         raise DatabaseInUseError(_in_use_message(url, found), found) from None
     finally:
         con.close()
+    # the rollback journal keeps no lock while a connection idles: ask the system who has the file open
+    found = holders(url)
+    if found:
+        raise DatabaseInUseError(_in_use_message(url, found), found)
 
 
 # -------------------------------------------------------------------------------------------------
