@@ -598,3 +598,58 @@ def test_choosing_a_database_on_a_share_tells_the_clerk(qtbot, tmp_path, monkeyp
     assert database_dialog.choose_database(w, Chosen())
     assert said and "网络共享" in said[0] and "PostgreSQL" in said[0]
     w.store.close()
+
+
+_CRASHING_WINDOW = r"""
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from gui.app import make_app, run
+
+
+def boom():
+    raise ZeroDivisionError("模拟的意外错误")  # in a Qt callback: PySide6 hands it to sys.excepthook
+
+
+def look():
+    app = QApplication.instance()
+    box = next((w for w in app.topLevelWidgets() if w.objectName() == "crash_box" and w.isVisible()), None)
+    if box is None:
+        QTimer.singleShot(20, look)
+        return
+    print("BOX", " ".join(b.text() for b in box.buttons()), flush=True)
+    print("DETAIL", "ZeroDivisionError" in box.detailedText(), flush=True)
+    app.exit(0)
+
+
+make_app([])
+QTimer.singleShot(300, boom)
+QTimer.singleShot(350, look)
+QTimer.singleShot(20000, lambda: QApplication.instance().exit(7))
+sys.exit(run(["--db", sys.argv[1]]))
+"""
+
+
+def test_the_window_logs_an_unexpected_error_and_shows_the_box(tmp_path):
+    from model.store import sqlite_url
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", NIANBAO_DATA_DIR=str(tmp_path / "数据"))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    env["NIANBAO_ARCHIVE"] = str(tmp_path / "归档")
+    p = subprocess.run(
+        [sys.executable, "-c", _CRASHING_WINDOW, sqlite_url(tmp_path / "年报.sqlite")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert p.returncode == 0, (p.stdout, p.stderr[-2000:])
+    lines = p.stdout.splitlines()
+    assert any(
+        line.startswith("BOX") and "复制错误信息" in line and "打开日志文件夹" in line for line in lines
+    ), lines
+    assert "DETAIL True" in lines
+    log = (tmp_path / "数据" / "logs" / "nianbao.log").read_text(encoding="utf-8")
+    assert "ZeroDivisionError: 模拟的意外错误" in log and "Traceback" in log
