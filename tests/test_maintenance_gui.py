@@ -329,3 +329,30 @@ def test_preferences_show_and_change_the_archive_folder(qtbot, tmp_path, data_di
     assert d2.error.isVisibleTo(d2) and "不是空的" in d2.error.text()
     assert store.archive_root == new
     store.close()
+
+
+def test_a_broken_backup_is_refused_and_nothing_changes(qtbot, tmp_path, data_dir):
+    import zipfile
+
+    store = filled_store(tmp_path / "甲")
+    good = tmp_path / "备份.zip"
+    model_maintenance.backup_store(store, good)
+    broken = tmp_path / "坏的备份.zip"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("archive/") and item.filename.endswith(".json"):
+                data = data.replace(b"2024", b"2025", 1)  # one archived file changed
+            dst.writestr(item, data)
+    store.save_report(sample(), organ="另一个机关", year=2024)
+    root = store.archive_root
+    before = sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+    w = make_window(qtbot, tmp_path, store)
+    task = maintenance.restore(w, broken, confirm=False)
+    finish(qtbot, task)
+    text = w.maintenance_box.text()
+    assert "没有恢复" in text and "SHA-256 不符" in text and "已还原" in text
+    assert len(w.store.reports()) == 2
+    assert sorted(str(p.relative_to(root)) for p in root.rglob("*")) == before
+    assert not [p for p in root.parent.iterdir() if "恢复前" in p.name or p.name.startswith(".")]
+    w.store.close()
