@@ -214,7 +214,9 @@ def run_task(
 ) -> Task:
     """Start ``fn`` as a :class:`Task` with a :class:`TaskDialog` over ``parent``; returns the task (its
     dialog is ``task.dialog``)."""
-    task = Task(fn, *args, name=name, parent=parent, **kwargs)
+    task = Task(
+        fn, *args, name=name, **kwargs
+    )  # no Qt parent: it lives until its end (_RUNNING), whatever closes
     if on_finished is not None:
         task.finished.connect(on_finished)
     if on_failed is not None:

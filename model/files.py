@@ -286,16 +286,30 @@ def _mount_type(path: Path) -> str | None:
     return kind
 
 
+def _is_unc(text: str) -> bool:
+    """``\\\\server\\share…`` or ``\\\\?\\UNC\\server…`` (not a device path such as ``\\\\?\\C:\\…``)."""
+    text = text.replace("/", "\\")
+    if text.startswith(("\\\\?\\", "\\\\.\\")):
+        return text[4:].upper().startswith("UNC\\")
+    return text.startswith("\\\\")
+
+
 def is_network_path(path: Path | str) -> bool:
     """Whether ``path`` lies on a network share: a UNC path (``\\\\server\\share``), a mapped network
     drive (``GetDriveTypeW`` says DRIVE_REMOTE), a folder redirected to a server (its real path is UNC),
     or on Linux an NFS/SMB mount."""
     text = str(path)
     if text.startswith(("\\\\", "//")):
-        return not text.startswith(("\\\\?\\", "\\\\.\\")) or text[4:].startswith("UNC\\")
+        return _is_unc(text)
     if sys.platform == "win32":
         import ntpath
 
+        try:  # a junction or a symbolic link to a share resolves to its UNC path
+            real = os.path.realpath(text)
+        except (OSError, ValueError):
+            real = text
+        if real != text and _is_unc(real):
+            return True
         drive = ntpath.splitdrive(text)[0]
         if len(drive) == 2 and drive[1] == ":":
             try:

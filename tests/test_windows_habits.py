@@ -347,6 +347,7 @@ def test_a_database_on_a_network_share_uses_the_rollback_journal(monkeypatch, tm
     assert files.is_network_path(r"\\server\share\年报\nianbao.sqlite")
     assert files.is_network_path("//server/share/nianbao.sqlite")
     assert not files.is_network_path(r"\\?\C:\年报\nianbao.sqlite")
+    assert files.is_network_path(r"\\?\UNC\server\share\nianbao.sqlite")
     monkeypatch.setattr("sys.platform", "win32")
     monkeypatch.setattr(files, "_drive_type", lambda root: 4 if root.upper() == "Z:\\" else 3)
     assert files.is_network_path(r"Z:\年报\nianbao.sqlite")  # a mapped network drive
