@@ -1,0 +1,302 @@
+"""The report for Word (.docx) and tables 二–四 for Excel (.xlsx): written, read back with python-docx and
+openpyxl, re-imported — every cell equal; the page, faces, merges and borders of the official form;
+LibreOffice converts the .docx without complaint."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from docx.oxml.ns import qn
+
+from model.cli import main
+from model.fill import fill_totals
+from model.form import FORM_2021
+from model.importer import import_file
+from model.output.docx import WORD_FACES, export_docx, render_docx
+from model.output.pdf import A4, BLOCK_H, BLOCK_W, LEFT, TOP
+from model.output.xlsx import GRID_TOP, export_xlsx, read_xlsx_cells, sheet_name
+from model.report import Report
+from model.sample import sample_report
+from model.store import Store, sqlite_url
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "published"
+EMU_PER_PT = 12700
+
+
+def generated_report(seed: int = 7) -> Report:
+    """A consistent report with values up to six digits, a fee with decimals, some "/" in table 2."""
+    rng = random.Random(seed)
+    r = sample_report()
+    form = FORM_2021
+    totals = {k for rel in form.relations for k in rel.total}
+    for key, cell in form.cells.items():
+        if key in totals or cell.table == "t2":
+            continue
+        r.cells[key] = rng.choice([0, rng.randint(1, 999), rng.randint(100000, 999999)])
+    r.cells["t3.carried_over.natural_person"] = 0
+    r.cells["t2.normative_docs.issued"] = 123456
+    r.cells["t2.licensing.decisions"] = 987654
+    r.cells["t2.fees.amount"] = Decimal("12.3456")
+    r.cells["t2.penalty.decisions"] = None  # left blank
+    r.cells.update(fill_totals(r))
+    return r
+
+
+def _reports():
+    yield "sample", sample_report()
+    yield "generated", generated_report()
+    yield "017", import_file(FIXTURES / "017_shuyang-county-gov_2025.txt").report
+    path = SHARED / "021_huaian-city-gov_2024.txt"
+    if path.exists():
+        yield "021", import_file(path).report
+
+
+REPORTS = dict(_reports())
+
+
+@pytest.fixture(params=list(REPORTS))
+def report(request) -> Report:
+    return REPORTS[request.param]
+
+
+def _same(a, b) -> bool:
+    return a == b and type(a) is type(b)
+
+
+# -------------------------------------------------------------------------------------------------
+# Word
+
+
+def test_docx_is_read_back_cell_for_cell(report, tmp_path):
+    out = export_docx(report, tmp_path / "年报.docx")
+    back = import_file(out).report
+    assert back.template == report.template
+    diff = {k: (v, back.cells.get(k)) for k, v in report.cells.items() if not _same(v, back.cells.get(k))}
+    assert diff == {}
+    assert (back.agency, back.year, back.date) == (report.agency, report.year, report.date)
+    assert back.title == (report.title or back.title)
+    for key, text in report.text.items():
+        assert back.text[key] == text, key
+
+
+def test_docx_page_and_faces():
+    document = docx.Document(_bytes_io(render_docx(sample_report())))
+    s = document.sections[0]
+    assert s.page_width == round(A4[0] * EMU_PER_PT) or abs(s.page_width - A4[0] * EMU_PER_PT) < EMU_PER_PT
+    for got, want in (
+        (s.top_margin, TOP),
+        (s.left_margin, LEFT),
+        (s.right_margin, A4[0] - LEFT - BLOCK_W),
+        (s.bottom_margin, A4[1] - TOP - BLOCK_H),
+        (s.page_height, A4[1]),
+    ):
+        assert abs(got - want * EMU_PER_PT) < EMU_PER_PT  # within a point (Word keeps twips)
+    assert document.settings.odd_and_even_pages_header_footer
+    odd = s.footer.paragraphs[0]
+    even = s.even_page_footer.paragraphs[0]
+    assert "PAGE" in odd._p.xml and "PAGE" in even._p.xml
+    assert odd.alignment != even.alignment
+
+    def faces(paragraph) -> list[tuple[str, str]]:
+        out = []
+        for run in paragraph.runs:
+            fonts = run._r.rPr.find(qn("w:rFonts"))
+            assert fonts is not None and fonts.get(qn("w:eastAsia")), run.text
+            out.append((run.text, fonts.get(qn("w:eastAsia"))))
+        return out
+
+    paras = document.paragraphs
+    assert {f for _, f in faces(paras[0])} == {WORD_FACES["title"]} == {"方正小标宋简体"}
+    heading = next(p for p in paras if p.text == "一、总体情况")
+    assert {f for _, f in faces(heading)} == {"黑体"}
+    sub = next(p for p in paras if p.text.startswith("（一）主动公开。"))
+    runs = faces(sub)
+    assert runs[0] == ("（一）主动公开。", "楷体_GB2312") and runs[1][1] == "仿宋_GB2312"
+    normal = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert normal.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    # every run in the tables in 宋体, with the East Asian attribute
+    for table in document.tables:
+        for run in table._tbl.iter(qn("w:r")):
+            assert run.find(qn("w:rPr")).find(qn("w:rFonts")).get(qn("w:eastAsia")) == "宋体"
+    # the end: the organ's name and the date
+    assert [p.text for p in paras[-2:]] == ["示范县人民政府办公室", "2025年1月20日"]
+
+
+def _bytes_io(data: bytes):
+    import io
+
+    return io.BytesIO(data)
+
+
+def test_docx_tables_have_the_official_merges_and_borders():
+    document = docx.Document(_bytes_io(render_docx(sample_report())))
+    tables = [t for s in FORM_2021.sections if s.table for t in [FORM_2021.table[s.table]]]
+    assert len(document.tables) == len(tables)
+    for table, t in zip(tables, document.tables, strict=True):
+        lay = table.layout
+        tbl = t._tbl
+        borders = tbl.tblPr.find(qn("w:tblBorders"))
+        assert {b.tag.split("}")[1] for b in borders} >= {
+            "top",
+            "left",
+            "bottom",
+            "right",
+            "insideH",
+            "insideV",
+        }
+        assert all(b.get(qn("w:val")) == "single" for b in borders)
+        rows = tbl.findall(qn("w:tr"))
+        assert len(rows) == lay.rows
+        for r, tr in enumerate(rows):
+            header = tr.trPr is not None and tr.trPr.find(qn("w:tblHeader")) is not None
+            assert header == (r < lay.header_rows)
+        # each grid cell: its gridSpan and its vertical merge as the layout says
+        for g in lay.cells:
+            tr = rows[g.row]
+            col, tc_at = 0, None
+            for tc in tr.findall(qn("w:tc")):
+                if col == g.col:
+                    tc_at = tc
+                    break
+                col += tc.grid_span
+            assert tc_at is not None, (table.key, g)
+            assert tc_at.grid_span == g.colspan, (table.key, g)
+            v = tc_at.tcPr.find(qn("w:vMerge")) if tc_at.tcPr is not None else None
+            if g.rowspan > 1:
+                assert v is not None and v.get(qn("w:val")) == "restart", (table.key, g)
+            else:
+                assert v is None, (table.key, g)
+        texts = {c.text for row in t.rows for c in row.cells}
+        assert {g.text for g in lay.cells if not g.key} <= texts
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_converts_the_docx(tmp_path):
+    src = export_docx(generated_report(), tmp_path / "年报.docx")
+    profile = (tmp_path / "lo-profile").as_uri()
+    proc = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    pdf = tmp_path / "年报.pdf"
+    assert proc.returncode == 0 and pdf.exists(), proc.stderr
+    assert "error" not in proc.stderr.lower()
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert "政府信息公开工作年度报告" in text and "987654" in text
+        assert re.search(r"—\s*1\s*—", text) and re.search(r"—\s*2\s*—", text)
+        # the organ and the date do not stand alone on the last page
+        last_page = text.rstrip("\f").split("\f")[-1]
+        assert "2025" in last_page and "公开" in last_page.split("示范县人民政府办公室")[0]
+
+
+# -------------------------------------------------------------------------------------------------
+# Excel
+
+
+def test_xlsx_cells_are_numbers_and_read_back(report, tmp_path):
+    out = export_xlsx(report, tmp_path / "年报表格.xlsx")
+    back = read_xlsx_cells(out, report.template)
+    keys = [k for t in report.form.tables for k in t.cell_keys]
+    assert sorted(back) == sorted(keys)
+    assert {k: (report.cells[k], back[k]) for k in keys if not _same(report.cells[k], back[k])} == {}
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == [sheet_name(s) for s in report.form.sections if s.table]
+    for t in report.form.tables:
+        ws = wb[sheet_name(report.form.section_of_table(t.key))]
+        for g in t.layout.cells:
+            if g.key and isinstance(report.cells[g.key], (int, Decimal)):
+                assert ws.cell(GRID_TOP + g.row, 1 + g.col).data_type == "n", g.key
+
+
+def test_xlsx_sheets_are_laid_out_like_the_form(tmp_path):
+    out = export_xlsx(generated_report(), tmp_path / "表.xlsx")
+    wb = openpyxl.load_workbook(out)
+    for t in FORM_2021.tables:
+        ws = wb[sheet_name(FORM_2021.section_of_table(t.key))]
+        merged = {str(m) for m in ws.merged_cells.ranges}
+        want = set()
+        for g in t.layout.cells:
+            if g.rowspan > 1 or g.colspan > 1:
+                a = ws.cell(GRID_TOP + g.row, 1 + g.col).coordinate
+                b = ws.cell(GRID_TOP + g.row + g.rowspan - 1, g.col + g.colspan).coordinate
+                want.add(f"{a}:{b}")
+            else:
+                assert ws.cell(GRID_TOP + g.row, 1 + g.col).coordinate not in {
+                    m.split(":")[0] for m in merged
+                }
+            cell = ws.cell(GRID_TOP + g.row, 1 + g.col)
+            assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin"
+            if not g.key:
+                assert cell.value == g.text
+        assert want <= merged and len(merged - want) == 2  # and the two lines above the table
+    fee = wb[sheet_name(FORM_2021.section_of_table("t2"))].cell(
+        GRID_TOP + FORM_2021.table["t2"].layout.by_key["t2.fees.amount"].row,
+        1 + FORM_2021.table["t2"].layout.by_key["t2.fees.amount"].col,
+    )
+    assert fee.value == pytest.approx(12.3456) and fee.number_format == "0.0000"
+
+
+# -------------------------------------------------------------------------------------------------
+# the command line
+
+
+def test_cli_docx_and_xlsx_without_pdf(tmp_path, capsys):
+    src = tmp_path / "r.nianbao.json"
+    src.write_text(sample_report().to_json(), encoding="utf-8")
+    word, excel = tmp_path / "年报.docx", tmp_path / "年报.xlsx"
+    assert main(["export", str(src), "--docx", str(word)]) == 0
+    assert word.exists() and not excel.exists() and not list(tmp_path.glob("*.pdf"))
+    assert main(["export", str(src), "--xlsx", str(excel)]) == 0
+    assert read_xlsx_cells(excel) == {k: v for k, v in sample_report().cells.items()}
+    out = capsys.readouterr().out
+    assert "Word" in out and "Excel" in out
+    assert main(["export", str(src)]) == 2
+    assert "-o" in capsys.readouterr().err
+    assert main(["export", str(src), "--docx", str(tmp_path / "没有" / "x.docx")]) == 2
+    assert "不存在" in capsys.readouterr().err
+
+
+def test_cli_pdf_and_docx_from_the_store(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("NIANBAO_ARCHIVE", str(tmp_path / "归档"))
+    monkeypatch.delenv("NIANBAO_DB", raising=False)
+    db = sqlite_url(tmp_path / "库" / "nianbao.sqlite")
+    report = generated_report()
+    store = Store.open(db)
+    try:
+        store.save_report(report)
+    finally:
+        store.close()
+    pdf, word, excel = tmp_path / "a.pdf", tmp_path / "a.docx", tmp_path / "a.xlsx"
+    argv = ["--db", db, "export", "--organ", report.agency, "--year", str(report.year)]
+    assert main([*argv, "-o", str(pdf), "--docx", str(word), "--xlsx", str(excel)]) == 0, capsys.readouterr()
+    assert pdf.exists() and word.exists() and excel.exists()
+    assert import_file(word).report.cells == report.cells
+    assert read_xlsx_cells(excel) == report.cells
+
+
+def test_no_temporary_file_left_behind(tmp_path):
+    export_docx(sample_report(), tmp_path / "a.docx")
+    export_xlsx(sample_report(), tmp_path / "a.xlsx")
+    assert sorted(os.listdir(tmp_path)) == ["a.docx", "a.xlsx"]
