@@ -112,11 +112,15 @@ class FindingsPanel(QWidget):
         self.explain_button = QPushButton(self.tr("附加说明"), self)
         self.explain_button.clicked.connect(self.attach)
         self.explanation.returnPressed.connect(self.attach)
+        self.fix_button = QPushButton(self.tr("一键改正"), self)
+        self.fix_button.setToolTip(self.tr("按所选提示改正文字（可撤销）"))
+        self.fix_button.clicked.connect(self.fix)
         self.title = QLabel(self.tr("检查结果"), self)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("说明："), self))
         row.addWidget(self.explanation, 1)
         row.addWidget(self.explain_button)
+        row.addWidget(self.fix_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.title)
@@ -146,6 +150,8 @@ class FindingsPanel(QWidget):
         can = f is not None and f.explainable and not self.doc.read_only
         self.explanation.setEnabled(can)
         self.explain_button.setEnabled(can)
+        fixable = f is not None and bool(f.extra.get("fix")) and not self.doc.read_only
+        self.fix_button.setEnabled(fixable)
         if not self.explanation.hasFocus():
             self.explanation.setText((f.explanation or "") if f is not None else "")
 
@@ -165,3 +171,9 @@ class FindingsPanel(QWidget):
         if f is None or not f.explainable or self.doc.read_only:
             return
         self.doc.explain(f, self.explanation.text())
+
+    def fix(self) -> None:
+        """Make the correction the selected finding offers (one undoable edit)."""
+        f = self._selected
+        if f is not None and f.extra.get("fix"):
+            self.doc.apply_fix(f)
