@@ -112,6 +112,7 @@ def test_blank_lines_and_headings_in_plain_text():
         "\n"
         "另起一段。\n"
         "一是拓宽主动公开渠道。强化县政府门户网站信息公开主阵地功能。\n"
+        "二是提升公开质量，\n全年公开政策文件4件。\n"
         "五、存在的主要问题及改进情况\n无。\n"
     )
     assert _paras(import_text(text).report.text["overview"]) == [
@@ -119,6 +120,7 @@ def test_blank_lines_and_headings_in_plain_text():
         "主要通过政府门户网站主动公开政府文件，项目信息和财政预决算。",
         "另起一段。",
         "一是拓宽主动公开渠道。强化县政府门户网站信息公开主阵地功能。",
+        "二是提升公开质量，全年公开政策文件4件。",
     ]
 
 

@@ -68,6 +68,8 @@ def _is_heading(line: str, markdown: bool, full_line: bool) -> bool:
         return True
     if not _PARA_START.match(s) or len(s) > HEADING_MAX or (full_line and is_open(s)):
         return False
+    if s[-1] in _OPEN_END:
+        return False  # "一是拓宽主动公开渠道，" goes on on the next line
     # （一）主动公开情况 / 一是从严日常管理。 — a numbered line that is all one short phrase
     body = s.rstrip("。.:：")
     return not re.search(r"[。！？!?；;]", body)
