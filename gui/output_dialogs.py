@@ -294,13 +294,11 @@ class OfficeExportDialog(_TaskDialog):
             QT_TRANSLATE_NOOP("OfficeExportDialog", "导出 Word"),
             QT_TRANSLATE_NOOP("OfficeExportDialog", "Word 文件："),
             QT_TRANSLATE_NOOP("OfficeExportDialog", "Word 文档 (*.docx)"),
-            "",
         ),
         "xlsx": (
             QT_TRANSLATE_NOOP("OfficeExportDialog", "导出 Excel"),
             QT_TRANSLATE_NOOP("OfficeExportDialog", "Excel 文件："),
             QT_TRANSLATE_NOOP("OfficeExportDialog", "Excel 工作簿 (*.xlsx)"),
-            QT_TRANSLATE_NOOP("OfficeExportDialog", "（表二至表四）"),
         ),
     }
 
@@ -317,7 +315,13 @@ class OfficeExportDialog(_TaskDialog):
         from model.output.fonts import report_title
 
         self.report, self.previous, self.kind = report, previous, kind
-        title, label, self._filter, suffix = (self.tr(x) if x else "" for x in self.KINDS[kind])
+        title, label, self._filter = (self.tr(x) for x in self.KINDS[kind])
+        suffix = ""
+        if kind == "xlsx":  # the workbook holds the tables only: （表二、表三、表四）
+            tables = "、".join(
+                self.tr("表%1").replace("%1", s.numeral) for s in report.form.sections if s.table
+            )
+            suffix = f"（{tables}）"
         self.setWindowTitle(title)
         base = default_dir or Path(_settings().value("output/last_dir", str(Path.home())))
         name = report_title(report).replace("/", "／").replace("\\", "＼") + suffix

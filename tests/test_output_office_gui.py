@@ -115,5 +115,5 @@ def test_default_names(qtbot, tmp_path):
     r = sample_report()
     dlg = od.OfficeExportDialog(r, "xlsx", default_dir=tmp_path)
     qtbot.addWidget(dlg)
-    assert Path(dlg.path_edit.text()).name == f"{r.title}（表二至表四）.xlsx"
+    assert Path(dlg.path_edit.text()).name == f"{r.title}（表二、表三、表四）.xlsx"
     assert dlg.windowTitle() == "导出 Excel"
