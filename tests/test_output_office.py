@@ -320,3 +320,67 @@ def test_the_2019_edition_round_trips(tmp_path):
     assert openpyxl.load_workbook(out).sheetnames == [sheet_name(s) for s in r.form.sections if s.table]
     assert len(openpyxl.load_workbook(out).sheetnames) == 2
     assert read_xlsx_cells(out, "2019") == {k: r.cells[k] for t in r.form.tables for k in t.cell_keys}
+
+
+def _schema_orders() -> dict[str, list[str]]:
+    """The children's order of pPr, rPr, tblPr, tcPr, trPr, sectPr, settings as python-docx spells it from the
+    WordprocessingML schema (its ``_tag_seq``, read from its source): an order our writer does not share."""
+    import ast
+    import inspect
+
+    import docx.oxml.section
+    import docx.oxml.settings
+    import docx.oxml.table
+    import docx.oxml.text.font
+    import docx.oxml.text.parfmt
+
+    names = {"CT_PPr": "pPr", "CT_RPr": "rPr", "CT_TblPr": "tblPr", "CT_TcPr": "tcPr", "CT_TrPr": "trPr"}
+    names |= {"CT_SectPr": "sectPr", "CT_Settings": "settings"}
+    out: dict[str, list[str]] = {}
+    for module in (
+        docx.oxml.text.parfmt,
+        docx.oxml.text.font,
+        docx.oxml.table,
+        docx.oxml.section,
+        docx.oxml.settings,
+    ):
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.ClassDef) and node.name in names:
+                for stmt in node.body:
+                    if isinstance(stmt, ast.Assign) and getattr(stmt.targets[0], "id", "") == "_tag_seq":
+                        out[names[node.name]] = [t.split(":")[1] for t in ast.literal_eval(stmt.value)]
+    assert set(out) == set(names.values())
+    return out
+
+
+def test_docx_elements_are_in_schema_order(tmp_path):
+    """Word refuses a file whose property elements are out of the schema's order (LibreOffice does not)."""
+    import zipfile
+
+    from lxml import etree
+
+    orders = _schema_orders()
+    path = export_docx(generated_report(), tmp_path / "a.docx")
+    checked = 0
+    with zipfile.ZipFile(path) as z:
+        for part in z.namelist():
+            if not part.startswith("word/") or not part.endswith(".xml"):
+                continue
+            root = etree.fromstring(z.read(part))
+            for el in root.iter():
+                name = etree.QName(el).localname if isinstance(el.tag, str) else ""
+                if name not in orders or etree.QName(el).namespace != root.nsmap.get("w"):
+                    continue
+                order = orders[name]
+                # (python-docx leaves out the header/footer references, which come first in a sectPr)
+                first = {"headerReference": -1, "footerReference": -1}
+                w = etree.QName(el).namespace
+                kids = [
+                    etree.QName(c).localname
+                    for c in el
+                    if isinstance(c.tag, str) and etree.QName(c).namespace == w
+                ]
+                ranks = [first[k] if k in first else order.index(k) for k in kids]
+                assert ranks == sorted(ranks), (part, name, kids)
+                checked += 1
+    assert checked > 500

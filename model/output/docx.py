@@ -79,6 +79,45 @@ def _el(tag: str, **attrs: str):
     return e
 
 
+#: the order WordprocessingML requires of the children of these elements (Word refuses a file out of order)
+_ORDER = {
+    "pPr": (
+        "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "
+        "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+        "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
+        "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+    ),
+    "rPr": (
+        "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof snapToGrid "
+        "vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl "
+        "cs em lang eastAsianLayout specVanish oMath"
+    ),
+    "trPr": "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader tblCellSpacing jc hidden",
+    "tblPr": (
+        "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc tblCellSpacing "
+        "tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription"
+    ),
+}
+
+
+def _place(parent, element) -> None:
+    """Put ``element`` into ``parent`` where the schema's order wants it (replacing one of its kind)."""
+
+    def local(e) -> str:
+        return e.tag.rsplit("}", 1)[-1] if isinstance(e.tag, str) else ""
+
+    order = _ORDER[local(parent)].split()
+    name = local(element)
+    for old in [c for c in parent if local(c) == name]:
+        parent.remove(old)
+    rank = order.index(name)
+    for i, child in enumerate(parent):
+        if local(child) in order and order.index(local(child)) > rank:
+            parent.insert(i, element)
+            return
+    parent.append(element)
+
+
 def _set_fonts(rpr, face: str) -> None:
     """``w:rFonts`` naming ``face`` for every script, the East Asian one included."""
     from docx.oxml.ns import qn
@@ -86,7 +125,7 @@ def _set_fonts(rpr, face: str) -> None:
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = _el("w:rFonts")
-        rpr.insert(0, fonts)
+        _place(rpr, fonts)
     for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
         fonts.set(qn(f"w:{attr}"), face)
     fonts.set(qn("w:hint"), "eastAsia")
@@ -101,12 +140,12 @@ def _run(paragraph, text: str, role: str, size: float, spacing: float = 0.0):
     rpr = run._r.get_or_add_rPr()
     _set_fonts(rpr, WORD_FACES[role])
     if spacing:
-        rpr.append(_el("w:spacing", val=str(round(spacing * 20))))
+        _place(rpr, _el("w:spacing", val=str(round(spacing * 20))))
     return run
 
 
 def _ppr_append(paragraph, element) -> None:
-    paragraph._p.get_or_add_pPr().append(element)
+    _place(paragraph._p.get_or_add_pPr(), element)
 
 
 def _indent(paragraph, *, first_chars: int = 0, right_chars: float = 0, size: float = BODY) -> None:
@@ -209,7 +248,7 @@ def _styles(document) -> None:
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = _el("w:lang")
-        rpr.append(lang)
+        _place(rpr, lang)
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
     ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
@@ -265,12 +304,12 @@ def _borders(table) -> None:
     borders = _el("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         borders.append(_el(f"w:{side}", val="single", sz="4", space="0", color="000000"))
-    tbl_pr.append(borders)
+    _place(tbl_pr, borders)
     margins = _el("w:tblCellMar")
     for side in ("left", "right"):
         margins.append(_el(f"w:{side}", w=str(_twips(PAD_X)), type="dxa"))
-    tbl_pr.append(margins)
-    tbl_pr.append(_el("w:tblLayout", type="fixed"))
+    _place(tbl_pr, margins)
+    _place(tbl_pr, _el("w:tblLayout", type="fixed"))
 
 
 def _table(document, table, report: Report) -> None:
@@ -295,10 +334,10 @@ def _table(document, table, report: Report) -> None:
         col.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}w", str(_twips(w)))
     for r, row in enumerate(t.rows):
         tr_pr = row._tr.get_or_add_trPr()
-        tr_pr.append(_el("w:cantSplit"))
+        _place(tr_pr, _el("w:cantSplit"))
         if r < lay.header_rows:
-            tr_pr.append(_el("w:tblHeader"))
-        tr_pr.append(_el("w:trHeight", val=str(_twips(MIN_ROW)), hRule="atLeast"))
+            _place(tr_pr, _el("w:tblHeader"))
+        _place(tr_pr, _el("w:trHeight", val=str(_twips(MIN_ROW)), hRule="atLeast"))
         for c, cell in enumerate(row.cells):
             cell.width = Pt(widths[c])
     # a block of table 2 (its rows but the last) and the header rows are kept with the row that follows
