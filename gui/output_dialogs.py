@@ -368,7 +368,7 @@ class OfficeExportDialog(_TaskDialog):
             if kind == "docx":
                 from model.output.docx import export_docx
 
-                return export_docx(report, out, progress=progress), draft
+                return export_docx(report, out, progress=progress, draft=draft), draft
             from model.output.xlsx import export_xlsx
 
             return export_xlsx(report, out, progress=progress), draft

@@ -384,3 +384,20 @@ def test_docx_elements_are_in_schema_order(tmp_path):
                 assert ranks == sorted(ranks), (part, name, kids)
                 checked += 1
     assert checked > 500
+
+
+def test_a_report_with_errors_is_a_draft_on_every_page(tmp_path, capsys):
+    r = sample_report()
+    r.cells["t3.new.total"] = 777  # a wrong total
+    src = tmp_path / "r.nianbao.json"
+    src.write_text(r.to_json(), encoding="utf-8")
+    out = tmp_path / "草稿.docx"
+    assert main(["export", str(src), "--docx", str(out)]) == 0
+    assert "草稿" in capsys.readouterr().out
+    s = docx.Document(str(out)).sections[0]
+    assert (
+        [p.text for p in s.header.paragraphs] == ["草稿"] == [p.text for p in s.even_page_header.paragraphs]
+    )
+    assert import_file(out).report.cells == r.cells  # the mark is not part of the report
+    clean = docx.Document(_bytes_io(render_docx(sample_report()))).sections[0]
+    assert not any(p.text for p in clean.header.paragraphs)

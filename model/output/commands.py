@@ -155,12 +155,12 @@ def _export_office(args, report, previous, draft: bool | None = None) -> int:
         return 0
     if draft is None:
         draft = report_has_errors(report, previous)
-    note = "（报告仍有错误）" if draft else ""
+    note = "（草稿：报告仍有错误）" if draft else ""
     try:
         if args.docx:
             from .docx import export_docx
 
-            print(f"已导出 Word 文档 {export_docx(report, args.docx)}{note}")
+            print(f"已导出 Word 文档 {export_docx(report, args.docx, draft=draft)}{note}")
         if args.xlsx:
             from .xlsx import export_xlsx
 

@@ -50,6 +50,8 @@ WORD_FACES = {
 }
 #: GB/T 9704 7.5: the page number's dash stands 7 mm below the text block
 PAGE_NO_GAP = 7 * MM
+#: what every page of a report with errors says (as the PDF's watermark)
+DRAFT = "草稿"
 #: the organ and the date: the date ends this many characters from the right edge of the text block
 SIGNATURE_RIGHT = 4
 #: the width of the text block at which the title is broken after the organ's name, in characters of its size
@@ -178,8 +180,9 @@ def _spacing(paragraph, line: float, *, grid: bool = True) -> None:
 # the document
 
 
-def _page(document) -> None:
-    """A4, the margins of the PDF, the grid of 22 lines × 28 characters, page numbers in the footers."""
+def _page(document, draft: bool = False) -> None:
+    """A4, the margins of the PDF, the grid of 22 lines × 28 characters, page numbers in the footers; while
+    the report has errors (``draft``) every page's header says 草稿."""
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -203,6 +206,17 @@ def _page(document) -> None:
         footer.is_linked_to_previous = False
         p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
         _page_number(p, align)
+    if draft:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import RGBColor
+
+        for header in (section.header, section.even_page_header):
+            header.is_linked_to_previous = False
+            p = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _spacing(p, BODY * 1.5, grid=False)
+            run = _run(p, DRAFT, "hei", BODY)
+            run.font.color.rgb = RGBColor(0x99, 0x99, 0x99)
 
 
 def _page_number(paragraph, align: str) -> None:
@@ -383,8 +397,8 @@ def _signature(document, agency: str, date: str) -> None:
         _run(p, s, "fang", BODY)
 
 
-def render_docx(report: Report, progress: Progress | None = None) -> bytes:
-    """The report as the bytes of a .docx file."""
+def render_docx(report: Report, progress: Progress | None = None, *, draft: bool = False) -> bytes:
+    """The report as the bytes of a .docx file; ``draft``: the report has errors (every page says 草稿)."""
     import docx
 
     from .fonts import report_title
@@ -392,7 +406,7 @@ def render_docx(report: Report, progress: Progress | None = None) -> bytes:
     form = report.form
     document = docx.Document()
     _styles(document)
-    _page(document)
+    _page(document, draft)
     title = report_title(report)
     props = document.core_properties
     props.title = title
@@ -417,13 +431,15 @@ def render_docx(report: Report, progress: Progress | None = None) -> bytes:
     return buf.getvalue()
 
 
-def export_docx(report: Report, out_path: str | Path, *, progress: Progress | None = None) -> Path:
+def export_docx(
+    report: Report, out_path: str | Path, *, progress: Progress | None = None, draft: bool = False
+) -> Path:
     """Write the report as a .docx at ``out_path`` (a temporary name, then renamed); return the path.
     Raises :class:`model.output.pdf.ExportError` with a Chinese message."""
     out = Path(out_path)
     if progress:
         progress(0.0, "生成 Word 文档")
-    data = render_docx(report, progress)
+    data = render_docx(report, progress, draft=draft)
     if progress:
         progress(0.95, "写入文件")
     write_atomic(out, data)
