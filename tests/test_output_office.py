@@ -401,3 +401,26 @@ def test_a_report_with_errors_is_a_draft_on_every_page(tmp_path, capsys):
     assert import_file(out).report.cells == r.cells  # the mark is not part of the report
     clean = docx.Document(_bytes_io(render_docx(sample_report()))).sections[0]
     assert not any(p.text for p in clean.header.paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("title", "agency", "lines"),
+    [
+        (
+            "沭阳县人民政府2025年政府信息公开工作年度报告",
+            "沭阳县人民政府",
+            ["沭阳县人民政府", "2025年政府信息公开工作年度报告"],
+        ),
+        (
+            "2024年淮安市洪泽区人民政府政府信息公开工作年度报告",
+            "",
+            ["2024年淮安市洪泽区人民政府", "政府信息公开工作年度报告"],
+        ),
+        ("某局2024年政府信息公开工作年度报告", "某局", ["某局2024年政府信息公开工作年度报告"]),
+    ],
+)
+def test_the_title_breaks_between_words(title, agency, lines):
+    r = sample_report()
+    r.title, r.agency = title, agency
+    first = docx.Document(_bytes_io(render_docx(r))).paragraphs[0]
+    assert first.text.split("\n") == lines

@@ -50,6 +50,8 @@ WORD_FACES = {
 }
 #: GB/T 9704 7.5: the page number's dash stands 7 mm below the text block
 PAGE_NO_GAP = 7 * MM
+#: the end of every report's title, where a title that starts with the year is broken
+TITLE_TAIL = "政府信息公开工作年度报告"
 #: what every page of a report with errors says (as the PDF's watermark)
 DRAFT = "草稿"
 #: the organ and the date: the date ends this many characters from the right edge of the text block
@@ -279,8 +281,11 @@ def _title(document, title: str, agency: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     lines = [title]
-    if _chars(title) > _TITLE_CHARS and agency and title.startswith(agency) and len(title) > len(agency):
-        lines = [agency, title[len(agency) :]]  # break between words: after the organ's name
+    if _chars(title) > _TITLE_CHARS:  # too long for a line: break between words, never inside one
+        if agency and title.startswith(agency) and len(title) > len(agency):
+            lines = [agency, title[len(agency) :]]  # after the organ's name
+        elif title.endswith(TITLE_TAIL) and len(title) > len(TITLE_TAIL):
+            lines = [title[: -len(TITLE_TAIL)], TITLE_TAIL]  # "2024年某某局" / "政府信息公开工作年度报告"
     p = document.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _spacing(p, TITLE * 1.6, grid=False)
