@@ -36,7 +36,7 @@ def _paras(text: str) -> list[str]:
 
 
 def test_fixture_017_keeps_a_wrapped_quote_in_one_paragraph():
-    report = import_file(FIXTURES / "017_shuyang-county-gov_2025.txt").report
+    report = import_file(FIXTURES / "published" / "017_shuyang-county-gov_2025.txt").report
     paras = _paras(report.text["overview"])
     assert any("努力让政务信息“看得懂、用得上、易监督”。" in p for p in paras)
     assert any("及时向责任单位进行提醒通知" in p for p in paras)

@@ -55,7 +55,7 @@ def generated_report(seed: int = 7) -> Report:
 def _reports():
     yield "sample", sample_report()
     yield "generated", generated_report()
-    yield "017", import_file(FIXTURES / "017_shuyang-county-gov_2025.txt").report
+    yield "017", import_file(FIXTURES / "published" / "017_shuyang-county-gov_2025.txt").report
     path = SHARED / "021_huaian-city-gov_2024.txt"
     if path.exists():
         yield "021", import_file(path).report
