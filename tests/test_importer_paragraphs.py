@@ -130,3 +130,9 @@ def test_open_line_ends():
     assert is_open("全年主动公开，")
     assert not is_open("易监督”。")
     assert not is_open("主要表现在：")
+
+
+def test_short_sentences_in_text_that_looks_wrapped_stay_paragraphs():
+    """Lines too short to be text wrapped at a width (a fill-in form's "0。" lines) end their paragraphs at
+    each finished sentence (found by the importer's property test)."""
+    assert _paras(prose(["0。", "0。", "无。"], wrapped=True)) == ["0。", "0。", "无。"]

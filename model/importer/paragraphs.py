@@ -33,6 +33,9 @@ _INDENTED = re.compile(r"^(?:\s{2,}|\u3000)\S")
 _OPEN_END = "，,、“‘（(《〈【[—-/"
 #: a short numbered line that is a heading: at most this many characters
 HEADING_MAX = 30
+#: the narrowest width (in half-width characters) text is wrapped at; lines all shorter than this are not
+#: wrapped text, and each finished sentence on them ends its paragraph
+MIN_FULL = 20
 
 
 def is_wrapped(lines: list[str]) -> bool:
@@ -102,7 +105,7 @@ def prose(lines: list[str], wrapped: bool | None = None) -> str:
         s = line.strip().strip("\u3000").strip()
         if not s:
             continue
-        heading = _is_heading(s, markdown, wrapped and _width(s) >= full - 4)
+        heading = _is_heading(s, markdown, wrapped and full >= MIN_FULL and _width(s) >= full - 4)
         if not cur:
             new_para = True
         elif cur_heading or heading or _PARA_START.match(s):
@@ -113,7 +116,7 @@ def prose(lines: list[str], wrapped: bool | None = None) -> str:
             new_para = True
         elif indented:
             new_para = bool(_INDENTED.match(line))
-        elif wrapped:
+        elif wrapped and full >= MIN_FULL:
             # a finished sentence on a short line, or a line that lost its indentation: a paragraph's first
             # line, two characters short of the full width, that goes on on the next line
             new_para = _width(cur_last) < full - 4 or (is_open(s) and _width(s) <= full - 3)
