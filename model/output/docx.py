@@ -351,21 +351,24 @@ def _table(document, table, report: Report) -> None:
         strict=True,
     ):
         col.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}w", str(_twips(w)))
+    # every cell, once, before the merges (python-docx's Table.cell walks the whole table at each call);
+    # regions do not overlap, so a region's corners are still in place when it is merged
+    cells = [list(row.cells) for row in t.rows]
     for r, row in enumerate(t.rows):
         tr_pr = row._tr.get_or_add_trPr()
         _place(tr_pr, _el("w:cantSplit"))
         if r < lay.header_rows:
             _place(tr_pr, _el("w:tblHeader"))
         _place(tr_pr, _el("w:trHeight", val=str(_twips(MIN_ROW)), hRule="atLeast"))
-        for c, cell in enumerate(row.cells):
+        for c, cell in enumerate(cells[r]):
             cell.width = Pt(widths[c])
     # a block of table 2 (its rows but the last) and the header rows are kept with the row that follows
     # (Word keeps the rows together; LibreOffice moves the whole table to the next page instead)
     keep = {r for first, last in lay.blocks for r in range(first, last)} | set(range(lay.header_rows))
     for g in lay.cells:
-        cell = t.cell(g.row, g.col)
+        cell = cells[g.row][g.col]
         if g.rowspan > 1 or g.colspan > 1:
-            cell = cell.merge(t.cell(g.row + g.rowspan - 1, g.col + g.colspan - 1))
+            cell = cell.merge(cells[g.row + g.rowspan - 1][g.col + g.colspan - 1])
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = cell.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT if align_of(g) == "left" else WD_ALIGN_PARAGRAPH.CENTER
