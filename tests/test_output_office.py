@@ -182,7 +182,13 @@ def test_docx_tables_have_the_official_merges_and_borders():
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_converts_the_docx(tmp_path):
-    src = export_docx(generated_report(), tmp_path / "年报.docx")
+    report = generated_report()
+    for key in FORM_2021.table["t3"].cell_keys:
+        if key.startswith("t3.new."):
+            report.cells[key] = 0
+    report.cells["t3.new.natural_person"] = 9999999  # the most a cell is promised to hold on one line
+    report.cells.update(fill_totals(report))
+    src = export_docx(report, tmp_path / "年报.docx")
     profile = (tmp_path / "lo-profile").as_uri()
     proc = subprocess.run(
         [
@@ -206,9 +212,28 @@ def test_libreoffice_converts_the_docx(tmp_path):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         assert "政府信息公开工作年度报告" in text and "987654" in text
         assert re.search(r"—\s*1\s*—", text) and re.search(r"—\s*2\s*—", text)
+        # every value of the tables on one line, up to 9,999,999 (a value cut in two is not in the text)
+        numbers = set(re.findall(r"\d+", text))
+        big = {str(v) for k, v in report.cells.items() if isinstance(v, int) and 100000 <= v <= 9999999}
+        assert "9999999" in big and big <= numbers
         # the organ and the date do not stand alone on the last page
         last_page = text.rstrip("\f").split("\f")[-1]
         assert "2025" in last_page and "公开" in last_page.split("示范县人民政府办公室")[0]
+
+
+def test_docx_values_are_set_smaller_rather_than_wrapped():
+    r = generated_report()
+    r.cells["t3.new.natural_person"] = 9999999
+    document = docx.Document(_bytes_io(render_docx(r)))
+    t3 = document.tables[1]
+    sizes = {}
+    for row in t3.rows:
+        for cell in row.cells:
+            text = cell.text
+            if text.isdigit():
+                sizes[text] = cell.paragraphs[0].runs[0].font.size.pt
+    assert 6 <= sizes["9999999"] < 10.5 and sizes["0"] == 10.5
+    assert all(size < 10.5 for text, size in sizes.items() if len(text) >= 6)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -256,6 +281,11 @@ def test_xlsx_sheets_are_laid_out_like_the_form(tmp_path):
         1 + FORM_2021.table["t2"].layout.by_key["t2.fees.amount"].col,
     )
     assert fee.value == pytest.approx(12.3456) and fee.number_format == "0.0000"
+    # a column is wide enough for its widest number (Excel shows ##### otherwise)
+    ws = wb[sheet_name(FORM_2021.section_of_table("t3"))]
+    col = FORM_2021.table["t3"].layout.by_key["t3.new.natural_person"].col
+    widest = max(len(str(ws.cell(r, 1 + col).value or "")) for r in range(GRID_TOP, ws.max_row + 1))
+    assert ws.column_dimensions[openpyxl.utils.get_column_letter(1 + col)].width >= widest + 2
 
 
 # -------------------------------------------------------------------------------------------------

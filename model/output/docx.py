@@ -13,6 +13,7 @@ The importer (:mod:`model.importer`) reads the file back cell for cell.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,6 +51,12 @@ WORD_FACES = {
 }
 #: GB/T 9704 7.5: the page number's dash stands 7 mm below the text block
 PAGE_NO_GAP = 7 * MM
+#: the advance of a digit in em: 宋体 0.5, the sans faces that stand in for it elsewhere up to 0.64
+DIGIT_WIDTH = 0.64
+#: the smallest size a value in a table is set at to stay on one line (七号 is 5.25 pt)
+MIN_VALUE_SIZE = 6.0
+#: the side margins of a cell whose number is set smaller to fit
+VALUE_PAD = 0.5
 #: the end of every report's title, where a title that starts with the year is broken
 TITLE_TAIL = "政府信息公开工作年度报告"
 #: what every page of a report with errors says (as the PDF's watermark)
@@ -97,6 +104,10 @@ _ORDER = {
         "cs em lang eastAsianLayout specVanish oMath"
     ),
     "trPr": "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader tblCellSpacing jc hidden",
+    "tcPr": (
+        "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark "
+        "headers cellIns cellDel cellMerge tcPrChange"
+    ),
     "tblPr": (
         "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc tblCellSpacing "
         "tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription"
@@ -375,8 +386,21 @@ def _table(document, table, report: Report) -> None:
         _spacing(p, CELL_LEADING, grid=False)
         p.paragraph_format.keep_with_next = g.row + g.rowspan - 1 in keep
         text = cell_text(g, report)
+        size = CELL_SIZE
+        if g.key:  # a value never wraps ("12345/6"): a number too wide for its cell is set smaller
+            width = sum(widths[g.col : g.col + g.colspan])
+            need = len(text) * CELL_SIZE * DIGIT_WIDTH
+            if need > width - 2 * PAD_X:
+                # the cell's side margins narrowed to half a point, the size what then fits
+                tc_pr = cell._tc.get_or_add_tcPr()
+                margins = _el("w:tcMar")
+                for side in ("left", "right"):
+                    margins.append(_el(f"w:{side}", w=str(_twips(VALUE_PAD)), type="dxa"))
+                _place(tc_pr, margins)
+                inner = width - 2 * VALUE_PAD
+                size = max(MIN_VALUE_SIZE, math.floor(CELL_SIZE * inner / need * 2) / 2)
         for i, line in enumerate(text.split("\n")):
-            run = _run(p, line, "song", CELL_SIZE)
+            run = _run(p, line, "song", size)
             if i < len(text.split("\n")) - 1:
                 run.add_break()
 

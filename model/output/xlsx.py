@@ -15,7 +15,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from model.report import SLASH, Report, Value
+from model.report import SLASH, Report, Value, format_value
 
 from .layout import align_of, cell_text, measure_table
 from .pdf import BLOCK_W, ExportError, write_atomic
@@ -78,9 +78,16 @@ def render_xlsx(report: Report, progress: Progress | None = None) -> bytes:
         ws["A2"].alignment = Alignment(horizontal="center")
         # the columns and rows of the printed table (the text block's width, the PDF's line breaks)
         grid = measure_table(table, report, BLOCK_W)
+        # a number too wide for its column shows as ##### in Excel: a value column is at least as wide as
+        # its widest value (a digit is one unit of Excel's column width) and two more
+        digits = [0] * lay.cols
+        for g in lay.cells:
+            if g.key and g.colspan == 1:
+                digits[g.col] = max(digits[g.col], len(format_value(report.get(g.key))))
         for i in range(lay.cols):
             width = grid.col_x[i + 1] - grid.col_x[i]
-            ws.column_dimensions[get_column_letter(i + 1)].width = round(width / COLUMN_UNIT + 0.7, 1)
+            units = max(round(width / COLUMN_UNIT + 0.7, 1), digits[i] + 2 if digits[i] else 0)
+            ws.column_dimensions[get_column_letter(i + 1)].width = units
         for r, h in enumerate(grid.row_h):
             ws.row_dimensions[GRID_TOP + r].height = round(h * 1.1, 1)
         for g in lay.cells:
