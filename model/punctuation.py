@@ -19,7 +19,17 @@ __all__ = ["RULE", "FULL_WIDTH", "find_ascii_punctuation", "punctuation_findings
 RULE = "prose.ascii_punctuation"
 
 #: the half-width marks and their full-width forms in Chinese text
-FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+FULL_WIDTH = {
+    ",": "，",
+    ";": "；",
+    ":": "：",
+    "?": "？",
+    "!": "！",
+    "(": "（",
+    ")": "）",
+    ".": "。",
+    '"': "“”",
+}
 
 #: Chinese text: hanzi and the full-width punctuation and brackets around them
 _CJK = r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u201c\u201d\u2018\u2019\u2014\u2026]"
@@ -28,7 +38,9 @@ _MARK = re.compile(
     rf"|[,;:?!)] *(?={_CJK})"  # or before it
     rf"|(?<={_CJK}) *\((?! )"  # an opening bracket after Chinese text
     rf"|\((?={_CJK})"  # or before it
+    rf"|(?<={_CJK[:-1]}\"])\.(?=\n|$|{_CJK})"  # a full stop after Chinese text (not "1.属于", not "2.5")
 )
+_QUOTE = re.compile(rf'(?<={_CJK})"|"(?={_CJK})')
 _FIX_LIMIT = 200
 
 
@@ -39,7 +51,15 @@ def find_ascii_punctuation(text: str) -> list[tuple[int, int, str, str]]:
         old = m.group(0)
         mark = old.strip(" ")
         out.append((m.start(), m.end(), old, FULL_WIDTH[mark]))
-    return out
+    # straight double quotes: opening and closing in turn, in a paragraph where every one of them is by
+    # Chinese text and they pair up
+    start = 0
+    for para in text.split("\n"):
+        quotes = [m.start() for m in _QUOTE.finditer(para)]
+        if quotes and len(quotes) == para.count('"') and len(quotes) % 2 == 0:
+            out += [(start + q, start + q + 1, '"', "“”"[i % 2]) for i, q in enumerate(quotes)]
+        start += len(para) + 1
+    return sorted(out)
 
 
 def _section_name(report: Report, section: str) -> str:
@@ -59,8 +79,8 @@ def punctuation_findings(report: Report) -> list[Finding]:
         example = re.sub(r"\s+", "", text[a:b])
         marks = "".join(dict.fromkeys(e[2].strip(" ") for e in edits))
         message = (
-            f"{_section_name(report, section)}有 {len(edits)} 处中文里的半角标点“{marks}”"
-            f"（如“{example}”），应为全角标点“{''.join(FULL_WIDTH[m] for m in marks)}”。"
+            f"{_section_name(report, section)}有 {len(edits)} 处中文里的半角标点 {' '.join(marks)}"
+            f"（如“{example}”），应为全角标点 {' '.join(FULL_WIDTH[m] for m in marks)}。"
             "可在检查结果中点“一键改正”。"
         )
         findings.append(

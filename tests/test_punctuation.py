@@ -117,3 +117,20 @@ def test_findings_panel_fixes_in_one_undoable_step(qtbot, tmp_path):
         if w.doc is not None:
             w.close_report()
         store.close()
+
+
+def test_full_stops_and_straight_quotes():
+    text = '我县努力让政务信息"看得懂、用得上".全年公开1.5万条.\n1.属于国家秘密 见"Word"文件'
+    fixed = "".join(piece for piece in _apply(text, find_ascii_punctuation(text)))
+    assert fixed == "我县努力让政务信息“看得懂、用得上”。全年公开1.5万条。\n1.属于国家秘密 见“Word”文件"
+    assert find_ascii_punctuation('版本号 "v1.2" 见 a.b') == []
+
+
+def _apply(text, edits):
+    pos = 0
+    for start, end, old, new in edits:
+        assert text[start:end] == old
+        yield text[pos:start]
+        yield new
+        pos = end
+    yield text[pos:]
