@@ -304,6 +304,8 @@ def test_cli_docx_and_xlsx_without_pdf(tmp_path, capsys):
     assert "Word" in out and "Excel" in out
     assert main(["export", str(src)]) == 2
     assert "-o" in capsys.readouterr().err
+    assert main(["export", str(src), "--docx", str(word), "--seal", "seal.png"]) == 2
+    assert "-o" in capsys.readouterr().err
     assert main(["export", str(src), "--docx", str(tmp_path / "没有" / "x.docx")]) == 2
     assert "不存在" in capsys.readouterr().err
 

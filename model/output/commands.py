@@ -95,8 +95,8 @@ def _export(args, report, previous, store, info) -> int:
     from model.cli import CommandError
 
     if not args.output:
-        if args.sign or args.html:
-            raise CommandError("--sign 与 --html 需要与 -o OUT.pdf 一起使用。")
+        if args.sign or args.seal or args.html:
+            raise CommandError("--sign、--seal 与 --html 需要与 -o OUT.pdf 一起使用。")
         if not (args.docx or args.xlsx):
             raise CommandError("请用 -o 指定输出的 PDF 文件（或用 --docx、--xlsx 导出 Word、Excel）。")
         return _export_office(args, report, previous)
