@@ -109,12 +109,12 @@ class FindingsPanel(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._current)
         self.explanation = QLineEdit(self)
         self.explanation.setPlaceholderText(self.tr("为所选警告填写说明（例如：本年有文件到期自然失效）"))
-        self.explain_button = QPushButton(self.tr("附加说明"), self)
-        self.explain_button.clicked.connect(self.attach)
-        self.explanation.returnPressed.connect(self.attach)
         self.fix_button = QPushButton(self.tr("一键改正"), self)
         self.fix_button.setToolTip(self.tr("按所选提示改正文字（可撤销）"))
         self.fix_button.clicked.connect(self.fix)
+        self.explain_button = QPushButton(self.tr("附加说明"), self)
+        self.explain_button.clicked.connect(self.attach)
+        self.explanation.returnPressed.connect(self.attach)
         self.title = QLabel(self.tr("检查结果"), self)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("说明："), self))
@@ -150,10 +150,10 @@ class FindingsPanel(QWidget):
         can = f is not None and f.explainable and not self.doc.read_only
         self.explanation.setEnabled(can)
         self.explain_button.setEnabled(can)
-        fixable = f is not None and bool(f.extra.get("fix")) and not self.doc.read_only
-        self.fix_button.setEnabled(fixable)
         if not self.explanation.hasFocus():
             self.explanation.setText((f.explanation or "") if f is not None else "")
+        # a finding that carries its correction (half-width punctuation): 一键改正
+        self.fix_button.setEnabled(f is not None and bool(f.extra.get("fix")) and not self.doc.read_only)
 
     def _clicked(self, index: QModelIndex) -> None:
         f = self.model.row(index)
