@@ -119,6 +119,7 @@ def test_docx_page_and_faces():
     assert {f for _, f in faces(paras[0])} == {WORD_FACES["title"]} == {"方正小标宋简体"}
     heading = next(p for p in paras if p.text == "一、总体情况")
     assert {f for _, f in faces(heading)} == {"黑体"}
+    assert heading._p.pPr.find(qn("w:outlineLvl")).get(qn("w:val")) == "0"
     sub = next(p for p in paras if p.text.startswith("（一）主动公开。"))
     runs = faces(sub)
     assert runs[0] == ("（一）主动公开。", "楷体_GB2312") and runs[1][1] == "仿宋_GB2312"

@@ -321,6 +321,8 @@ def _prose(document, text: str, role: str = "fang", keep_with_next: bool = False
     _indent(p, first_chars=2)
     p.paragraph_format.keep_with_next = keep_with_next
     p.paragraph_format.widow_control = True
+    if role == "hei":  # a heading 一、…: in Word's navigation pane
+        _ppr_append(p, _el("w:outlineLvl", val="0"))
     start = 0
     for i in range(1, len(text) + 1):
         if i == len(text) or roles[i] != roles[start]:
