@@ -23,6 +23,9 @@ from pathlib import Path
 
 from model.files import app_data_dir
 
+from .offline import keep_offline
+
+keep_offline()  # before pyHanko is imported: its network time-stamp client (aiohttp) stays unloaded
 logging.getLogger("pyhanko").addHandler(logging.NullHandler())
 logging.getLogger("pyhanko_certvalidator").addHandler(logging.NullHandler())
 
