@@ -176,6 +176,25 @@ def test_stand_ins_load_the_real_network_classes_when_used():
     assert proc.stdout.split() == ["True", "True", "True", "AIOHttpFetcherBackend", "True"]
 
 
+_PART = r"""
+import sys
+import model.output.sign
+from pyhanko.sign.signers import PdfSigner  # the stand-in for the fetchers package is in place now
+assert "aiohttp" not in sys.modules
+from pyhanko_certvalidator.fetchers.aiohttp_fetchers.util import LazySession  # a part of it: the real package
+from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
+print("aiohttp" in sys.modules, AIOHttpFetcherBackend.__init__.__module__, LazySession.__name__)
+"""
+
+
+def test_a_part_of_a_stand_in_package_imports_the_real_package():
+    proc = subprocess.run(
+        [sys.executable, "-c", _PART], cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.split() == ["True", "pyhanko_certvalidator.fetchers.aiohttp_fetchers", "LazySession"]
+
+
 def test_summary_names_resolve_lazily():
     """``model.summary`` imports its parts on first use; every exported name is the right object."""
     import model.summary as summary
