@@ -6,10 +6,12 @@ shown — the moment a click would be handled. The program starts the way a cler
 a store that holds last year's report and the settings pointing at it, so the window reopens it. Its settings
 and store live in a temporary folder (``XDG_CONFIG_HOME``; on Windows QSettings would use the registry).
 
-The program shows its window first and opens the store right after (SQLAlchemy is imported in a thread while
-the event loop turns), so two more figures keep that honest: the time until last year's report is back on
-screen, and the longest the event loop stood still between the window showing and that moment (a click
-waits at most that long). The window counts as ready for input only if that stall is short
+The program shows its window first, then reads last year's report straight from the SQLite file (no
+SQLAlchemy: ``model/store/peek.py``) and shows it, read-only, while the store opens (SQLAlchemy is imported
+in a thread while the event loop turns); then the store takes the report over and it can be edited. So more
+figures keep that honest: the time until last year's report is back on screen, the time until it can be
+edited, and the longest the event loop stood still between the window showing and that last moment (a
+click waits at most that long). The window counts as ready for input only if that stall is short
 (≤ ``MAX_STALL_MS``, the threshold below which a delay is not perceived).
 
 Budgets (issue 14): the program's window ready for input ≤ 1.5 × the bare window; last year's report back on
@@ -58,12 +60,18 @@ def _tick():
     _state["stall"] = max(_state["stall"], now - _state["last"] - TICK)
     _state["last"] = now
     window = _window()
-    done = not _state["wait_report"] or (window is not None and getattr(window, "doc", None) is not None)
+    doc = getattr(window, "doc", None) if window is not None else None
+    if doc is not None and "reopened" not in _state:
+        _state["reopened"] = now - T0  # on screen (read from the file while the store opens)
+    # editable: the store proper has taken over the report
+    done = not _state["wait_report"] or (doc is not None and not getattr(doc.store, "opening", False))
     if done or now - T0 - _state["shown"] > 30:
         _state["timer"].stop()
+        reopened = _state.get("reopened", now - T0)
         print(
-            "READY", _state["window"], int(getattr(window, "doc", None) is not None), _state["heavy"],
-            "%.1f %.1f %.1f" % (_state["shown"] * 1000, (now - T0) * 1000, _state["stall"] * 1000),
+            "READY", _state["window"], int(doc is not None), _state["heavy"],
+            "%.1f %.1f %.1f %.1f" % (_state["shown"] * 1000, reopened * 1000, (now - T0) * 1000,
+                                     _state["stall"] * 1000),
             flush=True,
         )
         QApplication.instance().quit()
@@ -153,12 +161,13 @@ def _start(code: str, args: list[str], env: dict[str, str], timeout: float) -> d
         raise RuntimeError("启动超时") from None
     if not line.startswith("READY"):
         raise RuntimeError(f"窗口未就绪（退出码 {proc.returncode}）：{(err or '').strip()[-400:]}")
-    _, window, doc, heavy, shown_ms, end_ms, stall_ms = line.split()
+    _, window, doc, heavy, shown_ms, reopened_ms, end_ms, stall_ms = line.split()
     # the child's clock starts after the interpreter did; the parent's line arrives at the child's end
     shown = elapsed - (float(end_ms) - float(shown_ms)) / 1000
     return {
         "shown": shown,
-        "reopened": elapsed,
+        "reopened": elapsed - (float(end_ms) - float(reopened_ms)) / 1000,
+        "editable": elapsed,
         "stall": float(stall_ms),
         "window": window == "1",
         "doc": doc == "1",
@@ -188,6 +197,7 @@ def run(rounds: int = 7, timeout: float = 120) -> dict:
     bare_ms = statistics.median(b["shown"] for b in bare) * 1000
     program_ms = statistics.median(p["shown"] for p in program) * 1000
     reopened_ms = statistics.median(p["reopened"] for p in program) * 1000
+    editable_ms = statistics.median(p["editable"] for p in program) * 1000
     stall_ms = max(p["stall"] for p in program)
     # the ratio per pair (they ran in turn), the median of those
     ratio = statistics.median(p["shown"] / b["shown"] for b, p in zip(bare, program, strict=True))
@@ -205,6 +215,10 @@ def run(rounds: int = 7, timeout: float = 120) -> dict:
         "startup_report_reopened_ratio": round(reopened_ratio, 2),
         "startup_report_reopened_budget_ratio": BUDGET_REOPENED_RATIO,
         "startup_report_reopened_within_budget": reopened_ratio <= BUDGET_REOPENED_RATIO,
+        "startup_program_report_editable_ms_median": round(editable_ms, 1),
+        "startup_report_editable_ratio": round(
+            statistics.median(p["editable"] / b["shown"] for b, p in zip(bare, program, strict=True)), 2
+        ),
         "startup_rounds": rounds,
         "startup_report_reopened": all(p["doc"] for p in program),
         "startup_heavy_modules_loaded": sorted({m for p in program for m in p["heavy"]}),

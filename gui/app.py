@@ -80,6 +80,9 @@ class OpeningStore:
     the database come right after, off the UI thread, so the window answers input meanwhile. Lists are
     empty; anything else says the database is still opening (the actions that need it are disabled)."""
 
+    #: the store proper is not open yet (``gui/summary/record.py`` asks no 汇总 question of it)
+    opening = True
+
     def organs(self) -> list:
         return []
 
@@ -92,13 +95,82 @@ class OpeningStore:
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
+        return _still_opening
 
-        def opening(*_args, **_kwargs):
-            from model.store.errors import StoreError
 
-            raise StoreError(QCoreApplication.translate("OpeningStore", "数据库正在打开，请稍候再试。"))
+def _still_opening(*_args, **_kwargs):  # noqa: ANN202
+    from model.store.errors import StoreError
 
-        return opening
+    raise StoreError(QCoreApplication.translate("OpeningStore", "数据库正在打开，请稍候再试。"))
+
+
+class PeekStore(OpeningStore):
+    """The store while it opens, when last year's report could be read straight from the SQLite file
+    (:func:`model.store.peek.peek`): that report and the one before it are there to show and check; anything
+    else — every write among it — says the database is still opening, until the store proper takes over
+    (:func:`_adopt`)."""
+
+    def __init__(self, peeked) -> None:  # noqa: ANN001 - a model.store.peek.Peek
+        self._peeked = peeked
+
+    def load(self, report_id: int):  # noqa: ANN201
+        if report_id != self._peeked.info.id:
+            _still_opening()
+        import copy
+
+        return copy.deepcopy(self._peeked.report), self._peeked.info
+
+    def previous_report(self, report_id: int):  # noqa: ANN201
+        if report_id != self._peeked.info.id:
+            _still_opening()
+        import copy
+
+        return copy.deepcopy(self._peeked.previous)
+
+
+def _peek_last(window, url: str | None) -> bool:  # noqa: ANN001
+    """Last year's report on screen from the SQLite file while the store opens (read-only until then)."""
+    from model.store.paths import default_db_url
+    from model.store.peek import peek
+
+    last = window.settings.last_report
+    if not last:
+        return False
+    try:
+        peeked = peek(default_db_url(url), last)
+    except Exception:  # noqa: BLE001 - no glance: the window waits for the store as before
+        peeked = None
+    if peeked is None:
+        return False
+    window.store = PeekStore(peeked)
+    return window.open_report(last)
+
+
+def _adopt(window, store) -> None:  # noqa: ANN001
+    """The store is open: the report read from the file at start goes on with it when the store holds the same
+    version and it is an ordinary report (not a 汇总 record, whose cells are summed on opening); otherwise the
+    report is opened again from the store. Prose typed meanwhile (it could not be saved) is saved now."""
+    from .backend import StoreError
+    from .summary.record import computed_parent
+
+    window.store = store
+    doc = window.doc
+    if doc is None or not getattr(doc.store, "opening", False):
+        return
+    try:
+        report, info = store.load(doc.report_id)
+    except StoreError:
+        window.show_start()
+        return
+    if info.version != doc.version or computed_parent(store, doc.report_id):
+        window.open_report(doc.report_id)
+        return
+    typed = {s: t for s, t in doc.report.text.items() if t != report.text.get(s, "")}
+    doc.store = store
+    doc.info = info
+    for section, text in typed.items():
+        doc.write_text(section, text)
+    doc.infoChanged.emit()
 
 
 def _store_actions(window) -> list:
@@ -168,7 +240,10 @@ def run(argv: list[str] | None = None) -> int:
         for w in waiting:
             w.setEnabled(True)
         window.setAcceptDrops(drops)
-        QTimer.singleShot(0, window.reopen_last)  # after a turn of the event loop
+        if window.doc is not None and getattr(window.doc.store, "opening", False):
+            QTimer.singleShot(0, lambda: _adopt(window, store))  # the report read from the file at start
+        else:
+            QTimer.singleShot(0, window.reopen_last)  # after a turn of the event loop
 
     class Relay(QObject):
         """Lives on the UI thread: the worker's signal reaches it queued."""
@@ -190,8 +265,15 @@ def run(argv: list[str] | None = None) -> int:
             return
         relay.imported.emit("")
 
+    def peek_then_open() -> None:
+        # last year's report from the SQLite file first (a few ms, no SQLAlchemy), then the store in a thread
+        try:
+            _peek_last(window, args.db)
+        finally:
+            threading.Thread(target=import_in_thread, name="nianbao-store-import", daemon=True).start()
+
     window.show()
-    threading.Thread(target=import_in_thread, name="nianbao-store-import", daemon=True).start()
+    QTimer.singleShot(0, peek_then_open)  # after the first turn of the event loop: the window answers first
     status = app.exec()
     if state["store"] is not None:
         window.store.close()  # the store in use at the end: 选择数据库 may have replaced the first one
