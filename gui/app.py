@@ -185,23 +185,26 @@ def _store_actions(window) -> list:
     return [w for w in out if w is not None and (isinstance(w, QWidget) or hasattr(w, "setEnabled"))]
 
 
-#: what opening the store and reopening the last report import on first use: loaded in the thread
-PRELOADED = ("model.store.core", "model.prose", "model.rules")
+#: what the checks of the reopened report import, then what opening the store imports: loaded in the thread
+CHECKS = ("model.prose", "model.rules")
+PRELOADED = (*CHECKS, "model.store.core")
 
 
-def _import_store_code() -> None:
+def _import_store_code(names: tuple[str, ...] = PRELOADED) -> None:
     """The store's code and SQLAlchemy, and what the checks of the reopened report import — only imports,
     safe in any thread (the import lock serialises them)."""
     import importlib
 
-    for name in PRELOADED:
+    for name in names:
         importlib.import_module(name)
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Show the window at once, then open the store: the import of SQLAlchemy and the store's code runs in a
-    thread while the event loop turns (a click is handled meanwhile); opening the database, refreshing the
-    start page and reopening the last report happen on the UI thread when it is done."""
+    """Show the window at once, then open the store: the imports run in a thread while the event loop turns (a
+    click is handled meanwhile) — first what the checks need, then (the UI thread has shown last year's report
+    read from the SQLite file meanwhile, :func:`_peek_last`) SQLAlchemy and the store's code; opening the
+    database, refreshing the start page and handing the report to the store happen on the UI thread when it
+    is done. The two threads take turns rather than compete for the interpreter."""
     import threading
 
     from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -245,35 +248,48 @@ def run(argv: list[str] | None = None) -> int:
         else:
             QTimer.singleShot(0, window.reopen_last)  # after a turn of the event loop
 
-    class Relay(QObject):
-        """Lives on the UI thread: the worker's signal reaches it queued."""
+    peeked = threading.Event()
 
+    def peek() -> None:
+        # last year's report from the SQLite file (a few ms, no SQLAlchemy), checked, on screen
+        try:
+            _peek_last(window, args.db)
+        finally:
+            peeked.set()
+
+    class Relay(QObject):
+        """Lives on the UI thread: the worker's signals reach it queued."""
+
+        checks = Signal()
         imported = Signal(str)
+
+        @Slot()
+        def checks_ready(self) -> None:
+            peek()
 
         @Slot(str)
         def done(self, error: str) -> None:
             store_code_ready(error)
 
     relay = Relay()
+    relay.checks.connect(relay.checks_ready)
     relay.imported.connect(relay.done)
 
     def import_in_thread() -> None:
         try:
+            try:
+                _import_store_code(CHECKS)
+            finally:
+                relay.checks.emit()
+            peeked.wait(10)  # the UI thread reads and shows the report meanwhile: no contest for the GIL
             _import_store_code()
         except Exception as err:  # noqa: BLE001 - a broken installation: said on the UI thread
             relay.imported.emit(f"{err.__class__.__name__}: {err}")
             return
         relay.imported.emit("")
 
-    def peek_then_open() -> None:
-        # last year's report from the SQLite file first (a few ms, no SQLAlchemy), then the store in a thread
-        try:
-            _peek_last(window, args.db)
-        finally:
-            threading.Thread(target=import_in_thread, name="nianbao-store-import", daemon=True).start()
-
     window.show()
-    QTimer.singleShot(0, peek_then_open)  # after the first turn of the event loop: the window answers first
+    threading.Thread(target=import_in_thread, name="nianbao-store-import", daemon=True).start()
     status = app.exec()
     if state["store"] is not None:
         window.store.close()  # the store in use at the end: 选择数据库 may have replaced the first one
