@@ -78,7 +78,7 @@ class _StandIns:
     @staticmethod
     def find_spec(name: str, path=None, target=None) -> ModuleSpec | None:
         if name in MODULES and name not in _real_wanted:
-            return ModuleSpec(name, _StandIns)
+            return ModuleSpec(name, _StandIns)  # type: ignore[arg-type]
         for module in MODULES:
             if name.startswith(module + ".") and is_stand_in(sys.modules.get(module)):
                 _real(module)  # a part of the real package is wanted: the package for real first
