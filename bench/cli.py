@@ -20,7 +20,7 @@ from bench._process import ROOT, child_env, load, main_py, median_ms, progress, 
 
 BUDGET_HELP_MS = 300.0
 BUDGET_CHECK_MS = 500.0
-REPORT = ROOT / "tests" / "fixtures" / "017_shuyang-county-gov_2025.txt"
+REPORT = ROOT / "tests" / "fixtures" / "published" / "017_shuyang-county-gov_2025.txt"
 HEAVY = ("sqlalchemy", "reportlab", "pyhanko", "pikepdf", "PySide6", "aiohttp", "cryptography", "PIL", "docx")
 
 #: runs main.py with ARGS and, at exit, prints the heavy libraries and the number of modules loaded on stderr

@@ -20,7 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-REPORT = FIXTURES / "017_shuyang-county-gov_2025.txt"
+REPORT = FIXTURES / "published" / "017_shuyang-county-gov_2025.txt"
 #: what ``check`` and ``--help`` must not import (top-level package names)
 HEAVY = {"sqlalchemy", "reportlab", "pyhanko", "pyhanko_certvalidator", "PySide6", "pikepdf", "aiohttp"}
 
