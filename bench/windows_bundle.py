@@ -467,7 +467,7 @@ def write_layout(layout: Layout, finder: _Finder, out: Path = LAYOUT) -> dict[st
         target = internal / dest
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, target)
-    for src, dest in rules.program_datas(ROOT, windows=True):
+    for src, dest in rules.program_datas(ROOT, windows=True) + rules.library_datas(layout.site):
         target = internal / dest / Path(src).name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, target)

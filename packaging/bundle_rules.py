@@ -236,6 +236,22 @@ COLLECTED_PACKAGES = ["model", "gui", "alembic.ddl", "alembic.runtime"]
 
 
 # --- data files -----------------------------------------------------------------------------------------------
+#: files of libraries that must be in the bundle as files, (package, path in it): python-docx opens its
+#: templates as ``docx/parts/../templates/…``, and Linux resolves such a path folder by folder — the
+#: ``parts`` folder (whose modules are in the archive) must exist
+LIBRARY_FILES = [("docx", "parts/__init__.py")]
+
+
+def library_datas(site: Path) -> list[tuple[str, str]]:
+    """(source file, destination folder) of :data:`LIBRARY_FILES`, from the folder the packages are in."""
+    out = []
+    for package, rel in LIBRARY_FILES:
+        src = site / package / rel
+        if src.is_file():
+            out.append((str(src), str(PurePosixPath(package) / PurePosixPath(rel).parent)))
+    return out
+
+
 #: the shipped faces every Windows with Chinese fonts has an equal of (model/output/fonts.py prefers those):
 #: left out of the Windows bundle. UMing stays: the stand-in of 宋体/仿宋 and the last fallback of every role
 #: (the rare characters beyond GBK), and what a role whose Windows face is missing falls back to.

@@ -507,6 +507,11 @@ def test_frozen_command_line_imports_checks_and_exports(bundle, tmp_path):
     exported = nianbao("export", str(sample), "-o", "样本.pdf", "--html", "样本.html")
     assert exported.returncode == 0, exported.stderr
     assert (tmp_path / "样本.pdf").read_bytes().startswith(b"%PDF")
+    office = nianbao("export", str(sample), "--docx", "样本.docx", "--xlsx", "样本.xlsx")
+    assert office.returncode == 0, office.stderr  # python-docx's templates, openpyxl
+    assert (tmp_path / "样本.docx").read_bytes()[:2] == b"PK" and (tmp_path / "样本.xlsx").read_bytes()[
+        :2
+    ] == b"PK"
     back = nianbao("import", "样本.html")  # lxml.html in the frozen program
     assert back.returncode == 0, back.stderr
     # PostgreSQL: the driver SQLAlchemy imports by name is in the bundle (no server here: a connection error)
