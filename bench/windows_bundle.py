@@ -531,7 +531,10 @@ def _part(rel: str) -> str:
     if ".exe" in name:
         return "programs_and_python_code"
     if low.startswith("_internal/") and "/" not in low[len("_internal/") :]:
-        return "python_runtime"
+        runtime = (
+            {f for f, _s, _l in PYTHON_EXTENSIONS.values()} | set(PYTHON_RUNTIME) | set(PYTHON_EXTENSION_DLLS)
+        )
+        return "python_runtime" if name in runtime else "top_level_extension_modules"
     return low.split("/")[1]
 
 
