@@ -278,23 +278,11 @@ class _Writer:
             else:
                 lines = break_lines(text, width, lambda s: fonts.text_width(s, "title", TITLE))
         pitch = TITLE * 1.6
-        c = self.canvas
         for line in lines:
             w = fonts.text_width(line, "title", TITLE)
             x = self.geo.left + (width - w) / 2
             baseline = self.y - pitch / 2 - TITLE * 0.35
-            if fonts.fake_bold_title:  # no 小标宋: fill and stroke for a heavier face
-                c.saveState()
-                c.setLineWidth(0.45)
-                t = c.beginText(x, baseline)
-                t.setTextRenderMode(2)
-                for font, run in fonts.split_runs(line, "title"):
-                    t.setFont(font, TITLE)
-                    t.textOut(run)
-                c.drawText(t)
-                c.restoreState()
-            else:
-                self._draw_runs(line, "title", None, x, baseline, TITLE)
+            self._draw_runs(line, "title", None, x, baseline, TITLE)
             self.y -= pitch
         self.blank(1)
 

@@ -408,6 +408,21 @@ def _seal_box(docinfo, n_existing: int, page_count: int):
     return page_i, tuple(int(round(v)) for v in box)
 
 
+def _one_producer(writer) -> None:
+    """pyHanko appends its name to the document information's Producer but writes only its name into the XMP
+    metadata's: PDF/A wants the two equal. So the Producer becomes pyHanko's name before it signs (it then
+    leaves it as it is)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    ref = writer._info
+    if ref is None:
+        return
+    info = ref.get_object()
+    info["/Producer"] = generic.TextStringObject(VENDOR)
+    writer.mark_update(ref)
+
+
 def sign_pdf(
     in_path: str | Path,
     out_path: str | Path,
@@ -482,6 +497,7 @@ def sign_pdf(
         out = io.BytesIO()
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+            _one_producer(writer)
             pdf_signer.sign_pdf(writer, output=out)
         except Exception as err:
             raise SigningError(f"签章失败：{err}") from None
