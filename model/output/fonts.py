@@ -465,6 +465,22 @@ def split_runs(text: str, role: str) -> list[tuple[str, str]]:
     return runs
 
 
+def glyph_ink(ch: str, fontname: str) -> tuple[float, float] | None:
+    """The bottom and top of the character's outline in thousandths of an em above the baseline (None when
+    the face lacks it or it has no outline). Read from the glyph's header, so the file is read here."""
+    from reportlab.pdfbase import pdfmetrics
+
+    faces()
+    face = pdfmetrics.getFont(fontname).face
+    gid = face.charToGlyph.get(ord(ch))
+    if not gid or face.glyphPos[gid] == face.glyphPos[gid + 1]:
+        return None
+    at = face.table["glyf"]["offset"] + face.glyphPos[gid]
+    _n, _x0, y0, _x1, y1 = struct.unpack(">hhhhh", face._ttf_data[at : at + 10])
+    k = 1000 / face.unitsPerEm
+    return y0 * k, y1 * k
+
+
 def char_width(ch: str, fontname: str, size: float) -> float:
     widths = _widths[fontname]
     w = widths.get(ord(ch))
