@@ -273,12 +273,12 @@ Rule = Callable[[Report, "Report | None", Form], Iterator[Finding]]
 
 
 def date_findings(report: Report, final: bool = False) -> Iterator[Finding]:
-    """The 成文日期 under the organ's name (GB/T 9704 7.3.5): a report without it is not finished. A warning
+    """The 成文日期 under the organ's name (GB/T 9704 7.3.5): a report without it is not finished. A hint
     while the report is written; an error when it is to be finalised or signed (``final``)."""
     if not (report.date or "").strip():
         yield Finding(
             "meta.date",
-            Severity.ERROR if final else Severity.WARNING,
+            Severity.ERROR if final else Severity.HINT,
             (),
             "报告没有成文日期。落款处的成文日期（如“2025年1月20日”）是公文的必备要素，填写后才能定稿和签章。",
         )

@@ -408,13 +408,13 @@ def test_seal_warning_for_a_coarse_image(tmp_path):
 # --- 成文日期 --------------------------------------------------------------------------------------------
 
 
-def test_date_is_a_warning_while_writing_and_an_error_for_finalising():
+def test_date_is_a_hint_while_writing_and_an_error_for_finalising():
     from model.findings import Severity
     from model.rules import check
 
     r = sample_report()
     r.date = None
-    assert [f.severity for f in check(r) if f.rule == "meta.date"] == [Severity.WARNING]
+    assert [f.severity for f in check(r) if f.rule == "meta.date"] == [Severity.HINT]
     assert [f.severity for f in check(r, final=True) if f.rule == "meta.date"] == [Severity.ERROR]
     r.date = "2025-01-20"
     assert not [f for f in check(r, final=True) if f.rule == "meta.date"]
