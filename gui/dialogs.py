@@ -156,7 +156,7 @@ class DateDialog(QDialog):
         self.setWindowTitle(self.tr("成文日期"))
         self.edit = QDateEdit(self)
         self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy年M月d日")
+        self.edit.setDisplayFormat(self.tr("yyyy年M月d日"))
         date = QDate.fromString(iso or "", "yyyy-MM-dd")
         self.edit.setDate(date if date.isValid() else QDate.currentDate())
         form = QFormLayout()
