@@ -30,6 +30,8 @@ import struct
 import sys
 import threading
 from array import array
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,8 +89,11 @@ class Face:
 
 _lock = threading.Lock()
 _faces: dict[str, list[Face]] | None = None
-_widths: dict[str, dict[int, float]] = {}
-_cmaps: dict[str, frozenset[int]] = {}
+_widths: dict[str, Mapping[int, float]] = {}
+_cmaps: dict[str, Mapping[int, int]] = {}
+#: remembered per process: role → character → the face it prints from; face → character → width
+_run_font: dict[str, dict[str, str]] = {}
+_char_w: dict[str, dict[str, float]] = {}
 #: what was skipped while looking for faces: (path, reason) — the self-test and the log say it
 skipped: list[tuple[Path, str]] = []
 
@@ -225,8 +230,92 @@ def _parse_state(path: Path, index: int) -> dict:
     return state
 
 
+class _Cmap(Mapping):
+    """Character → glyph, looked up in the packed arrays (bisect, then remembered): nothing is built per
+    character at load."""
+
+    __slots__ = ("codes", "gids", "seen")
+
+    def __init__(self, codes: array, gids: array) -> None:
+        self.codes, self.gids = codes, gids
+        self.seen: dict = {}  # code → glyph, or None when the face lacks it
+
+    def get(self, code, default=None):
+        try:
+            g = self.seen[code]
+        except KeyError:
+            i = bisect_left(self.codes, code) if isinstance(code, int) else -1
+            g = self.gids[i] if 0 <= i < len(self.codes) and self.codes[i] == code else None
+            self.seen[code] = g
+        return default if g is None else g
+
+    def __getitem__(self, code):
+        g = self.get(code)
+        if g is None:
+            raise KeyError(code)
+        return g
+
+    def __contains__(self, code) -> bool:
+        return self.get(code) is not None
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __iter__(self):
+        return iter(self.codes)
+
+
+class _Widths(Mapping):
+    """Character → advance width in thousandths of an em, from the glyph's advance (remembered)."""
+
+    __slots__ = ("cmap", "aw", "k", "seen")
+
+    def __init__(self, cmap: _Cmap, aw: array, k: float, extra: dict) -> None:
+        self.cmap, self.aw, self.k = cmap, aw, k
+        self.seen: dict = dict(extra)
+
+    def get(self, code, default=None):
+        try:
+            w = self.seen[code]
+        except KeyError:
+            g = self.cmap.get(code)
+            w = None if g is None else self.aw[g] * self.k
+            self.seen[code] = w
+        return default if w is None else w
+
+    def __getitem__(self, code):
+        w = self.get(code)
+        if w is None:
+            raise KeyError(code)
+        return w
+
+    def __contains__(self, code) -> bool:
+        return code in self.cmap
+
+    def __len__(self) -> int:
+        return len(self.cmap)
+
+    def __iter__(self):
+        return iter(self.cmap)
+
+
+class _Metrics(Sequence):
+    """Glyph → (advance, left side bearing), as reportlab's ``hmetrics`` list, from the packed arrays."""
+
+    __slots__ = ("aw", "lsb")
+
+    def __init__(self, aw: array, lsb: array) -> None:
+        self.aw, self.lsb = aw, lsb
+
+    def __getitem__(self, i):
+        return self.aw[i], self.lsb[i]
+
+    def __len__(self) -> int:
+        return len(self.aw)
+
+
 def _unpack(state: dict) -> dict:
-    """The packed state as reportlab's face has it (dicts and lists)."""
+    """The packed state as reportlab's face uses it (mappings over the arrays, nothing built per glyph)."""
     out = {k: v for k, v in state.items() if not k.startswith("_") or k in ("_full_font",)}
     codes, gids = array("I"), array("I")
     codes.frombytes(state["_codes"])
@@ -235,13 +324,10 @@ def _unpack(state: dict) -> dict:
     aw.frombytes(state["_aw"])
     lsb.frombytes(state["_lsb"])
     pos.frombytes(state["_glyph_pos"])
-    c2g = dict(zip(codes, gids, strict=True))
-    k = 1000 / state["unitsPerEm"]
-    widths = {c: aw[g] * k for c, g in c2g.items()}
-    widths.update(state["_widths"])
-    out["charToGlyph"] = c2g
-    out["charWidths"] = widths
-    out["hmetrics"] = list(zip(aw, lsb, strict=True))
+    cmap = _Cmap(codes, gids)
+    out["charToGlyph"] = cmap
+    out["charWidths"] = _Widths(cmap, aw, 1000 / state["unitsPerEm"], state["_widths"])
+    out["hmetrics"] = _Metrics(aw, lsb)
     out["glyphPos"] = pos
     return out
 
@@ -326,6 +412,11 @@ def _make_font(name: str, path: Path, state: dict):
             self.state = WeakKeyDictionary()
             self._asciiReadable = rl_config.ttfAsciiReadable
             self.shapable = False
+
+        def stringWidth(self, text, size, encoding="utf8"):  # noqa: N802 — reportlab's name
+            # (reportlab's C accelerator wants a dict of widths; ours is a mapping over the packed arrays)
+            widths, missing = self.face.charWidths, self.face.defaultWidth
+            return sum(widths.get(ord(ch), missing) for ch in text) * 0.001 * size
 
     return _Font()
 
@@ -415,7 +506,7 @@ def faces() -> dict[str, list[Face]]:
             for fname, state in states.items():
                 f = next(f for chain in chains.values() for f in chain if f.name == fname)
                 pdfmetrics.registerFont(_make_font(f.name, f.path, state))
-                _cmaps[f.name] = frozenset(state["charToGlyph"])
+                _cmaps[f.name] = state["charToGlyph"]
                 _widths[f.name] = state["charWidths"]
             _faces = chains
     return _faces
@@ -428,6 +519,8 @@ def reset() -> None:
         _faces = None
         _cmaps.clear()
         _widths.clear()
+        _run_font.clear()
+        _char_w.clear()
 
 
 register_fonts = faces
@@ -449,12 +542,16 @@ def split_runs(text: str, role: str) -> list[tuple[str, str]]:
     """``text`` as runs ``(font name, text)``: each character from the first face of the role's chain
     that has it (a character no face has stays with the role's own face)."""
     chain = font_chain(role)
+    known = _run_font.setdefault(role, {})
     runs: list[tuple[str, str]] = []
     cur_font, cur = "", []
     for ch in text:
-        font = chain[0]
-        if ch not in _IGNORED and ord(ch) not in _cmaps[chain[0]]:
-            font = next((f for f in chain if ord(ch) in _cmaps[f]), chain[0])
+        font = known.get(ch)
+        if font is None:
+            font = chain[0]
+            if ch not in _IGNORED and ord(ch) not in _cmaps[chain[0]]:
+                font = next((f for f in chain if ord(ch) in _cmaps[f]), chain[0])
+            known[ch] = font
         if font != cur_font and cur:
             runs.append((cur_font, "".join(cur)))
             cur = []
@@ -482,10 +579,14 @@ def glyph_ink(ch: str, fontname: str) -> tuple[float, float] | None:
 
 
 def char_width(ch: str, fontname: str, size: float) -> float:
-    widths = _widths[fontname]
-    w = widths.get(ord(ch))
+    known = _char_w.setdefault(fontname, {})
+    w = known.get(ch)
     if w is None:
-        w = widths.get(0, 1000) if ord(ch) in _cmaps[fontname] else 1000
+        widths = _widths[fontname]
+        w = widths.get(ord(ch))
+        if w is None:
+            w = widths.get(0, 1000) if ord(ch) in _cmaps[fontname] else 1000
+        known[ch] = w
     return w * size / 1000.0
 
 
