@@ -71,7 +71,7 @@ def test_017_portrait_in_nine_pages():
     """017's published PDF is not available (the fixture is a text conversion of it); its prose alone is
     3 250 characters (5½ pages of 22 × 28) before the three tables, which took 11 pages with table 4 on a
     landscape page of its own. Now: 9, all portrait."""
-    report = import_file(FIXTURES / "017_shuyang-county-gov_2025.txt").report
+    report = import_file(FIXTURES / "published" / "017_shuyang-county-gov_2025.txt").report
     data, info = render_pdf_bytes(report, draft=False)
     sizes = page_sizes(data)
     assert all(s == (595, 842) for s in sizes)
