@@ -65,6 +65,10 @@ def test_portrait_and_no_more_pages_than_the_published_report(fixture, pdf, tmp_
     assert all(s == (595, 842) for s in sizes), sizes  # A4 portrait, never landscape
     assert len(sizes) <= page_count(published(pdf))
     assert_pdfa(out)
+    body = _glyphs_shown(out, size=16)
+    assert max(body, key=body.get).startswith("ZhuqueFangsong"), body  # the body text in 仿宋
+    _, info = render_pdf_bytes(report, draft=False)
+    assert info["title_lines"] == [report.agency, f"{report.year}年政府信息公开工作年度报告"]
 
 
 def test_017_portrait_in_nine_pages():
