@@ -368,11 +368,11 @@ def load_state(path: Path, index: int = 0) -> dict:
             return _unpack(state)
     state = _parse_state(path, index)
     try:  # the cache is a convenience: a read-only or full disk only costs the parsing next time
+        from model.files import atomic_write_bytes
+
         folder = cache_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{key}.{os.getpid()}.tmp"
-        tmp.write_bytes(_metrics_blob(key, state))
-        os.replace(tmp, folder / f"{key}.bin")
+        atomic_write_bytes(folder / f"{key}.bin", _metrics_blob(key, state))
     except OSError:
         pass
     return _unpack(state)
