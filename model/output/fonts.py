@@ -396,6 +396,16 @@ def _make_font(name: str, path: Path, state: dict):
             upem = self.unitsPerEm
             self._pdfScale = (lambda x: x) if upem == 1000 else (lambda x, k=1000 / upem: x * k)
 
+        def get_table(self, tag):
+            # reportlab copies the whole glyf table out of the file's bytes for every 256-glyph subset of
+            # every export (~20 ms an export with these faces); it is copied once and kept instead
+            if tag != b"glyf" and tag != "glyf":
+                return super().get_table(tag)
+            glyf = self.__dict__.get("_glyf")
+            if glyf is None:
+                glyf = self._glyf = super().get_table(tag)
+            return glyf
+
         def __getattr__(self, attr):
             if attr == "_ttf_data":  # read at the first embedding
                 data = path.read_bytes()
