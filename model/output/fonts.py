@@ -455,7 +455,8 @@ def _find_faces() -> tuple[dict[str, list[Face]], dict[str, dict]]:
             skipped.append((path, why or "无法读取"))
             return None
         digest = hashlib.blake2b(key[0].encode(), digest_size=4).hexdigest()
-        f = Face(f"NB-{path.stem}-{index}-{digest}", path, index, label)
+        stem = "".join(c for c in path.stem if c.isascii() and (c.isalnum() or c in "-_")) or "face"
+        f = Face(f"NB-{stem}-{index}-{digest}", path, index, label)
         by_file[key] = f
         states[f.name] = state
         return f
