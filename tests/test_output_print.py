@@ -478,3 +478,15 @@ def test_cli_export_sign_requires_the_date_and_warns(tmp_path, organ_key):
     assert p.returncode == 0, p.stderr
     assert "dpi" in p.stderr and "签章人" not in p.stderr
     assert_pdfa(tmp_path / "o.pdf")
+
+
+def test_windows_fangsong_gb2312_comes_before_simfang(windows, tmp_path):
+    system, user = windows
+    shutil.copyfile(fonts.BUNDLED["fang"][0], system / "simfang.ttf")
+    # GB/T 9704's face, installed per user
+    shutil.copyfile(fonts.BUNDLED["fang"][0], user / "仿宋_GB2312.ttf")
+    chains = fonts.faces()
+    assert chains["fang"][0].path == user / "仿宋_GB2312.ttf"
+    assert chains["fang"][0].name.isascii()
+    out = export_pdf(sample_report(), tmp_path / "r.pdf", draft=False)
+    assert_pdfa(out)
