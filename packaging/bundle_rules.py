@@ -252,10 +252,23 @@ def library_datas(site: Path) -> list[tuple[str, str]]:
     return out
 
 
-#: the shipped faces every Windows with Chinese fonts has an equal of (model/output/fonts.py prefers those):
-#: left out of the Windows bundle. UMing stays: the stand-in of 宋体/仿宋 and the last fallback of every role
-#: (the rare characters beyond GBK), and what a role whose Windows face is missing falls back to.
-FONTS_WINDOWS_HAS = {"ukai-cn-gb2312.ttf": "simkai.ttf", "wqy-microhei.ttf": "simhei.ttf"}
+#: the shipped faces whose Windows equal every Chinese Windows has (model/output/fonts.py prefers those, and
+#: accepts a missing shipped face only when its Windows equal is there — the same table,
+#: ``fonts._WINDOWS_BUNDLE_LEAVES_OUT``, a test keeps them equal): left out of the Windows bundle with their
+#: metrics. Noto Serif CJK SC Bold stays: 方正小标宋 (the title) is no Windows face.
+FONTS_WINDOWS_HAS = {
+    "zhuque-fangsong-gb2312.ttf": "simfang.ttf",
+    "lxgw-wenkai-gb2312.ttf": "simkai.ttf",
+    "wqy-microhei.ttf": "simhei.ttf",
+    "uming-cn.ttf": "simsun.ttc",
+}
+
+
+def _left_out_on_windows(path: Path) -> bool:
+    stems = {Path(n).stem for n in FONTS_WINDOWS_HAS}
+    return path.name in FONTS_WINDOWS_HAS or (
+        path.parent.name == "metrics" and path.stem.rsplit("-", 1)[0] in stems
+    )
 
 
 def program_datas(root: Path = ROOT, *, windows: bool = False) -> list[tuple[str, str]]:
@@ -275,7 +288,7 @@ def program_datas(root: Path = ROOT, *, windows: bool = False) -> list[tuple[str
 
     datas = files(root / "resources", "resources")
     if windows:
-        datas = [(src, dest) for src, dest in datas if Path(src).name not in FONTS_WINDOWS_HAS]
+        datas = [(src, dest) for src, dest in datas if not _left_out_on_windows(Path(src))]
     migrations = root / "model" / "store" / "migrations"
     for path in sorted(migrations.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":

@@ -99,7 +99,7 @@ def test_icu_package_round_trip_and_reduction():
 
 
 def test_shipped_faces_print_gbk_and_rare_characters():
-    """The reduced UMing (resources/fonts/make_fonts.py) with the other faces still prints all of GBK and the
+    """The shipped faces (resources/fonts/make_fonts.py) together still print all of GBK and the
     rarer characters the full face had (㛃, CJK Ext. A)."""
     code = (
         "from model.output import fonts\n"
@@ -121,7 +121,7 @@ def test_shipped_faces_print_gbk_and_rare_characters():
     missing, face = proc.stdout.splitlines()[-2:]
     assert missing == "''", missing
     if sys.platform != "win32":
-        assert face == "AR PL UMing CN"
+        assert face == "Zhuque Fangsong"  # 朱雀仿宋, the bundled body face
 
 
 # --- what the code imports ------------------------------------------------------------------------------------
@@ -634,29 +634,52 @@ def test_the_program_imports_nothing_the_bundle_leaves_out():
 
 
 def test_windows_bundle_leaves_out_only_the_faces_windows_has():
+    from model.output import fonts
+
+    assert rules.FONTS_WINDOWS_HAS == fonts._WINDOWS_BUNDLE_LEAVES_OUT  # one table, kept equal
     linux = {Path(src).name for src, _ in rules.program_datas(ROOT)}
     windows = {Path(src).name for src, _ in rules.program_datas(ROOT, windows=True)}
-    assert linux - windows == set(rules.FONTS_WINDOWS_HAS)
-    assert "uming-cn.ttf" in windows and any(n.startswith("LICENSE") for n in windows)
+    left = linux - windows
+    assert {n for n in left if not n.endswith(".bin")} == set(rules.FONTS_WINDOWS_HAS)
+    assert {n for n in left if n.endswith(".bin")} == {
+        f"{Path(n).stem}-0.bin" for n in rules.FONTS_WINDOWS_HAS
+    }
+    shipped = {Path(path).name for path, _index, _label in fonts.BUNDLED.values()}
+    assert shipped - set(rules.FONTS_WINDOWS_HAS) <= windows  # the title's face stays
+    assert any(n.startswith("LICENSE") for n in windows)
     assert {dest for _, dest in rules.program_datas(ROOT)} >= {
         "resources/fonts",
         "model/store/migrations/versions",
     }
 
 
-def test_a_role_whose_shipped_face_is_left_out_falls_back_to_uming(monkeypatch, tmp_path):
-    """The Windows bundle has no UKai/WenQuanYi: where simkai.ttf/simhei.ttf are missing too, 楷体/黑体 print
-    in the shipped UMing instead of the export failing."""
+def test_a_shipped_face_left_out_of_the_windows_bundle_is_replaced_by_the_windows_face(monkeypatch, tmp_path):
+    """The Windows bundle has no stand-ins for 仿宋/楷体/黑体/宋体: the PDF uses Windows' own; a shipped face
+    that is missing while its Windows face is missing too is an error, as before."""
     from model.output import fonts
 
-    monkeypatch.setattr(fonts, "_faces", None)
-    monkeypatch.setenv("NIANBAO_BUNDLED_FONTS", "1")
+    win = tmp_path / "Fonts"
+    win.mkdir()
     bundled = dict(fonts.BUNDLED)
-    bundled["kai"] = (tmp_path / "ukai-cn-gb2312.ttf", 0, "AR PL UKai CN")
-    bundled["hei"] = (tmp_path / "wqy-microhei.ttf", 0, "WenQuanYi Micro Hei")
+    for key, (path, index, label) in fonts.BUNDLED.items():
+        windows_name = rules.FONTS_WINDOWS_HAS.get(path.name)
+        if windows_name:  # "Windows' face": a copy of the shipped one under the Windows name
+            shutil.copyfile(path, win / windows_name)
+            bundled[key] = (tmp_path / "left-out" / path.name, index, label)
     monkeypatch.setattr(fonts, "BUNDLED", bundled)
-    chains = fonts._find_faces()
-    assert chains["kai"][0].label == "AR PL UMing CN" and chains["hei"][0].label == "AR PL UMing CN"
+    monkeypatch.setattr(fonts, "_windows_font_dirs", lambda: [win])
+    monkeypatch.setenv("NIANBAO_CACHE_DIR", str(tmp_path / "cache"))
+    chains, _states = fonts._find_faces()
+    assert {role: chain[0].path.name for role, chain in chains.items()} == {
+        "fang": "simfang.ttf",
+        "hei": "simhei.ttf",
+        "kai": "simkai.ttf",
+        "song": "simsun.ttc",
+        "title": "noto-serif-sc-bold-gb2312.ttf",
+    }
+    (win / "simkai.ttf").unlink()
+    with pytest.raises(FileNotFoundError, match="lxgw-wenkai"):
+        fonts._find_faces()
 
 
 def test_pg8000_is_the_driver_of_every_postgresql_url():
