@@ -816,7 +816,8 @@ def test_windows_layout_has_what_the_program_needs():
         "PySide6/translations/qtbase_zh_CN.qm",
         "pypdfium2_raw/pdfium.dll",
         "tzdata/zoneinfo/Asia/Shanghai",
-        "resources/fonts/uming-cn.ttf",
+        "resources/fonts/noto-serif-sc-bold-gb2312.ttf",
+        "resources/fonts/metrics/noto-serif-sc-bold-gb2312-0.bin",
         "model/store/migrations/env.py",
     ):
         assert (internal / rel).is_file(), rel
@@ -827,6 +828,7 @@ def test_windows_layout_has_what_the_program_needs():
         "psycopg_binary",
         "PIL/_avif.cp311-win_amd64.pyd",
         "resources/fonts/wqy-microhei.ttf",
+        "resources/fonts/uming-cn.ttf",
     ):
         assert not (internal / rel).exists(), rel
     assert (WINDOWS_LAYOUT / "nianbao.exe").is_file() and (WINDOWS_LAYOUT / "nianbao-cli.exe").is_file()
