@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .findings import Finding, Severity, TextSpan
-from .form import FORM_2021, T3_ORG_COLUMNS, T3_ORGS, TEXT_KEYS, Form, form_for
+from .form import CURRENT_FORM, TEXT_KEYS, Form, form_for
 from .report import Report, numeric
 
 __all__ = [
@@ -151,25 +151,29 @@ PHRASES: tuple[tuple[str, str | None, str | None], ...] = (
     (INHERIT, r"申请", None),
 )
 
-#: (wording, table, what it picks, keys): "columns" — the applicant (表三) or result (表四) columns added up;
-#: "rows" — the lawsuit group of 表四.  Searched in the clause before the number.
-QUALIFIERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    (r"商业企业", "t3", "columns", ("commercial",)),
-    (r"科研机构", "t3", "columns", ("research",)),
-    (r"社会公益组织", "t3", "columns", ("social_welfare",)),
-    (r"法律服务机构", "t3", "columns", ("legal_service",)),
-    (r"法人(?:或者|或|和|及|与|、)?(?:其他)?(?:组织)?", "t3", "columns", T3_ORG_COLUMNS),
-    (r"自然人|公民", "t3", "columns", ("natural_person",)),
-    (r"(?:结果)?维持", "t4", "columns", ("upheld",)),
-    (r"(?:结果)?纠正", "t4", "columns", ("corrected",)),
-    (r"其他结果", "t4", "columns", ("other",)),
-    (r"尚未审结|未审结|未结案?", "t4", "columns", ("pending",)),
-    (r"未经复议直接起诉|直接(?:提起)?(?:行政)?(?:起诉|诉讼)", "t4", "rows", ("litigation_direct",)),
-    (r"复议后(?:提起)?(?:行政)?(?:起诉|诉讼)", "t4", "rows", ("litigation_after_review",)),
-)
+
+def qualifiers(form: Form) -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
+    """(wording, table, what it picks, keys), from how the form says prose names its columns and rows:
+    "columns" — the applicant (表三) or result (表四) columns added up; "rows" — the lawsuit group of 表四.
+    Searched in the clause before the number, in this order: a column under a common heading before the
+    heading's wording (社会公益组织 is no 法人…组织), then the heading, then the other columns; rows last."""
+    out: list[tuple[str, str, str, tuple[str, ...]]] = []
+    for t in form.tables:
+        grouped = {k for g in t.column_groups for k in g.columns}
+        out += [(c.spoken, t.key, "columns", (c.key,)) for c in t.columns if c.spoken and c.key in grouped]
+        out += [(g.spoken, t.key, "columns", g.columns) for g in t.column_groups if g.spoken]
+        out += [
+            (c.spoken, t.key, "columns", (c.key,)) for c in t.columns if c.spoken and c.key not in grouped
+        ]
+    for t in form.tables:
+        out += [(r.spoken, t.key, "rows", (r.key,)) for r in t.rows if r.spoken]
+    return tuple(out)
+
+
+QUALIFIERS = qualifiers(CURRENT_FORM)
 
 #: the total column of each table, for a clause that names no column
-TOTAL_COLUMN = "total"
+TOTAL_COLUMN = CURRENT_FORM.table["t3"].total_column
 
 #: the sentence speaks of another scope than the report's tables: a mismatch is only a hint
 SCOPE_MARKERS = r"代表|各部门|各单位|各镇|各乡镇|各街道|各地|各县|各区|县直|区直|市直|所属|下属|本级"
@@ -257,11 +261,13 @@ def _validate(form: Form) -> None:
         table = form.table[table_key]
         names = {c.key for c in table.columns} if kind == "columns" else {r.key for r in table.rows}
         assert set(keys) <= names, f"prose: qualifier keys {keys} not in {table_key}"
+    for key in ("t3", "t4"):
+        assert form.table[key].total_column == TOTAL_COLUMN, f"prose: {key} totals in another column"
     for q, _, _ in PHRASES:
         assert q == INHERIT or q in QUANTITIES, q
 
 
-_validate(FORM_2021)
+_validate(CURRENT_FORM)
 
 # ==================================================================================================
 # Reading the text
@@ -540,14 +546,14 @@ def _part_name(form: Form, table: str, key: str, columns: tuple[str, ...]) -> st
     t = form.table[table]
     rows = _rows_of(form, table, key)
     if len(rows) == 1 and len(columns) == 1:
-        return form.cell(f"{table}.{rows[0]}.{columns[0]}").name
+        return form.cell(form.cell_key(table, rows[0], columns[0])).name
     row = next((r.short for r in t.rows if r.key == key), None)
     if row is None:
         row = next(g.label for g in t.groups if g.key == key)
     if len(columns) == 1:
         col = next(c.label for c in t.columns if c.key == columns[0])
-    elif set(columns) == set(T3_ORG_COLUMNS):
-        col = T3_ORGS
+    elif any(set(columns) == set(g.columns) for g in t.column_groups):
+        col = next(g.label for g in t.column_groups if set(columns) == set(g.columns))
     else:
         col = "、".join(c.label for c in t.columns if c.key in columns)
     return f"{row} {col}"

@@ -51,6 +51,8 @@ class Token:
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _NUMBERS = re.compile(r"^(?:[+-]?\d+(?:\.\d+)?\s+)+[+-]?\d+(?:\.\d+)?$")
 _DASHES = re.compile(r"^-{1,3}$")
+#: a change in words (the 2019 edition's 本年增/减): 减4, 增加2
+_CHANGE_WORDS = re.compile(r"^(?:增加?|减少?)\s*\d+$")
 _LABEL_THEN_NUMBERS = re.compile(r"^(.*[\u3400-\u9fff)\"”])\s+((?:\d+(?:\.\d+)?\s*)+)$")
 _PAGE_NUMBER = re.compile(r"^\s*(?:-+\s*\d{1,3}\s*-+|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?)\s*$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -74,7 +76,7 @@ def _cell_tokens(cell: str, n: int) -> list[Token]:
     c = cell.strip()
     if not c:
         return [Token(BLANK, "", None, n)]
-    if c == SLASH or _NUMBER.match(c) or _DASHES.match(c):
+    if c == SLASH or _NUMBER.match(c) or _DASHES.match(c) or _CHANGE_WORDS.match(c):
         return [Token(VALUE, c, _value_of(c), n)]
     if _NUMBERS.match(c):
         return [Token(VALUE, x, _value_of(x), n) for x in c.split()]
@@ -556,7 +558,9 @@ def read_rows(
     cursor = -1
     single_other = False
     other_group_run: _Placed | None = None
-    other_first = min((i for i, r in enumerate(rows) if r.group == "other_handling"), default=None)
+    #: groups the form says may be printed as one row of values (（六）其他处理 of the 2019 edition)
+    single = {g.key: g.single_row for g in table.groups if g.single_row}
+    single_group: str = ""
     for run in runs(tokens):
         frags = [t.text for t in run.labels]
         before = cursor
@@ -573,9 +577,10 @@ def read_rows(
         for m in candidates:
             idx = m.target.index
             if m.target.group:
-                # only （六）其他处理 followed directly by values: the single row of the 2019 edition, or
-                # its first sub-row with that label lost (told apart below)
-                if m.target.group != "other_handling":
+                # only a group that may be printed as one row (（六）其他处理) followed directly by values:
+                # that single row (the 2019 edition), or its first sub-row with that label lost (told
+                # apart below)
+                if m.target.group not in single:
                     continue
             if idx <= cursor:
                 continue
@@ -596,16 +601,15 @@ def read_rows(
             cursor = found[0]
             p.idx = found[0]
             if found[1].target.group:
-                other_group_run = p
+                other_group_run, single_group = p, found[1].target.group
         placed.append(p)
     if other_group_run is not None:
         later = placed[placed.index(other_group_run) + 1 :]
-        if not any(
-            q.idx is not None and q.idx > other_first and rows[q.idx].group == "other_handling" for q in later
-        ):
-            # no sub-row of （六） named after it: （六）其他处理 printed as a single row
+        first = min(i for i, r in enumerate(rows) if r.group == single_group)
+        if not any(q.idx is not None and q.idx > first and rows[q.idx].group == single_group for q in later):
+            # no sub-row of the group named after it: the group printed as a single row
             single_other = True
-            other_group_run.idx = next(i for i, r in enumerate(rows) if r.key == "other_handling.other")
+            other_group_run.idx = next(i for i, r in enumerate(rows) if r.key == single[single_group])
     if any(q.idx is not None for q in placed):
         result.found = True
     # give each run its rows
@@ -749,11 +753,14 @@ def read_tables(
     t4: list[Token],
     t4_cut: bool,
     t3_bounds: tuple[bool, bool] = (False, False),
+    edition: Form | None = None,
 ) -> dict:
+    """Tables 3 and 4 by ``form``; table 2 by ``edition``'s form (its own table 2), ``form`` by default."""
     out: dict[str, TableRead] = {}
-    if "t2" in form.table:
+    t2_form = edition or form
+    if "t2" in t2_form.table:
         out["t2"] = read_rows(
-            form.table["t2"], t2, has_total=False, checks=row_checks(form, form.table["t2"])
+            t2_form.table["t2"], t2, has_total=False, checks=row_checks(t2_form, t2_form.table["t2"])
         )
     out["t3"] = read_rows(
         form.table["t3"],
