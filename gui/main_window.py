@@ -41,7 +41,7 @@ from .summary import add_menu as add_summary_menu
 from .summary.record import computed_banner
 
 IMPORT_FILTER = QT_TRANSLATE_NOOP(
-    "MainWindow", "已发布的年报 (*.txt *.htm *.html *.docx *.json);;所有文件 (*)"
+    "MainWindow", "已发布的年报 (*.txt *.htm *.html *.docx *.pdf *.json);;所有文件 (*)"
 )
 
 
