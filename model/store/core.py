@@ -41,7 +41,6 @@ from .schema import texts as t_texts
 DRAFT = "draft"
 FINAL = "final"
 STATUS_LABEL = {DRAFT: "草稿", FINAL: "已定稿"}
-META_FIELDS = ("agency", "title", "date", "template")
 META_LABEL = {"agency": "机关名称", "title": "标题", "date": "成文日期", "template": "格式版本"}
 WHAT_LABEL = {
     "cell": "单元格",
@@ -336,9 +335,6 @@ class Store:
         if values:
             conn.execute(sa.update(t_organs).where(t_organs.c.id == row.id).values(**values))
         return Organ(row.id, name, values.get("code", row.code), values.get("parent_id", row.parent_id))
-
-    def _organ_id(self, conn: Connection, name: str) -> int | None:
-        return conn.execute(sa.select(t_organs.c.id).where(t_organs.c.name == name)).scalar_one_or_none()
 
     # --- listing ------------------------------------------------------------------------------------
 
