@@ -20,6 +20,8 @@ CELL_GAP = 1.2
 WORD_GAP = 0.3
 #: two glyphs whose vertical middles differ by less than this many glyph heights stand on one line
 LINE_SLACK = 0.45
+#: glyphs this many times taller than the page's usual glyph are a watermark (草稿 across the page)
+WATERMARK = 2.5
 #: fewer glyphs than this a page: no text layer worth reading (a scan, perhaps with a stray page number)
 MIN_GLYPHS = 5
 
@@ -127,6 +129,9 @@ def pdf_to_text(data: bytes) -> str:
             finally:
                 page.close()
             glyph_count += len(glyphs)
+            if glyphs:
+                usual = sorted(g.height for g in glyphs)[len(glyphs) // 2]
+                glyphs = [g for g in glyphs if g.height <= WATERMARK * usual]
             if not glyphs:
                 pages.append("")
                 continue
