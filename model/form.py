@@ -129,6 +129,8 @@ class Cell:
     slash_allowed: bool
     #: how a clerk names the cell, e.g. "（七）总计 自然人"
     name: str
+    #: the heading of the cell's column ("本年制发件数", "自然人")
+    heading: str = ""
 
 
 @dataclass(frozen=True)
@@ -278,6 +280,9 @@ class Section:
     table: str | None = None  # t2 / t3 / t4 for table sections
     #: customary sub-points offered as a skeleton
     subpoints: tuple[str, ...] = ()
+    #: how copies word the title otherwise: each a set of words that all stand in such a title
+    #: ("存在问题及改进措施" has 问题 and 改进)
+    title_words: tuple[tuple[str, ...], ...] = ()
 
     @property
     def heading(self) -> str:
@@ -308,8 +313,19 @@ SECTIONS = (
     Section("二", "主动公开政府信息情况", table="t2"),
     Section("三", "收到和处理政府信息公开申请情况", table="t3"),
     Section("四", "政府信息公开行政复议、行政诉讼情况", table="t4"),
-    Section("五", "存在的主要问题及改进情况", text_key="problems"),
-    Section("六", "其他需要报告的事项", text_key="other"),
+    Section(
+        "五",
+        "存在的主要问题及改进情况",
+        text_key="problems",
+        title_words=(
+            ("问题", "改进"),
+            ("问题", "整改"),
+            ("问题", "措施"),
+            ("问题", "不足"),
+            ("存在", "问题"),
+        ),
+    ),
+    Section("六", "其他需要报告的事项", text_key="other", title_words=(("其他", "事项"), ("其他", "报告"))),
 )
 
 # --------------------------------------------------------------------------------------------------
@@ -418,7 +434,7 @@ def _table2(blocks: tuple[T2Block, ...]) -> Table:
             for (col_key, head), (at, span) in zip(block.heads, cols, strict=True):
                 key = f"t2.{row_key}.{col_key}"
                 cells.append(
-                    Cell(key, "t2", row_key, col_key, block.kind_of(col_key), True, f"{label} {head}")
+                    Cell(key, "t2", row_key, col_key, block.kind_of(col_key), True, f"{label} {head}", head)
                 )
                 grid.append(GridCell(r, at, key=key, colspan=span, role="value"))
             r += 1
@@ -539,7 +555,9 @@ def _members(group: Group, rows: tuple[Row, ...], groups: tuple[Group, ...]) -> 
 
 def _table3(rows: tuple[Row, ...], groups: tuple[Group, ...]) -> Table:
     cells = tuple(
-        Cell(f"t3.{r.key}.{c.key}", "t3", r.key, c.key, CellKind.COUNT, False, f"{r.short} {c.label}")
+        Cell(
+            f"t3.{r.key}.{c.key}", "t3", r.key, c.key, CellKind.COUNT, False, f"{r.short} {c.label}", c.label
+        )
         for r in rows
         for c in T3_COLUMNS
     )
@@ -609,7 +627,9 @@ T4_COLUMNS = (
 
 def _table4() -> Table:
     cells = tuple(
-        Cell(f"t4.{g.key}.{c.key}", "t4", g.key, c.key, CellKind.COUNT, False, f"{g.short} {c.label}")
+        Cell(
+            f"t4.{g.key}.{c.key}", "t4", g.key, c.key, CellKind.COUNT, False, f"{g.short} {c.label}", c.label
+        )
         for g in T4_GROUPS
         for c in T4_COLUMNS
     )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from ..form import T4_GROUPS, T4_LITIGATION, Form, Row, Table
+from ..form import T2_CONTENT_HEAD, T4_GROUPS, T4_LITIGATION, Form, Row, Table
 from ..report import SLASH, Value, parse_value
 from .normalize import fold, has_marker, key, similarity, split_inner_markers, split_marker
 
@@ -401,6 +401,59 @@ def _loose(run: Run) -> bool:
     return len(lines) == len(set(lines)) and not any(t.piped for t in run.slots)
 
 
+def _without_stray(run: Run, n: int, check: RowCheck | None, has_total: bool) -> list[Token] | None:
+    """The ``n`` cells of a row whose line of values follows a stray line (a lone digit or footnote mark
+    left between a wrapped label's last line and the values): the stray alone on its line, right after the
+    label, then exactly ``n`` values on one line — and the row's own relation holds, where it has one."""
+    s = _trimmed(run.slots)
+    if len(s) != n + 1 or any(t.kind != VALUE or t.piped or t.col is None for t in s[1:]):
+        return None
+    stray, rest = s[0], s[1:]
+    if stray.kind != VALUE or stray.piped or len({t.line for t in rest}) != 1 or rest[0].line <= stray.line:
+        return None
+    if any(t.line == stray.line for t in run.labels) or not run.labels or run.labels[-1].line >= stray.line:
+        return None
+    if check is not None and not check.holds(resolve(rest, has_total)):
+        return None
+    return rest
+
+
+def _header(run: Run) -> list[str] | None:
+    """The column headings of a piped header line among the run's labels ("| 信息内容 | 本年制发件数 | … |"),
+    the last one; ``None`` if there is none."""
+    content = key(T2_CONTENT_HEAD)
+    heads: list[str] | None = None
+    for i, t in enumerate(run.labels):
+        if t.piped and key(t.text) == content:
+            heads = [x.text for x in run.labels[i + 1 :] if x.line == t.line]
+    return heads
+
+
+def _by_header(run: Run, heads: list[str] | None, table: Table, row: Row) -> list[Token] | None:
+    """A piped row with fewer values than its row has cells, under a header naming exactly as many of the
+    row's columns, each once: each value under the column its heading names, the others left blank.
+    A header naming every column over a row of fewer values proves nothing (which column the page dropped
+    is not said) and reads nothing."""
+    slots = _trimmed(run.slots)
+    cells = [c for c in table.cells if c.row == row.key]
+    if not heads or not slots or len(heads) != len(slots) or len(slots) >= len(cells):
+        return None
+    if any(t.kind != VALUE or not t.piped for t in slots):
+        return None
+    at: list[int] = []
+    for h in heads:
+        named = [i for i, c in enumerate(cells) if key(c.heading) == key(h)]
+        if len(named) != 1 or named[0] in at:
+            return None
+        at.append(named[0])
+    if at != sorted(at):
+        return None
+    out = [Token(BLANK, "")] * len(cells)
+    for i, t in zip(at, slots, strict=True):
+        out[i] = t
+    return out
+
+
 def _line_trimmed(run: Run, after_label: bool = True) -> list[Token]:
     """The run's slots without blank cells at the edges of each line (padding where labels were);
     ``after_label=False``: a blank cell right after a label on its line is kept (a cell, or the cell of
@@ -627,9 +680,11 @@ def read_rows(
     if opened and stream:
         anchors.setdefault((0, 0), False)
     named = set().union(*(x.named for x in placed))
+    heads: list[str] | None = None
     for pos, q in enumerate(placed):
         idx = q.idx
         start = starts[pos]
+        heads = _header(q.run) or heads
         for a in q.adjacent:
             anchors[(a, start)] = anchors.get((a, start), False) or q.strong
         if idx is None:
@@ -643,6 +698,10 @@ def read_rows(
             idx = prev + 1
         cells = fit(q.run.slots, widths[idx])
         check = checks.get(rows[idx].key)
+        if cells is None:
+            cells = _without_stray(q.run, widths[idx], check, has_total)
+        if cells is None and not has_total:
+            cells = _by_header(q.run, heads, table, rows[idx])
         crowded = q.crowded and check is not None
         if (
             cells is not None

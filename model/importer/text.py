@@ -21,21 +21,81 @@ class ImportResult:
     report: Report
     #: Chinese notes of what could not be found or read
     missing: list[str] = field(default_factory=list)
+    #: the cells left blank because the source did not prove them (keys, in form order)
+    unread: list[str] = field(default_factory=list)
+    #: the headings of the sections not found in the source
+    sections_missing: list[str] = field(default_factory=list)
+
+    def unread_lines(self) -> list[str]:
+        """The cells left blank, as the clerk reads them: a whole table, a whole row, or a row's columns."""
+        return unread_lines(self.report.form, self.unread)
+
+
+def unread_lines(form: Form, keys: list[str]) -> list[str]:
+    """``表三 （六）1.… ：整行`` / ``表二 规章：本年废止件数`` / ``表四：整个表格`` for the cells ``keys``."""
+    blank = set(keys)
+    out: list[str] = []
+    for t in form.tables:
+        if not blank & set(t.cell_keys):
+            continue
+        if set(t.cell_keys) <= blank:
+            out.append(f"{t.name}（{t.title}）：整个表格")
+            continue
+        for row in t.rows:
+            cells = [c for c in t.cells if c.row == row.key]
+            unread = [c for c in cells if c.key in blank]
+            if not unread:
+                continue
+            if len(unread) == len(cells):
+                out.append(f"{t.name} {row.short}：整行")
+            else:
+                out.append(f"{t.name} {row.short}：" + "、".join(c.heading for c in unread))
+    return out
 
 
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s*)?\**\s*([一二三四五六])\s*[、.,．]?\s*(.{2,40}?)\s*\**\s*$")
+#: a heading numbered otherwise: （五）…, 第五部分 …, 第五、…
+_OTHER_NUMBERING = re.compile(
+    r"^\s*(?:#{1,6}\s*)?\**\s*(?:\(\s*([一二三四五六])\s*\)|第\s*([一二三四五六])\s*(?:部分|章|项|节)?\s*[、.,．:：]?)"
+    r"\s*(.{2,40}?)\s*\**\s*$"
+)
+#: a heading standing alone in a table-like line: "| 五、存在的主要问题及改进情况 | |"
+_PIPED = re.compile(r"^\s*\|?\s*([^|]+?)\s*(?:\|\s*)*$")
+
+
+def _titled(s: Section, rest: str, worded: bool) -> bool:
+    title = key(s.title)
+    if title in rest or similarity(rest, title) >= 0.7:
+        return True
+    # worded otherwise ("存在问题及改进措施", "其他事项"): only a short line, all words of one set in it
+    return worded and len(rest) <= 20 and any(all(w in rest for w in words) for words in s.title_words)
 
 
 def _heading_of(line: str, sections: tuple[Section, ...]) -> Section | None:
-    m = _HEADING.match(fold(line))
-    if not m:
-        return None
-    numeral, rest = m.group(1), key(m.group(2))
+    folded = fold(line)
+    if "|" in folded:
+        piped = _PIPED.match(folded)
+        if not piped:
+            return None
+        folded = piped.group(1)
+    m = _HEADING.match(folded)
+    if m:
+        numeral, rest, canonical = m.group(1), key(m.group(2)), True
+    else:
+        m = _OTHER_NUMBERING.match(folded)
+        if not m:
+            return None
+        numeral, rest, canonical = m.group(1) or m.group(2), key(m.group(3)), False
     if not rest:
         return None
     for s in sections:
-        title = key(s.title)
-        if numeral == s.numeral and (title in rest or similarity(rest, title) >= 0.7):
+        if numeral != s.numeral:
+            continue
+        if canonical and _titled(s, rest, worded=True):
+            return s
+        # numbered otherwise (（五）, 第五部分): only a section worded as the form words it, or a prose
+        # section's own words — （五）不予处理 of table 3 and （五）监督保障 of section 一 are no headings
+        if not canonical and (_titled(s, rest, worded=bool(s.text_key))):
             return s
     return None
 
@@ -482,7 +542,9 @@ def read_text(text: str) -> ImportResult:
         for k, v in r.values.items():
             if k in form.cells:
                 report.cells[k] = v
-    return ImportResult(report, _missing(form, heads, reads, report))
+    unread = [k for k in form.cell_keys if report.cells.get(k) is None]
+    sections_missing = [s.heading for s in form.sections if s.numeral not in heads]
+    return ImportResult(report, _missing(form, heads, reads, report), unread, sections_missing)
 
 
 def _missing(form, heads: dict[str, int], reads: dict[str, TableRead], report: Report) -> list[str]:
