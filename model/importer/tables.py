@@ -13,6 +13,7 @@ read as 0 where the row prints its total and the printed parts already add up to
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,21 +23,37 @@ from ..form import T2_CONTENT_HEAD, T4_GROUPS, T4_LITIGATION, Form, Row, Table
 from ..report import SLASH, Value, parse_value
 from .normalize import fold, has_marker, key, similarity, split_inner_markers, split_marker
 
-TEXT, VALUE, BLANK = "text", "value", "blank"
-#: empty cells where no value can stand (a line of labels only, a lone "|"): the labels before them are
-#: not the ones that name the values after
-PAD = "pad"
+
+class Kind(enum.Enum):
+    """What a token of a table region is."""
+
+    TEXT = "text"  # a label fragment
+    VALUE = "value"  # a number, "/" or a dash
+    BLANK = "blank"  # an empty cell a separator shows
+    #: empty cells where no value can stand (a line of labels only, a lone "|"): the labels before them
+    #: are not the ones that name the values after
+    PAD = "pad"
+
+
+TEXT, VALUE, BLANK, PAD = Kind.TEXT, Kind.VALUE, Kind.BLANK, Kind.PAD
 DASH = "-"
 
 #: minimal score for a label fragment to name a row
 THRESHOLD = 0.75
+#: the score of a label's first words alone (its first line, the rest printed after the values; or its
+#: numbering and first words: "（二）部分公开")
+WRAPPED_LABEL = 0.85
+#: added where the fragment's numbering is the label's ("（三）" for "（三）不予公开") …
+MARK_AGREES = 0.15
+#: … taken off where it is another's
+MARK_DISAGREES = 0.3
 #: a label body this short must also carry its numbering to match ("3.其他", "(七)总计")
 SHORT = 3
 
 
 @dataclass
 class Token:
-    kind: str
+    kind: Kind
     text: str
     value: Value = None
     line: int = 0
@@ -264,9 +281,9 @@ def score(text: str, target: Target) -> float:
         if (len(k) >= 6 or (len(k) >= 4 and mark and mark == tmark)) and tbody.startswith(k):
             # the first line of a wrapped label, the rest printed after the values; or the label's
             # numbering and its first words only: "（二）部分公开"
-            s = max(s, 0.85)
+            s = max(s, WRAPPED_LABEL)
         if tmark and mark:
-            s += 0.15 if mark == tmark else -0.3
+            s += MARK_AGREES if mark == tmark else -MARK_DISAGREES
         if len(tbody) <= SHORT and (not mark or mark != tmark) and tmark:
             continue
         if len(tbody) <= SHORT and not tmark and k != tbody:
@@ -585,6 +602,187 @@ def _by_columns(
     return out
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """The rows of the table being read: their widths and their own relations."""
+
+    table: Table
+    rows: list[Row]
+    widths: list[int]
+    checks: dict[str, RowCheck]
+    has_total: bool
+
+    @classmethod
+    def of(cls, table: Table, has_total: bool, checks: dict[str, RowCheck]) -> _Rows:
+        rows = list(table.rows)
+        return cls(table, rows, [len(_row_width(table, r)) for r in rows], checks, has_total)
+
+
+def _place_run(
+    run: Run, targets: list[Target], cursor: int, single: dict[str, str]
+) -> tuple[_Placed, Match | None]:
+    """Phase 1 for one run: the row its labels name (after ``cursor``, in form order) and how sure that is."""
+    frags = [t.text for t in run.labels]
+    found: Match | None = None
+    candidates = matches(frags, targets)
+    # a label right before the values: nothing but group labels (floating beside it) after it
+    tail = len(frags)
+    while tail > 0 and any(m.target.group and m.start == tail - 1 and m.end == tail for m in candidates):
+        tail -= 1
+    adjacent = {m.target.index for m in candidates if m.end >= tail and not m.target.group}
+    if any(not m.target.group and m.target.index > cursor for m in candidates):
+        # a row's own label wins over a group label floating beside it
+        candidates = [m for m in candidates if not m.target.group]
+    for m in candidates:
+        # of the groups, only one that may be printed as one row (（六）其他处理) followed directly by
+        # values: that single row (the 2019 edition), or its first sub-row with that label lost (told
+        # apart once every run is placed)
+        if m.target.group and m.target.group not in single:
+            continue
+        if m.target.index <= cursor:
+            continue
+        # the label ending nearest the values wins, then the better score
+        if found is None or (m.end, m.score) > (found.end, found.score):
+            found = m
+    # labels of rows not yet read before the values, other than the one chosen (pdftotext floats them)
+    others = {
+        m.target.index
+        for m in matches(frags, targets)
+        if m.start >= run.floor
+        and not m.target.group
+        and m.target.index > cursor
+        and not all(t.piped for t in run.labels[m.start : m.end])
+    }
+    crowded = found is not None and (found.end < tail or bool(others - {found.target.index}))
+    p = _Placed(None, run, adjacent, crowded=crowded, strong=len(adjacent) == 1 and others <= adjacent)
+    p.named = {m.target.index for m in candidates if not m.target.group}
+    if found is not None:
+        p.idx = found.target.index
+    return p, found
+
+
+def _place_runs(rs: _Rows, all_runs: list[Run]) -> tuple[list[_Placed], bool]:
+    """Phase 1, place runs: each run with the row its labels name; whether a group printed as one row."""
+    targets = row_targets(rs.table)
+    #: groups the form says may be printed as one row of values (（六）其他处理 of the 2019 edition)
+    single = {g.key: g.single_row for g in rs.table.groups if g.single_row}
+    placed: list[_Placed] = []
+    cursor = -1
+    group_run: tuple[_Placed, str] | None = None
+    for run in all_runs:
+        p, found = _place_run(run, targets, cursor, single)
+        if found is not None:
+            cursor = found.target.index
+            if found.target.group:
+                group_run = (p, found.target.group)
+        placed.append(p)
+    if group_run is None:
+        return placed, False
+    p, group = group_run
+    later = placed[placed.index(p) + 1 :]
+    first = min(i for i, r in enumerate(rs.rows) if r.group == group)
+    if any(q.idx is not None and q.idx > first and rs.rows[q.idx].group == group for q in later):
+        return placed, False
+    # no sub-row of the group named after it: the group printed as a single row
+    p.idx = next(i for i, r in enumerate(rs.rows) if r.key == single[group])
+    return placed, True
+
+
+def _stream(placed: list[_Placed]) -> tuple[list[Token], list[int]]:
+    """Every run's values in order (the stream anchors point into), and where each run's start."""
+    stream: list[Token] = []
+    starts: list[int] = []
+    for q in placed:
+        starts.append(len(stream))
+        stream += _line_trimmed(q.run)
+    return stream, starts
+
+
+def _label_anchors(
+    rs: _Rows, placed: list[_Placed], starts: list[int], stream: list[Token], opened: bool, closed: bool
+) -> dict[tuple[int, int], bool]:
+    """Phase 2, add anchors: (row, position in the stream of values) where a row's values start, from the
+    labels right before values (sure where that label is the only one) and the table's own bounds."""
+    anchors: dict[tuple[int, int], bool] = {}
+    if closed:
+        anchors[(len(rs.rows), len(stream))] = False
+    if opened and stream:
+        anchors.setdefault((0, 0), False)
+    for q, start in zip(placed, starts, strict=True):
+        for a in q.adjacent:
+            anchors[(a, start)] = anchors.get((a, start), False) or q.strong
+    return anchors
+
+
+def _unlabelled_row(placed: list[_Placed], pos: int) -> int | None:
+    """The row of a run no label names: only the single row between two matched rows, one run for it."""
+    prev = placed[pos - 1].idx if pos else -1
+    nxt = placed[pos + 1].idx if pos + 1 < len(placed) else None
+    if prev is None or nxt is None or nxt - prev != 2:
+        return None
+    if pos and max(x.idx for x in placed[:pos] if x.idx is not None) != prev:
+        return None
+    return prev + 1
+
+
+def _row_cells(rs: _Rows, q: _Placed, idx: int, heads: list[str] | None) -> list[Token] | None:
+    """A run's cells for row ``idx``: exactly its width, after a stray line, or under a header naming them;
+    none where one value a line might hold a value of another row."""
+    width, check = rs.widths[idx], rs.checks.get(rs.rows[idx].key)
+    cells = fit(q.run.slots, width)
+    if cells is None:
+        cells = _without_stray(q.run, width, check, rs.has_total)
+    if cells is None and not rs.has_total:
+        cells = _by_header(q.run, heads, rs.table, rs.rows[idx])
+    if (
+        cells is not None
+        and check is not None
+        and _loose(q.run)
+        and not check.holds(resolve(cells, rs.has_total))
+    ):
+        # one value a line and no grid (pdftotext): a value of another row may have slipped in
+        return None
+    return cells
+
+
+def _read_runs(
+    rs: _Rows, placed: list[_Placed], starts: list[int], anchors: dict[tuple[int, int], bool]
+) -> dict[int, list[Value]]:
+    """Phase 3, read runs: each run's values as its row's; a run read so anchors its row (and the next)."""
+    labelled = [q.idx for q in placed if q.idx is not None]
+    named = set().union(*(x.named for x in placed))
+    read: dict[int, list[Value]] = {}
+    heads: list[str] | None = None
+    for pos, q in enumerate(placed):
+        start = starts[pos]
+        heads = _header(q.run) or heads
+        idx = q.idx if q.idx is not None else _unlabelled_row(placed, pos)
+        if idx is None:
+            continue
+        cells = _row_cells(rs, q, idx, heads)
+        if q.crowded and rs.checks.get(rs.rows[idx].key) is not None:
+            continue
+        if cells is not None:
+            read[idx] = resolve(cells, rs.has_total)
+            anchors[(idx, start)] = True
+            if len(_line_trimmed(q.run)) == rs.widths[idx]:
+                anchors[(idx + 1, start + rs.widths[idx])] = True
+            continue
+        # where the labels of the next rows are lost (named nowhere): exactly as many rows as fit before
+        # the next matched row — for a table without row relations (table 2) only
+        nxt = next((i for i in labelled if i > idx), None)
+        if nxt is None or nxt - idx <= 1 or rs.rows[idx].key in rs.checks or named & set(range(idx + 1, nxt)):
+            continue
+        span = list(range(idx, nxt))
+        cells = fit(_line_trimmed(q.run, after_label=False), sum(rs.widths[i] for i in span))
+        if cells is not None:
+            at = 0
+            for i in span:
+                read[i] = resolve(cells[at : at + rs.widths[i]], rs.has_total)
+                at += rs.widths[i]
+    return read
+
+
 def read_rows(
     table: Table,
     tokens: list[Token],
@@ -593,161 +791,37 @@ def read_rows(
     opened: bool = False,
     closed: bool = False,
 ) -> TableRead:
-    """Tables 2 and 3: rows of values, each after its label.
+    """Tables 2 and 3: rows of values, each after its label — in four phases.
 
-    A run of values right after its row's label is that row's (or, where the labels of the next rows
-    are lost, as many rows as fit before the next labelled row).  Where labels float away from their
-    values (pdftotext without ``-layout``), the values between two rows named right before their values
-    are those rows in order when their count fits exactly and every row satisfies its own relation.
+    1. *Place runs*: each run of values gets the row its labels name, in form order (:func:`_place_runs`).
+    2. *Add anchors*: where in the stream of values a row's values start (:func:`_label_anchors`).
+    3. *Read runs and blocks*: a run of values right after its row's label is that row's (or, where the
+       labels of the next rows are lost, as many rows as fit before the next labelled row); where labels
+       float away from their values (pdftotext without ``-layout``), the values between two anchors are
+       those rows in order when their count fits exactly and every row satisfies its own relation
+       (:func:`_read_runs`, :func:`_between_anchors`).
+    4. *Read columns*: rows with blank cells in text laid out in columns, each value under its column
+       (:func:`_by_columns`).
+
     ``opened``/``closed``: the tokens start/end where the table does (its section's heading before, the
     next section's heading after).
     """
-    checks = checks or {}
+    rs = _Rows.of(table, has_total, checks or {})
     result = TableRead()
-    rows = list(table.rows)
-    widths = [len(_row_width(table, r)) for r in rows]
-    targets = row_targets(table)
-    placed: list[_Placed] = []
-    cursor = -1
-    single_other = False
-    other_group_run: _Placed | None = None
-    #: groups the form says may be printed as one row of values (（六）其他处理 of the 2019 edition)
-    single = {g.key: g.single_row for g in table.groups if g.single_row}
-    single_group: str = ""
-    for run in runs(tokens):
-        frags = [t.text for t in run.labels]
-        before = cursor
-        found: tuple[int, Match] | None = None
-        candidates = matches(frags, targets)
-        # a label right before the values: nothing but group labels (floating beside it) after it
-        tail = len(frags)
-        while tail > 0 and any(m.target.group and m.start == tail - 1 and m.end == tail for m in candidates):
-            tail -= 1
-        adjacent = {m.target.index for m in candidates if m.end >= tail and not m.target.group}
-        if any(not m.target.group and m.target.index > cursor for m in candidates):
-            # a row's own label wins over a group label floating beside it
-            candidates = [m for m in candidates if not m.target.group]
-        for m in candidates:
-            idx = m.target.index
-            if m.target.group:
-                # only a group that may be printed as one row (（六）其他处理) followed directly by values:
-                # that single row (the 2019 edition), or its first sub-row with that label lost (told
-                # apart below)
-                if m.target.group not in single:
-                    continue
-            if idx <= cursor:
-                continue
-            if found is None or (m.end, m.score) > (found[1].end, found[1].score):
-                found = (idx, m)
-        others = {
-            m.target.index
-            for m in matches(frags, targets)
-            if m.start >= run.floor
-            and not m.target.group
-            and m.target.index > before
-            and not all(t.piped for t in run.labels[m.start : m.end])
-        }
-        crowded = found is not None and (found[1].end < tail or bool(others - {found[0]}))
-        p = _Placed(None, run, adjacent, crowded=crowded, strong=len(adjacent) == 1 and others <= adjacent)
-        p.named = {m.target.index for m in candidates if not m.target.group}
-        if found is not None:
-            cursor = found[0]
-            p.idx = found[0]
-            if found[1].target.group:
-                other_group_run, single_group = p, found[1].target.group
-        placed.append(p)
-    if other_group_run is not None:
-        later = placed[placed.index(other_group_run) + 1 :]
-        first = min(i for i, r in enumerate(rows) if r.group == single_group)
-        if not any(q.idx is not None and q.idx > first and rows[q.idx].group == single_group for q in later):
-            # no sub-row of the group named after it: the group printed as a single row
-            single_other = True
-            other_group_run.idx = next(i for i, r in enumerate(rows) if r.key == single[single_group])
-    if any(q.idx is not None for q in placed):
-        result.found = True
-    # give each run its rows
-    labelled = [q.idx for q in placed if q.idx is not None]
-    read: dict[int, list[Value]] = {}
-    #: (row, position in the stream of values) where a row's values start → whether that is sure
-    anchors: dict[tuple[int, int], bool] = {}
-    stream: list[Token] = []
-    starts: list[int] = []
-    for q in placed:
-        starts.append(len(stream))
-        stream += _line_trimmed(q.run)
-    if closed:
-        anchors[(len(rows), len(stream))] = False
-    if opened and stream:
-        anchors.setdefault((0, 0), False)
-    named = set().union(*(x.named for x in placed))
-    heads: list[str] | None = None
-    for pos, q in enumerate(placed):
-        idx = q.idx
-        start = starts[pos]
-        heads = _header(q.run) or heads
-        for a in q.adjacent:
-            anchors[(a, start)] = anchors.get((a, start), False) or q.strong
-        if idx is None:
-            # only the single row between two matched rows, and only one run for it
-            prev = placed[pos - 1].idx if pos else -1
-            nxt = placed[pos + 1].idx if pos + 1 < len(placed) else None
-            if prev is None or nxt is None or nxt - prev != 2:
-                continue
-            if pos and max(x.idx for x in placed[:pos] if x.idx is not None) != prev:
-                continue
-            idx = prev + 1
-        cells = fit(q.run.slots, widths[idx])
-        check = checks.get(rows[idx].key)
-        if cells is None:
-            cells = _without_stray(q.run, widths[idx], check, has_total)
-        if cells is None and not has_total:
-            cells = _by_header(q.run, heads, table, rows[idx])
-        crowded = q.crowded and check is not None
-        if (
-            cells is not None
-            and check is not None
-            and _loose(q.run)
-            and not check.holds(resolve(cells, has_total))
-        ):
-            # one value a line and no grid (pdftotext): a value of another row may have slipped in
-            cells = None
-        if cells is not None and not crowded:
-            read[idx] = resolve(cells, has_total)
-            anchors[(idx, start)] = True
-            if len(_line_trimmed(q.run)) == widths[idx]:
-                anchors[(idx + 1, start + widths[idx])] = True
-            continue
-        if crowded:
-            continue
-        # where the labels of the next rows are lost (named nowhere): exactly as many rows as fit before
-        # the next matched row — for a table without row relations (table 2) only
-        nxt = next((i for i in labelled if i > idx), None)
-        if (
-            cells is None
-            and nxt is not None
-            and nxt - idx > 1
-            and rows[idx].key not in checks
-            and not named & set(range(idx + 1, nxt))
-        ):
-            span = list(range(idx, nxt))
-            cells = fit(_line_trimmed(q.run, after_label=False), sum(widths[i] for i in span))
-            if cells is not None:
-                at = 0
-                for i in span:
-                    read[i] = resolve(cells[at : at + widths[i]], has_total)
-                    at += widths[i]
-    for idx, vals in _between_anchors(rows, widths, checks, stream, anchors).items():
+    placed, result.single_other_handling = _place_runs(rs, runs(tokens))
+    result.found = any(q.idx is not None for q in placed)
+    stream, starts = _stream(placed)
+    anchors = _label_anchors(rs, placed, starts, stream, opened, closed)
+    read = _read_runs(rs, placed, starts, anchors)
+    for idx, vals in _between_anchors(rs.rows, rs.widths, rs.checks, stream, anchors).items():
         if idx not in read or read[idx] == vals:
             read[idx] = vals
-    for idx, vals in _by_columns(placed, widths, has_total, read).items():
+    for idx, vals in _by_columns(placed, rs.widths, has_total, read).items():
         read.setdefault(idx, vals)
     for idx, vals in read.items():
-        for k_, v in zip(_row_width(table, rows[idx]), vals, strict=True):
+        for k_, v in zip(_row_width(table, rs.rows[idx]), vals, strict=True):
             result.values[k_] = v
-    for q in placed:
-        if q.idx is not None and q.idx not in read:
-            result.unreadable.append(rows[q.idx].key)
-    result.single_other_handling = single_other
+    result.unreadable = [rs.rows[q.idx].key for q in placed if q.idx is not None and q.idx not in read]
     return result
 
 
