@@ -417,99 +417,160 @@ def extract_claims(text: str) -> tuple[Claim, ...]:
     )
 
 
-def _claims(text: str) -> list[Claim]:
-    claims: list[Claim] = []
+@dataclass(frozen=True)
+class _Sentence:
+    """A sentence and what the text around it says: about applications, about 政府信息公开, in what scope."""
+
+    start: int
+    end: int
+    application: bool
+    disclosure: bool
+    scope: re.Match[str] | None
+
+
+def _sentences(text: str) -> list[_Sentence]:
+    """Phase 1: the sentences, each with its context (its own or the previous sentence on applications)."""
     contexts = _spans(_CONTEXT_SENTENCE, text, 0, len(text))
     has_application = [bool(_APPLICATION.search(text, s, e)) for s, e in contexts]
     has_disclosure = [bool(_INFO_DISCLOSURE.search(text, s, e)) for s, e in contexts]
+    out: list[_Sentence] = []
     ci = 0
-    for s_start, s_end in _spans(_SENTENCE, text, 0, len(text)):
-        while ci + 1 < len(contexts) and contexts[ci][1] <= s_start:
+    for start, end in _spans(_SENTENCE, text, 0, len(text)):
+        while ci + 1 < len(contexts) and contexts[ci][1] <= start:
             ci += 1
         application = has_application[ci] or (ci > 0 and has_application[ci - 1])
-        disclosure = has_disclosure[ci]
+        out.append(_Sentence(start, end, application, has_disclosure[ci], _SCOPE.search(text, start, end)))
+    return out
+
+
+@dataclass(frozen=True)
+class _Number:
+    """A number with its unit in a clause, and the clause's text before and after it (up to its neighbours)."""
+
+    match: re.Match[str]
+    value: int
+    seg_start: int
+    before: str
+    after: str
+
+    @property
+    def approximate(self) -> bool:
+        return bool(
+            self.match["approx"] or _APPROX_BEFORE.search(self.before) or _APPROX_AFTER.search(self.after)
+        )
+
+
+def _numbers(text: str, start: int, end: int) -> list[_Number]:
+    """Phase 2: the numbers of a clause (not 一起 = together)."""
+    found = list(_NUMBER.finditer(text, start, end))
+    out: list[_Number] = []
+    for i, m in enumerate(found):
+        value = parse_number(m["num"])
+        if value is None or (m["num"] == "一" and m["unit"] == "起"):
+            continue
+        seg_start = found[i - 1].end() if i else start
+        seg_end = found[i + 1].start() if i + 1 < len(found) else end
+        out.append(_Number(m, value, seg_start, text[seg_start : m.start()], text[m.end() : seg_end]))
+    return out
+
+
+def _phrase(n: _Number) -> tuple[str, int, int]:
+    """Phase 3: the quantity the wording around the number names (INHERIT if none) and the phrase's span."""
+    m = n.match
+    for q, rx_before, rx_after in _PHRASES:
+        mb = rx_before.search(n.before) if rx_before else None
+        if rx_before and not mb:
+            continue
+        ma = rx_after.match(n.after) if rx_after else None
+        if rx_after and not ma:
+            continue
+        return q, (n.seg_start + mb.start() if mb else m.start()), (m.end() + ma.end() if ma else m.end())
+    return INHERIT, m.start(), m.end()
+
+
+def _readings(
+    q: Quantity, own: dict[str, tuple[str, ...]], topic: _Topic | None, inherited: bool
+) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    """Phase 4: the rows and columns a claim may mean — its own qualifiers, else the sentence's topic's."""
+    same_table = topic is not None and QUANTITIES[topic.quantity].table == q.table
+    columns: tuple[tuple[str, ...], ...]
+    if "columns" in own:
+        columns = (own["columns"],)
+    elif topic is not None and topic.columns and same_table:
+        # the sentence's applicant: maybe this clause's, maybe it speaks of all
+        columns = (topic.columns,) if inherited else (topic.columns, (TOTAL_COLUMN,))
+    else:
+        columns = ((TOTAL_COLUMN,),)
+    rows = q.readings
+    narrowed = own.get("rows") or (topic.rows if topic is not None and inherited and same_table else None)
+    if narrowed:
+        rows = tuple(r for r in rows if set(r) <= set(narrowed)) or rows
+    return rows, columns
+
+
+def _uncertainty(text: str, sentence: _Sentence, q: Quantity, m: re.Match[str]) -> str:
+    """Phase 5: why a difference would only be a hint ("" when it is a contradiction)."""
+    scope = sentence.scope if sentence.scope and sentence.scope.end() <= m.start() else None
+    if scope:
+        return f"这句话带有“{scope.group()}”，说的范围可能与表格统计的范围不同"
+    if q.table == "t4" and not sentence.disclosure and _REVIEW_BODY.search(text, sentence.start, m.end()):
+        return "这句话说的可能是本机关办理的全部行政复议案件，而不只是政府信息公开引起的"
+    return ""
+
+
+def _claim(text: str, sentence: _Sentence, n: _Number, topic: _Topic | None) -> tuple[Claim, bool] | None:
+    """A number's claim (and whether it inherits the sentence's quantity), or ``None`` if it claims none."""
+    quantity, phrase_start, phrase_end = _phrase(n)
+    if _OTHER_CRITERIA.search(n.before):
+        return None
+    qual = _qualify(n.before)
+    inherited = False
+    if quantity == INHERIT:
+        # a sub-count of the sentence's quantity: 其中… or a clause naming only a qualifier
+        if topic is None or not qual.get(QUANTITIES[topic.quantity].table):
+            return None
+        quantity, inherited = topic.quantity, True
+        phrase_start = n.seg_start + len(n.before) - len(n.before.lstrip(" \t，、：:"))
+    q = QUANTITIES[quantity]
+    if q.needs_application and not sentence.application:
+        return None
+    rows, columns = _readings(q, qual.get(q.table, {}), topic, inherited)
+    m = n.match
+    claim = Claim(
+        m.start(),
+        m.end(),
+        phrase_start,
+        phrase_end,
+        n.value,
+        quantity,
+        q.table,
+        rows,
+        columns,
+        n.approximate,
+        _uncertainty(text, sentence, q, m),
+    )
+    return claim, inherited
+
+
+def _claims(text: str) -> list[Claim]:
+    """Every number the prose states about a table quantity: sentences → clauses → numbers → the phrase
+    naming each → its rows and columns → how sure; a clause's claim becomes the topic the next inherit."""
+    claims: list[Claim] = []
+    for sentence in _sentences(text):
         topic: _Topic | None = None
-        first_scope = _SCOPE.search(text, s_start, s_end)
-        for c_start, c_end in _spans(_CLAUSE, text, s_start, s_end):
-            numbers = list(_NUMBER.finditer(text, c_start, c_end))
+        for c_start, c_end in _spans(_CLAUSE, text, sentence.start, sentence.end):
             qizhong = bool(_QIZHONG.match(text, c_start))
-            for i, m in enumerate(numbers):
-                value = parse_number(m["num"])
-                if value is None or (m["num"] == "一" and m["unit"] == "起"):  # 一起 = together
+            for n in _numbers(text, c_start, c_end):
+                found = _claim(text, sentence, n, topic)
+                if found is None:
                     continue
-                seg_start = numbers[i - 1].end() if i else c_start
-                seg_end = numbers[i + 1].start() if i + 1 < len(numbers) else c_end
-                before = text[seg_start : m.start()]
-                after = text[m.end() : seg_end]
-                approximate = bool(
-                    m["approx"] or _APPROX_BEFORE.search(before) or _APPROX_AFTER.search(after)
-                )
-                quantity, phrase_start, phrase_end = INHERIT, m.start(), m.end()
-                for q, rx_before, rx_after in _PHRASES:
-                    mb = rx_before.search(before) if rx_before else None
-                    if rx_before and not mb:
-                        continue
-                    ma = rx_after.match(after) if rx_after else None
-                    if rx_after and not ma:
-                        continue
-                    quantity = q
-                    phrase_start = seg_start + mb.start() if mb else m.start()
-                    phrase_end = m.end() + ma.end() if ma else m.end()
-                    break
-                if _OTHER_CRITERIA.search(before):
-                    continue
-                qual = _qualify(before)
-                inherited = False
-                if quantity == INHERIT:
-                    # a sub-count of the sentence's quantity: 其中… or a clause naming only a qualifier
-                    if topic is None or not qual.get(QUANTITIES[topic.quantity].table):
-                        continue
-                    quantity, inherited = topic.quantity, True
-                    phrase_start = seg_start + len(before) - len(before.lstrip(" \t，、：:"))
-                q = QUANTITIES[quantity]
-                if q.needs_application and not application:
-                    continue
-                own = qual.get(q.table, {})
-                columns: tuple[tuple[str, ...], ...]
-                if "columns" in own:
-                    columns = (own["columns"],)
-                elif topic is not None and topic.columns and QUANTITIES[topic.quantity].table == q.table:
-                    # the sentence's applicant: maybe this clause's, maybe it speaks of all
-                    columns = (topic.columns,) if inherited else (topic.columns, (TOTAL_COLUMN,))
-                else:
-                    columns = ((TOTAL_COLUMN,),)
-                rows = q.readings
-                narrowed = own.get("rows") or (
-                    topic.rows
-                    if topic is not None and inherited and QUANTITIES[topic.quantity].table == q.table
-                    else None
-                )
-                if narrowed:
-                    rows = tuple(r for r in rows if set(r) <= set(narrowed)) or rows
-                uncertain = ""
-                scope = first_scope if first_scope and first_scope.end() <= m.start() else None
-                if scope:
-                    uncertain = f"这句话带有“{scope.group()}”，说的范围可能与表格统计的范围不同"
-                elif q.table == "t4" and not disclosure and _REVIEW_BODY.search(text, s_start, m.end()):
-                    uncertain = "这句话说的可能是本机关办理的全部行政复议案件，而不只是政府信息公开引起的"
-                claims.append(
-                    Claim(
-                        m.start(),
-                        m.end(),
-                        phrase_start,
-                        phrase_end,
-                        value,
-                        quantity,
-                        q.table,
-                        rows,
-                        columns,
-                        approximate,
-                        uncertain,
-                    )
-                )
+                claim, inherited = found
+                claims.append(claim)
                 if not inherited and not qizhong:
+                    own = _qualify(n.before).get(claim.table, {})
+                    columns = claim.columns[0]
                     topic = _Topic(
-                        quantity, columns[0] if columns[0] != (TOTAL_COLUMN,) else None, own.get("rows")
+                        claim.quantity, columns if columns != (TOTAL_COLUMN,) else None, own.get("rows")
                     )
     return claims
 
