@@ -79,3 +79,22 @@ def test_a_complete_import_shows_no_list(qtbot, window):
     finally:
         dialogs.NewReportDialog.exec = saved
     assert window.import_summary is None
+
+
+def test_a_2019_report_in_the_window_has_its_own_table_2(qtbot, window, tmp_path):
+    """The 2019 edition's grid comes from its form: five blocks, 本年增/减 takes 减4 and a minus sign."""
+    from model.report import Report
+
+    info = window.store.save_report(Report(template="2019", agency="某某镇人民政府", year=2020))
+    assert window.open_report(info.id)
+    model = window.view.show_tab("t2").model
+    titles = [c.text for c in model.table.layout.cells if c.role == "title"]
+    assert titles[-1] == "第二十条第（九）项"
+    assert model.setData(model.index_of("t2.licensing.change"), "减4")
+    assert window.doc.report.get("t2.licensing.change") == -4
+    assert model.setData(model.index_of("t2.fees.change"), "-2")
+    assert not model.setData(model.index_of("t2.fees.prior_items"), "-2")  # a count is never negative
+    assert model.setData(model.index_of("t2.procurement.amount"), "12.5")
+    window.doc.flush()
+    again = window.store.load(info.id)[0]
+    assert again.cells["t2.licensing.change"] == -4 and again.cells["t2.fees.change"] == -2
