@@ -98,4 +98,24 @@ def test_a_scanned_pdf_is_refused_saying_it_is_an_image(tmp_path):
 def test_a_broken_pdf_is_refused_with_a_message():
     with pytest.raises(ReportError) as err:
         import_bytes(b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF", "坏文件.pdf")
-    assert "PDF" in str(err.value)
+    assert "PDF" in str(err.value) and "PDFium" not in str(err.value)
+
+
+def test_a_pdf_with_an_open_password_is_refused_in_chinese(tmp_path):
+    import pikepdf
+
+    plain = export_pdf(sample_report(), tmp_path / "a.pdf")
+    locked = tmp_path / "加密.pdf"
+    with pikepdf.open(plain) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="o", user="u"))
+    with pytest.raises(ReportError) as err:
+        import_file(locked)
+    assert "密码" in str(err.value)
+
+
+def test_a_draft_watermark_across_the_page_is_not_read(tmp_path):
+    """A report with errors prints 草稿 across its pages: those big glyphs join no line of the report."""
+    r = sample_report()
+    r.cells["t3.total.total"] = 999  # an error: the PDF is a draft
+    back = import_file(export_pdf(r, tmp_path / "草稿.pdf")).report
+    assert back.cells == r.cells and back.text == r.text

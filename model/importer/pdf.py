@@ -115,10 +115,9 @@ def pdf_to_text(data: bytes) -> str:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as err:
-        message = str(err)
-        if "password" in message.lower():
+        if "password" in str(err).lower():
             raise ReportError("这个 PDF 文件设有打开密码，无法导入。请使用未加密的文件。") from None
-        raise ReportError(f"PDF 文件已损坏或不是 PDF，无法读取（{message}）。") from None
+        raise ReportError("PDF 文件已损坏或不完整，无法读取。请重新下载或另存后再导入。") from None
     pages: list[str] = []
     glyph_count = 0
     try:
