@@ -143,3 +143,16 @@ def test_its_own_checks():
     items = [f for f in check(this, last) if f.rule == "year.items"]
     assert [f.cells for f in items if "licensing" in f.cells[0]] == [("t2.licensing.prior_items",)]
     assert next(f for f in items if "licensing" in f.cells[0]).expected == 31
+
+
+def test_a_new_report_for_a_year_of_the_trial_edition_is_written_in_it(tmp_path):
+    from model.store import Store, sqlite_url
+
+    store = Store.open(sqlite_url(tmp_path / "年报.db"))
+    try:
+        old = store.load(store.new_year("某某镇人民政府", 2020).id)[0]
+        new = store.load(store.new_year("某某镇人民政府", 2021).id)[0]
+    finally:
+        store.close()
+    assert old.template == "2019" and "t2.procurement.items" in old.cells
+    assert new.template == "2021" and "t2.procurement.items" not in new.cells

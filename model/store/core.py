@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..form import ALL_CELL_KEYS, CURRENT_FORM, FORMS, TEXT_KEYS, any_cell, form_for
+from ..form import ALL_CELL_KEYS, CURRENT_FORM, FORMS, TEXT_KEYS, any_cell, edition_in_force, form_for
 from ..report import SLASH, Report, Value, parse_value
 from . import archive as archive_mod
 from .db import (
@@ -493,7 +493,7 @@ class Store:
                     t_reports.c.organ_id == organ_id, t_reports.c.year == year - 1
                 )
             ).scalar_one_or_none()
-            report = Report(agency=organ, year=year)
+            report = Report(template=edition_in_force(year), agency=organ, year=year)
             source = "新建"
             if prev_id is not None:
                 prev = self._load(conn, prev_id)
