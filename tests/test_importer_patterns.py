@@ -168,3 +168,40 @@ def test_sub_points_and_table_rows_numbered_like_sections_are_no_headings():
     r = import_text(text).report
     assert "（五）监督保障" in r.text["overview"] and "（六）其他工作" in r.text["overview"]
     assert r.text["problems"] == "仍有不足。" and r.text["other"] == "本年度未收取信息处理费。"
+
+
+# --------------------------------------------------------------------------------------------------
+# table 4 one value a line, a column heading floating between its last two values
+
+
+def test_table_4_with_a_heading_floating_among_its_values():
+    values = ["1", "1", "0", "0", "2", "1", "0", "0", "0", "1", "2", "0", "1", "0"]
+    text = (
+        HEAD
+        + "四、政府信息公开行政复议、行政诉讼情况\n行政复议\n行政诉讼\n未经复议直接起诉\n复议后起诉\n"
+        + "结果\n维持\n结果\n纠正\n其他\n结果\n尚未\n总 计 结果 结果 其他 尚未\n审结\n总 计\n"
+        + "\n".join(values)
+        + "\n总计\n3\n"
+        + TAIL
+    )
+    c = import_text(text).report.cells
+    assert [c[f"t4.review.{k}"] for k in ("upheld", "corrected", "other", "pending", "total")] == [
+        1,
+        1,
+        0,
+        0,
+        2,
+    ]
+    assert c["t4.litigation_after_review.total"] == 3
+
+
+def test_table_4_split_by_a_group_name_is_not_joined():
+    text = (
+        HEAD
+        + "四、政府信息公开行政复议、行政诉讼情况\n行政复议\n结果维持\n"
+        + "\n".join(["1"] * 14)
+        + "\n复议后起诉\n3\n"
+        + TAIL
+    )
+    c = import_text(text).report.cells
+    assert all(c[k] is None for k in c if k.startswith("t4."))

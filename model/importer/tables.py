@@ -834,6 +834,20 @@ def _t4_group_of(text: str) -> str | None:
     return None
 
 
+def _heading_runs_joined(table: Table, rs: list[Run]) -> list[Run]:
+    """Runs split only by a column heading floating among the values (pdftotext without -layout prints
+    "总计" between the last two values of the row) are one run: a heading names no group."""
+    columns = [key(c.label) for c in table.columns]
+    out: list[Run] = []
+    for r in rs:
+        words = [key(t.text) for t in r.labels if key(t.text)]
+        if out and words and all(any(w in c for c in columns) for w in words):
+            out[-1] = Run(out[-1].labels, out[-1].slots + r.slots, out[-1].floor)
+        else:
+            out.append(r)
+    return out
+
+
 def read_table4(table: Table, tokens: list[Token], cut_off: bool) -> TableRead:
     """Table 4: one row of 15 cells, or three runs of five each under its group's name."""
     result = TableRead()
@@ -846,6 +860,7 @@ def read_table4(table: Table, tokens: list[Token], cut_off: bool) -> TableRead:
     ]
     if rs and not any(h in key(t.text) for t in rs[0].labels for h in heads):
         rs = []
+    rs = _heading_runs_joined(table, rs)
     assigned: dict[str, list[Token]] = {}
     every = [t for r in rs for t in r.slots]
     fitted = fit(every, width * len(groups)) if rs else None
