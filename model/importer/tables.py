@@ -379,6 +379,8 @@ class _Placed:
     strong: bool = False
     #: every row its label fragments name
     named: set[int] = field(default_factory=set)
+    #: another block's title stands between the chosen label and the values (table 2): they are not its
+    past_block: bool = False
 
 
 def _trimmed(slots: list[Token]) -> list[Token]:
@@ -611,15 +613,23 @@ class _Rows:
     widths: list[int]
     checks: dict[str, RowCheck]
     has_total: bool
+    #: the titles of the table's blocks (table 2's 第二十条第（X）项), by their key
+    titles: dict[str, str]
 
     @classmethod
     def of(cls, table: Table, has_total: bool, checks: dict[str, RowCheck]) -> _Rows:
         rows = list(table.rows)
-        return cls(table, rows, [len(_row_width(table, r)) for r in rows], checks, has_total)
+        titles = {key(c.text): c.text for c in table.layout.cells if c.role == "title"}
+        return cls(table, rows, [len(_row_width(table, r)) for r in rows], checks, has_total, titles)
 
 
 def _place_run(
-    run: Run, targets: list[Target], cursor: int, single: dict[str, str]
+    run: Run,
+    targets: list[Target],
+    cursor: int,
+    single: dict[str, str],
+    rows: list[Row],
+    titles: dict[str, str],
 ) -> tuple[_Placed, Match | None]:
     """Phase 1 for one run: the row its labels name (after ``cursor``, in form order) and how sure that is."""
     frags = [t.text for t in run.labels]
@@ -658,6 +668,8 @@ def _place_run(
     p.named = {m.target.index for m in candidates if not m.target.group}
     if found is not None:
         p.idx = found.target.index
+        block = rows[found.target.index].group
+        p.past_block = any(key(f) in titles and titles[key(f)] != block for f in frags[found.end :])
     return p, found
 
 
@@ -670,7 +682,7 @@ def _place_runs(rs: _Rows, all_runs: list[Run]) -> tuple[list[_Placed], bool]:
     cursor = -1
     group_run: tuple[_Placed, str] | None = None
     for run in all_runs:
-        p, found = _place_run(run, targets, cursor, single)
+        p, found = _place_run(run, targets, cursor, single, rs.rows, rs.titles)
         if found is not None:
             cursor = found.target.index
             if found.target.group:
@@ -760,7 +772,7 @@ def _read_runs(
         if idx is None:
             continue
         cells = _row_cells(rs, q, idx, heads)
-        if q.crowded and rs.checks.get(rs.rows[idx].key) is not None:
+        if q.crowded and (rs.checks.get(rs.rows[idx].key) is not None or q.past_block):
             continue
         if cells is not None:
             read[idx] = resolve(cells, rs.has_total)
