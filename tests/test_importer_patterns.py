@@ -205,3 +205,46 @@ def test_table_4_split_by_a_group_name_is_not_joined():
     )
     c = import_text(text).report.cells
     assert all(c[k] is None for k in c if k.startswith("t4."))
+
+
+# --------------------------------------------------------------------------------------------------
+# edges that leave a row's values ambiguous: nothing read
+
+
+def test_a_row_without_label_and_total_is_not_shifted_into_its_first_column():
+    """ "|  | 41 | … | 41 |  |": the blank before the values is the label's cell (or the values' first?) —
+    with the total blank the row's relation cannot tell, so nothing is read."""
+    text = (
+        HEAD
+        + "三、收到和处理政府信息公开申请情况\n"
+        + "| （本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况 |\n"
+        + "| 自然人 | 法人或其他组织 | 总计 |\n"
+        + "| 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |\n"
+        + "|  | 41 | 42 | 43 | 44 | 40 | 41 |  |\n"
+        + "| 二、上年结转政府信息公开申请数量 | 2 | 3 | 4 | 0 | 1 | 2 | 12 |\n"
+        + T4
+        + TAIL
+    )
+    c = import_text(text).report.cells
+    assert all(c[f"t3.new.{k}"] is None for k in T3_COLS)
+    assert c["t3.carried_in.total"] == 12
+
+
+def test_the_single_other_handling_row_after_the_last_row_of_five_is_not_that_rows():
+    """pdftotext without -layout: （五）5.'s label, then the 2019 edition's single （六）其他处理, then values —
+    they may be either's, so neither gets them."""
+    values = "\n".join(["1", "2", "3", "4", "0", "1", "11"])
+    text = (
+        HEAD
+        + T3_HEAD
+        + "5.要求行政机关确认或\n重新出具已获取信息\n（六）其他处理\n"
+        + values
+        + "\n（七）总计\n"
+        + "\n".join(["38", "37", "36", "40", "39", "38", "228"])
+        + "\n"
+        + T4
+        + TAIL
+    )
+    c = import_text(text).report.cells
+    assert all(c[f"t3.not_processed.confirmation.{k}"] is None for k in T3_COLS)
+    assert c["t3.total.total"] == 228

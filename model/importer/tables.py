@@ -217,6 +217,22 @@ def fit(slots: list[Token], n: int) -> list[Token] | None:
     return s if len(s) == n else None
 
 
+def fit_checked(slots: list[Token], n: int, check: RowCheck, has_total: bool) -> list[Token] | None:
+    """:func:`fit` for a row with its own relation: where blanks at both edges leave more than one way to
+    take ``n`` cells (a blank label cell before the values, a blank total after them), only the one way
+    the row's relation proves."""
+    s = list(slots)
+    ways = []
+    for lead in range(len(s) - n + 1):
+        trail = len(s) - n - lead
+        if all(t.kind == BLANK for t in s[:lead]) and all(t.kind == BLANK for t in s[len(s) - trail :]):
+            ways.append(s[lead : lead + n])
+    if len(ways) <= 1:
+        return ways[0] if ways else None
+    proven = [w for w in ways if check.holds(resolve(w, has_total))]
+    return proven[0] if len(proven) == 1 else None
+
+
 def resolve(cells: list[Token], has_total: bool) -> list[Value]:
     """Values of a row's cells; blanks and dashes become 0 only where the printed total proves it."""
     raw: list[Value] = [None if t.kind == BLANK else t.value for t in cells]
@@ -634,7 +650,7 @@ def _place_run(
     """Phase 1 for one run: the row its labels name (after ``cursor``, in form order) and how sure that is."""
     frags = [t.text for t in run.labels]
     found: Match | None = None
-    candidates = matches(frags, targets)
+    candidates = all_candidates = matches(frags, targets)
     # a label right before the values: nothing but group labels (floating beside it) after it
     tail = len(frags)
     while tail > 0 and any(m.target.group and m.start == tail - 1 and m.end == tail for m in candidates):
@@ -664,6 +680,13 @@ def _place_run(
         and not all(t.piped for t in run.labels[m.start : m.end])
     }
     crowded = found is not None and (found.end < tail or bool(others - {found.target.index}))
+    if found is not None and not found.target.group:
+        # a later group that may be printed as one row named after the chosen row's label: the values may
+        # be that single row's (（六）其他处理 after （五）5.…) — the row's label does not prove them its own
+        crowded = crowded or any(
+            m.target.group in single and m.start >= found.end and m.target.index > found.target.index
+            for m in all_candidates
+        )
     p = _Placed(None, run, adjacent, crowded=crowded, strong=len(adjacent) == 1 and others <= adjacent)
     p.named = {m.target.index for m in candidates if not m.target.group}
     if found is not None:
@@ -741,7 +764,7 @@ def _row_cells(rs: _Rows, q: _Placed, idx: int, heads: list[str] | None) -> list
     """A run's cells for row ``idx``: exactly its width, after a stray line, or under a header naming them;
     none where one value a line might hold a value of another row."""
     width, check = rs.widths[idx], rs.checks.get(rs.rows[idx].key)
-    cells = fit(q.run.slots, width)
+    cells = fit(q.run.slots, width) if check is None else fit_checked(q.run.slots, width, check, rs.has_total)
     if cells is None:
         cells = _without_stray(q.run, width, check, rs.has_total)
     if cells is None and not rs.has_total:
