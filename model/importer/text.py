@@ -490,12 +490,13 @@ def read_text(text: str) -> ImportResult:
     t3_tokens = tokenize(lines[t3_start:t3_end], t3_start)
     t4_tokens = tokenize(lines[t4_start:t4_end], t4_start)
 
-    # edition: an older form's table 2 has other columns; tables 3 and 4 are read with the current form's,
-    # whose table 3 holds the older ones' rows (（六）其他处理 printed as one row fills （六）3.其他)
+    # edition: an older form's table 2 has other columns; without them, tables 3 and 4 are read with the
+    # current form's, whose table 3 holds the older ones' rows (（六）其他处理 as one row fills （六）3.其他)
     t2_text = key("".join(lines[regions["二"][0] : regions["二"][1]]))
     template = _edition_of(t2_text)
     t3_bounds = ("三" in heads, "四" in heads and t3_end == heads["四"])
-    reads = read_tables(CURRENT_FORM, t2_tokens, t3_tokens, t4_tokens, t4_cut, t3_bounds, form_for(template))
+    # an older edition told by its table 2 is read by its own form throughout (its （六）其他处理 a row)
+    reads = read_tables(form_for(template), t2_tokens, t3_tokens, t4_tokens, t4_cut, t3_bounds)
 
     overview_lines = lines[regions["一"][0] : regions["一"][1]] if "一" in heads else []
     # the signature: after the prose of the last section, or at the end of the text below the tables
