@@ -19,18 +19,21 @@ from sqlalchemy.engine import Connection, Engine
 from ..form import ALL_CELL_KEYS, CURRENT_FORM, FORMS, TEXT_KEYS, any_cell, edition_in_force, form_for
 from ..report import SLASH, Report, Value, parse_value
 from . import archive as archive_mod
+from . import paths as paths_mod
 from .db import (
     check_and_upgrade,
     create_engine,
     describe,
     is_sqlite,
+    network_note,
     now,
+    on_network_share,
     set_wal,
     sqlite_path,
     translated,
 )
 from .errors import ConflictError, FrozenError, NotFinalizableError, NotFoundError, StoreError
-from .paths import ARCHIVE_DIR, app_data_dir, atomic_path, default_db_url
+from .paths import ARCHIVE_DIR, DB_FILE, atomic_path, default_db_url
 from .schema import cells as t_cells
 from .schema import explanations as t_expl
 from .schema import organs as t_organs
@@ -255,6 +258,10 @@ class Store:
         #: SQLite file (a Path), or on PostgreSQL the name of the schema holding the copied tables
         self.upgrade_backup = upgrade_backup
         self._where = describe(url)
+        #: said to the clerk when the SQLite file lies on a network share (None otherwise)
+        self.network_note: str | None = (
+            network_note(self.path) if self.path is not None and on_network_share(engine) else None
+        )
 
     # --- opening ------------------------------------------------------------------------------------
 
@@ -1030,8 +1037,13 @@ def default_archive_root(url: str) -> Path:
     env = os.environ.get("NIANBAO_ARCHIVE")
     if env:
         return Path(env)
+    chosen = paths_mod.remembered_archive_root()
+    if chosen is not None:
+        return chosen
     path = sqlite_path(url)
-    return (path.parent if path else app_data_dir()) / ARCHIVE_DIR
+    if path is None or Path(path).absolute() == (paths_mod.app_data_dir() / DB_FILE).absolute():
+        return paths_mod.default_archive_dir()  # the default database's archive: 文档\年报归档 on Windows
+    return path.parent / ARCHIVE_DIR
 
 
 def _pre_upgrade_copy(engine: Engine, conn: Connection | None = None) -> Path | str | None:
