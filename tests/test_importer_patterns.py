@@ -248,3 +248,25 @@ def test_the_single_other_handling_row_after_the_last_row_of_five_is_not_that_ro
     c = import_text(text).report.cells
     assert all(c[f"t3.not_processed.confirmation.{k}"] is None for k in T3_COLS)
     assert c["t3.total.total"] == 228
+
+
+def test_a_value_between_its_blocks_heading_and_its_label():
+    """pdftotext without -layout prints a one-row block of table 2 as heading, value, label."""
+    text = (
+        HEAD
+        + _t2(
+            "第二十条第（六）项\n信息内容\n本年处理决定数量\n行政处罚\n41\n行政强制\n195\n"
+            "第二十条第（八）项\n信息内容\n本年收费金额（单位：万元）\n7730.28\n行政事业性收费\n"
+        )
+        + T4
+        + TAIL
+    )
+    c = import_text(text).report.cells
+    assert str(c["t2.fees.amount"]) == "7730.28" and c["t2.coercion.decisions"] == 195
+
+
+def test_a_value_under_the_heading_of_a_block_of_two_rows_is_not_given_to_the_label_after_it():
+    """Under 第二十条第（六）项 two rows: the label after a value may be the second row's, the first's lost."""
+    text = HEAD + _t2("第二十条第（六）项\n信息内容\n本年处理决定数量\n41\n行政强制\n195\n") + T4 + TAIL
+    c = import_text(text).report.cells
+    assert c["t2.penalty.decisions"] is None and c["t2.coercion.decisions"] in (None, 195)

@@ -760,6 +760,24 @@ def _unlabelled_row(placed: list[_Placed], pos: int) -> int | None:
     return prev + 1
 
 
+def _under_heading(rs: _Rows, q: _Placed, after: list[Token]) -> int | None:
+    """The row of a run no label names, in a table of blocks (table 2) whose labels follow their values
+    (pdftotext without -layout): the values stand right under the headings of a block of one row and right
+    before that row's own label — they are that row's."""
+    if rs.checks or not after:
+        return None
+    words = [key(t.text) for t in q.run.labels if key(t.text)]
+    label = key(after[0].text)
+    for i, row in enumerate(rs.rows):
+        if sum(1 for r in rs.rows if r.group == row.group) != 1:
+            continue
+        heads = [key(c.heading) for c in rs.table.cells if c.row == row.key]
+        if words[-len(heads) :] != heads or label not in {key(x) for x in (row.label, *row.aliases)}:
+            continue
+        return i if fit(q.run.slots, rs.widths[i]) is not None else None
+    return None
+
+
 def _row_cells(rs: _Rows, q: _Placed, idx: int, heads: list[str] | None) -> list[Token] | None:
     """A run's cells for row ``idx``: exactly its width, after a stray line, or under a header naming them;
     none where one value a line might hold a value of another row."""
@@ -781,7 +799,11 @@ def _row_cells(rs: _Rows, q: _Placed, idx: int, heads: list[str] | None) -> list
 
 
 def _read_runs(
-    rs: _Rows, placed: list[_Placed], starts: list[int], anchors: dict[tuple[int, int], bool]
+    rs: _Rows,
+    placed: list[_Placed],
+    starts: list[int],
+    anchors: dict[tuple[int, int], bool],
+    trailing: list[Token],
 ) -> dict[int, list[Value]]:
     """Phase 3, read runs: each run's values as its row's; a run read so anchors its row (and the next)."""
     labelled = [q.idx for q in placed if q.idx is not None]
@@ -793,7 +815,10 @@ def _read_runs(
         heads = _header(q.run) or heads
         idx = q.idx if q.idx is not None else _unlabelled_row(placed, pos)
         if idx is None:
-            continue
+            after = placed[pos + 1].run.labels if pos + 1 < len(placed) else trailing
+            idx = _under_heading(rs, q, after)
+            if idx is None or any(x.idx == idx for x in placed):
+                continue
         cells = _row_cells(rs, q, idx, heads)
         if q.crowded and (rs.checks.get(rs.rows[idx].key) is not None or q.past_block):
             continue
@@ -847,7 +872,9 @@ def read_rows(
     result.found = any(q.idx is not None for q in placed)
     stream, starts = _stream(placed)
     anchors = _label_anchors(rs, placed, starts, stream, opened, closed)
-    read = _read_runs(rs, placed, starts, anchors)
+    last = max((i for i, t in enumerate(tokens) if t.kind in (VALUE, BLANK)), default=len(tokens))
+    trailing = [t for t in tokens[last + 1 :] if t.kind == TEXT]
+    read = _read_runs(rs, placed, starts, anchors, trailing)
     for idx, vals in _between_anchors(rs.rows, rs.widths, rs.checks, stream, anchors).items():
         if idx not in read or read[idx] == vals:
             read[idx] = vals
