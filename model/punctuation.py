@@ -83,9 +83,10 @@ def punctuation_findings(report: Report) -> list[Finding]:
         a, b = max(0, start - 6), min(len(text), end + 6)
         example = re.sub(r"\s+", "", text[a:b])
         marks = "".join(dict.fromkeys(e[2].strip(" ") for e in edits))
+        news = "".join(dict.fromkeys(e[3] for e in edits))  # what the fix writes (一. → 一、)
         message = (
             f"{_section_name(report, section)}有 {len(edits)} 处中文里的半角标点 {' '.join(marks)}"
-            f"（如“{example}”），应为全角标点 {' '.join(FULL_WIDTH[m] for m in marks)}。"
+            f"（如“{example}”），应为全角标点“{news}”。"
             "可在检查结果中点“一键改正”。"
         )
         findings.append(
