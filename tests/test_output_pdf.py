@@ -136,7 +136,9 @@ def test_pages_a4_portrait_and_table4_within_the_text_block(exported):
         sizes = [(round(float(p.mediabox[2])), round(float(p.mediabox[3]))) for p in pdf.pages]
     assert sizes and all(s == (595, 842) for s in sizes)  # never a landscape page (issue 12)
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(exported), "-"], capture_output=True, text=True, encoding="utf-8").stdout
+        text = subprocess.run(
+            ["pdftotext", str(exported), "-"], capture_output=True, text=True, encoding="utf-8"
+        ).stdout
         assert "复议后起诉" in text and "四、政府信息公开行政复议、行政诉讼情况" in text
 
 
