@@ -50,7 +50,9 @@ def test_a_missing_part_is_a_loud_failure(case):
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
     )
     assert "CARRIED ON" not in proc.stdout, proc.stderr
-    assert proc.returncode != 0 and re.search(r"(ModuleNotFound|Import)Error", proc.stderr), proc.stderr[-2000:]
+    assert proc.returncode != 0 and re.search(r"(ModuleNotFound|Import)Error", proc.stderr), proc.stderr[
+        -2000:
+    ]
 
 
 def test_the_window_offers_no_quiet_fallback_for_its_parts():
