@@ -450,7 +450,24 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 return None
         try:
-            info = self.store.save_report(report, organ=organ, year=year)
+            try:
+                info = self.store.save_report(report, organ=organ, year=year)
+            except ConflictError as err:
+                if not err.changes:
+                    raise
+                # an edit of an older version: say who changed what since; the clerk may replace anyway
+                answer = QMessageBox.question(
+                    self,
+                    self.tr("报告已被修改"),
+                    self.tr(
+                        "%1\n\n仍要用导入的文件替换吗？（上述修改将被覆盖，可在“修改历史”中恢复）"
+                    ).replace("%1", str(err)),
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                    QMessageBox.StandardButton.No,
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    return None
+                info = self.store.save_report(report, organ=organ, year=year, force=True)
         except StoreError as err:
             QMessageBox.warning(self, self.tr("无法导入"), str(err))
             return None

@@ -107,17 +107,20 @@ def _export(args, report, previous, store, info) -> int:
         where = "；".join(f"“{ch}”（{'、'.join(places)}）" for ch, places in missing.items())
         print(f"警告：以下字符无法打印，在 PDF 中将显示为空框：{where}", file=sys.stderr)
     try:
-        if args.sign:
-            with tempfile.TemporaryDirectory(prefix="nianbao-export-") as tmp:
+        # everything is made aside first: a failure (of the signature, of the web page) leaves no PDF behind
+        with tempfile.TemporaryDirectory(prefix="nianbao-export-") as tmp:
+            made = Path(tmp) / "out.pdf"
+            if args.sign:
                 unsigned = Path(tmp) / "unsigned.pdf"
                 export_pdf(report, unsigned, previous=previous, draft=draft)
-                sign_pdf(unsigned, out, args.sign, password, args.seal)
-        else:
-            export_pdf(report, out, previous=previous, draft=draft)
-        if args.html:
-            from .html import render_html
+                sign_pdf(unsigned, made, args.sign, password, args.seal)
+            else:
+                export_pdf(report, made, previous=previous, draft=draft)
+            if args.html:
+                from .html import render_html
 
-            write_atomic(Path(args.html), render_html(report).encode("utf-8"))
+                write_atomic(Path(args.html), render_html(report).encode("utf-8"))
+            write_atomic(out, made.read_bytes())
     except (ExportError, SigningError) as err:
         raise CommandError(str(err)) from None
     if store is not None and info.is_final and args.sign:

@@ -65,6 +65,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .errors import (
+    BusyError,
     ConflictError,
     CorruptError,
     DiskFullError,
@@ -93,6 +94,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "BusyError",
     "ConflictError",
     "CorruptError",
     "DiskFullError",

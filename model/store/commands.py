@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..cli import CommandError
 from ..commands import read_report
-from .errors import StoreError
+from .errors import BusyError, ConflictError, StoreError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,6 +19,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--organ", metavar="NAME", help="机关名称（默认取报告中的机关）")
     p.add_argument("--year", metavar="N", type=int, help="年度（默认取报告中的年度）")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="文件写出后数据库中的报告已被修改时，仍用此文件替换（会覆盖那些修改）",
+    )
     p.set_defaults(func=_save)
 
     p = ssub.add_parser("list", help="列出数据库中的报告")
@@ -53,6 +58,8 @@ def _open(args: argparse.Namespace):  # noqa: ANN202
 
     try:
         return Store.open(getattr(args, "db", None))
+    except BusyError as err:
+        raise CommandError(str(err), 3) from None
     except StoreError as err:
         raise CommandError(str(err)) from None
 
@@ -61,6 +68,8 @@ def _run(args: argparse.Namespace, action) -> int:  # noqa: ANN001
     store = _open(args)
     try:
         return action(store)
+    except (ConflictError, BusyError) as err:  # exit 3: changed since, or held by another program
+        raise CommandError(str(err), 3) from None
     except StoreError as err:
         raise CommandError(str(err)) from None
     finally:
@@ -71,7 +80,12 @@ def _save(args: argparse.Namespace) -> int:
     report = read_report(args.file)
 
     def action(store) -> int:  # noqa: ANN001
-        info = store.save_report(report, organ=args.organ, year=args.year)
+        try:
+            info = store.save_report(report, organ=args.organ, year=args.year, force=args.force)
+        except ConflictError as err:
+            if err.changes:
+                raise ConflictError(f"{err}\n如确要用此文件替换（覆盖上述修改），请加 --force。") from None
+            raise
         print(f"已保存：{info.organ} {info.year} 年度（{info.status_label}，第 {info.version} 版）")
         return 0
 
@@ -92,7 +106,9 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _find(store, organ: str, year: int):  # noqa: ANN001, ANN202
-    info = store.find(organ, year)
+    from .core import check_year
+
+    info = store.find(organ, check_year(year))  # 99999999999999999999999: said, not an overflow
     if info is None:
         raise CommandError(f"数据库中没有 {organ} {year} 年度的报告。")
     return info
@@ -100,7 +116,8 @@ def _find(store, organ: str, year: int):  # noqa: ANN001, ANN202
 
 def _show(args: argparse.Namespace) -> int:
     def action(store) -> int:  # noqa: ANN001
-        report, _ = store.load(_find(store, args.organ, args.year).id)
+        report, info = store.load(_find(store, args.organ, args.year).id)
+        report.revision = info.version  # an edit of this file is an edit of this version
         print(report.to_json())
         return 0
 

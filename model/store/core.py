@@ -122,6 +122,8 @@ class Revision:
     old: str | None
     new: str | None
     version: int
+    #: who made the change: user@computer (None for changes made before revision 0004)
+    by: str | None = None
 
     def describe(self) -> str:
         """A Chinese one-line description for the history list."""
@@ -230,6 +232,18 @@ def _aware(t: dt.datetime | None) -> dt.datetime | None:
 def _carry_forward(report_template: str) -> list[tuple[str, str]]:
     """(last year's cell, this year's cell) for a new year: 上年结转 ← last year's 结转下年度继续办理."""
     return [(c.last, c.this) for c in form_for(report_template).carry_forward]
+
+
+def who() -> str:
+    """The user and computer making a change (``user@computer``), recorded with each revision."""
+    try:
+        import getpass
+
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in this environment (getpass raises OSError/KeyError)
+        user = ""
+    host = archive_mod.this_host()
+    return (f"{user}@{host}" if user and host else user or host or "")[:255]
 
 
 def _rules():
@@ -444,9 +458,15 @@ class Store:
 
     # --- importing and new years --------------------------------------------------------------------
 
-    def save_report(self, report: Report, organ: str | None = None, year: int | None = None) -> ReportInfo:
+    def save_report(
+        self, report: Report, organ: str | None = None, year: int | None = None, force: bool = False
+    ) -> ReportInfo:
         """Store ``report`` (an import): a new report, or replacing a draft (every change recorded).
-        A final report is refused with :class:`FrozenError`."""
+        A final report is refused with :class:`FrozenError`.
+
+        A report that carries a ``revision`` (written out by ``store show`` or the archive) is an edit of that
+        version: when the stored report has moved on since, :class:`ConflictError` says who changed what
+        since — unless ``force``, which replaces it anyway (every change still recorded)."""
         organ = (organ or report.agency or "").strip()
         if not organ:
             raise StoreError("报告中没有机关名称，请指定机关（--organ）。")
@@ -470,11 +490,34 @@ class Store:
                 rid = existing
                 row = self._lock(conn, rid)
                 self._check_editable(row, None)
+                if report.revision is not None and report.revision < row.version and not force:
+                    raise self._stale(conn, rid, organ, year, report.revision, row.version)
                 old_state = slots(self._load(conn, rid))
                 changes = _diff(old_state, new_state)
                 if changes:
                     self._commit_changes(conn, row, changes)
             return self._info_row(conn, rid)
+
+    def _stale(
+        self, conn: Connection, rid: int, organ: str, year: int, seen: int, current: int
+    ) -> ConflictError:
+        """The conflict of saving an edit of version ``seen`` over version ``current``: who changed what since."""
+        rows = conn.execute(
+            sa.select(t_rev).where(t_rev.c.report_id == rid, t_rev.c.version > seen).order_by(t_rev.c.id)
+        ).all()
+        changes = [Revision(r.id, _aware(r.at), r.what, r.key, r.old, r.new, r.version, r.by) for r in rows]
+        lines = [
+            f"{c.at.astimezone().strftime('%Y-%m-%d %H:%M')} {c.by or '（未记录）'}：{c.describe()}"
+            for c in changes[:20]
+        ]
+        if len(changes) > 20:
+            lines.append(f"…… 共 {len(changes)} 处修改")
+        return ConflictError(
+            f"{organ} {year} 年度的报告在此文件写出（第 {seen} 版）之后已被修改（现为第 {current} 版），"
+            "为免覆盖别人的修改，没有保存。其间的修改：\n" + "\n".join(lines or ["（无记录）"]),
+            current,
+            changes,
+        )
 
     def new_year(self, organ: str, year: int, copy_prose: bool = False) -> ReportInfo:
         """Start ``year`` for ``organ``: 上年结转 from last year's 结转下年度继续办理 and, on request, last
@@ -547,7 +590,9 @@ class Store:
                     body=e.text,
                 )
             )
-        conn.execute(sa.insert(t_rev).values(report_id=rid, at=t, what="create", new=source, version=1))
+        conn.execute(
+            sa.insert(t_rev).values(report_id=rid, at=t, what="create", new=source, version=1, by=who())
+        )
         return rid
 
     # --- edits --------------------------------------------------------------------------------------
@@ -615,6 +660,7 @@ class Store:
                     "old": o,
                     "new": n,
                     "version": new_version,
+                    "by": who(),
                 }
                 for (w, k, o, n) in [*changes, *(extra or [])]
             ],
@@ -779,7 +825,7 @@ class Store:
             rows = conn.execute(
                 sa.select(t_rev).where(t_rev.c.report_id == report_id).order_by(t_rev.c.id)
             ).all()
-        return [Revision(r.id, _aware(r.at), r.what, r.key, r.old, r.new, r.version) for r in rows]
+        return [Revision(r.id, _aware(r.at), r.what, r.key, r.old, r.new, r.version, r.by) for r in rows]
 
     def restore(self, report_id: int, version: int, expected_version: int | None = None) -> int:
         """Bring back the content the report had at ``version``; recorded as a change (so it can be undone
@@ -846,6 +892,7 @@ class Store:
             "revision": info.revision_no,
             "finalized_at": t.replace(tzinfo=dt.UTC).isoformat(),
         }
+        report.revision = info.version + 1  # the version the report has once final (exchange-format.md)
         folder = archive_mod.write_final(
             root, info.organ, info.year, info.revision_no, report.to_json(), meta
         )
@@ -878,6 +925,7 @@ class Store:
                         old=DRAFT,
                         new=FINAL,
                         version=row.version + 1,
+                        by=who(),
                     )
                 )
         except BaseException:
@@ -907,6 +955,7 @@ class Store:
                     old=FINAL,
                     new=DRAFT,
                     version=row.version + 1,
+                    by=who(),
                 )
             )
             return row.version + 1

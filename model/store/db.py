@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 
-from .errors import CorruptError, DiskFullError, NewerDatabaseError, StoreError
+from .errors import BusyError, ConflictError, CorruptError, DiskFullError, NewerDatabaseError, StoreError
 from .paths import os_error, probe_writable
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -57,14 +57,19 @@ def translate(err: BaseException, where: str = "") -> StoreError:
     orig = getattr(err, "orig", err)
     text = str(orig).lower()
     at = f"（{where}）" if where else ""
-    if "database or disk is full" in text or "no space left" in text or "disk full" in text:
+    if (
+        "database or disk is full" in text
+        or "no space left" in text
+        or "disk full" in text
+        or ("disk i/o error" in text and _disk_nearly_full(where))
+    ):
         return DiskFullError(f"磁盘空间已满，修改未能保存{at}。已保存的内容未受影响，请腾出空间后重试。")
     if "file is not a database" in text or "malformed" in text or "file is encrypted" in text:
         return CorruptError(f"数据库文件已损坏，或不是本程序的数据库{at}。文件未被改动。")
     if "readonly" in text or "read-only" in text or "unable to open database" in text:
         return StoreError(f"数据库无法写入{at}：文件或文件夹只读，或没有权限。")
     if "locked" in text or "busy" in text:
-        return StoreError(f"数据库正被其他程序占用{at}，请稍后重试。")
+        return BusyError(f"数据库正被其他程序占用{at}，请稍后重试。")
     if isinstance(err, sa.exc.IntegrityError) or isinstance(orig, sqlite3.IntegrityError):
         unique = unique_violation(err)
         if unique is not None:
@@ -75,6 +80,18 @@ def translate(err: BaseException, where: str = "") -> StoreError:
     if isinstance(err, sa.exc.ArgumentError | sa.exc.NoSuchModuleError):
         return StoreError(f"数据库地址无效{at}：{err}")
     return StoreError(f"数据库错误{at}：{orig}")
+
+
+def _disk_nearly_full(where: str) -> bool:
+    """Whether the disk of the SQLite file described by ``where`` has (almost) no room left: SQLite says only
+    "disk I/O error" when a write fails for want of space."""
+    import shutil
+
+    try:
+        path = sqlite_path(where)
+        return path is not None and shutil.disk_usage(path.parent).free < 16 * 1024 * 1024
+    except Exception:  # noqa: BLE001 - not a URL, no such folder: no judgement
+        return False
 
 
 #: what a unique constraint of ours guards (by constraint name on PostgreSQL, by column on SQLite)
@@ -99,7 +116,7 @@ def unique_violation(err: BaseException) -> StoreError | None:
     text = str(orig)
     for markers, message in UNIQUE_MESSAGES:
         if any(m in names or m in text for m in markers):
-            return StoreError(message)
+            return ConflictError(message)
     return None
 
 
@@ -200,7 +217,7 @@ def known_revisions() -> set[str]:
 
 #: the newest migration in ``migrations/versions`` (a test keeps it equal to Alembic's head): opening a
 #: database that is already there needs no Alembic import at all
-HEAD = "0003"
+HEAD = "0004"
 
 
 def current_revision(engine: Engine) -> tuple[str | None, list[str]]:
