@@ -130,7 +130,9 @@ class Report:
         if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
             raise ReportError('这不是年报交换文件（缺少 "format": "gov-info-disclosure-annual-report"）。')
         version = data.get("format_version", FORMAT_VERSION)
-        whole = isinstance(version, int | Decimal) and not isinstance(version, bool) and version == int(version)
+        whole = (
+            isinstance(version, int | Decimal) and not isinstance(version, bool) and version == int(version)
+        )
         if whole and version > FORMAT_VERSION:
             raise ReportError(f"交换文件的格式版本 {version} 比本程序新，请升级程序后再打开。")
         from .exchange_schema import validate

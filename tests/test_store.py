@@ -324,7 +324,9 @@ def test_finalize_freezes_and_archives(store, tmp_path):
     data = (folder / name).read_bytes()
     assert manifest["files"][name]["sha256"] == hashlib.sha256(data).hexdigest()
     archived = Report.from_json(data.decode("utf-8"))
-    assert archived.revision == store.info(info.id).version  # the version it is an edit of (exchange-format.md)
+    assert (
+        archived.revision == store.info(info.id).version
+    )  # the version it is an edit of (exchange-format.md)
     archived.revision = None
     assert archived.to_exchange() == sample().to_exchange()
     final = store.info(info.id)
