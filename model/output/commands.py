@@ -152,4 +152,6 @@ def run_verify(args) -> int:
         return 1
     for i, s in enumerate(results, 1):
         print(f"签名 {i}：{s.signer}（{s.time_text()}）— {s.message}")
+        for what, good, said in s.facts():  # every fact, good or not
+            print(f"  {'✓' if good else '✗'} {what}：{said}")
     return 0 if all(s.ok for s in results) else 1
