@@ -31,6 +31,7 @@ from .db import (
 )
 from .errors import ConflictError, FrozenError, NotFinalizableError, NotFoundError, StoreError
 from .paths import ARCHIVE_DIR, app_data_dir, atomic_path, default_db_url
+from .schema import archive_files as t_afiles
 from .schema import cells as t_cells
 from .schema import explanations as t_expl
 from .schema import organs as t_organs
@@ -928,6 +929,7 @@ class Store:
                         by=who(),
                     )
                 )
+                self._anchor(conn, report_id, folder, self.archive_root)
         except BaseException:
             archive_mod.discard(folder)
             raise
@@ -980,21 +982,53 @@ class Store:
         if not folder.is_dir():
             raise StoreError(f"归档文件夹不存在：{folder}")
         archive_mod.add_files(folder, {n: Path(p) for n, p in files.items()})
+        with self._write() as conn:
+            self._anchor(conn, report_id, folder, self.archive_root)
         return folder
+
+    def _anchor(self, conn: Connection, report_id: int, folder: Path, root: Path) -> None:
+        """Record the SHA-256 of every file of ``folder`` (and of its manifest) in the database, replacing
+        what was recorded for it: ``archive verify`` checks the folder against these."""
+        key = _relative(folder, root)
+        try:
+            files = archive_mod.folder_files(folder)
+        except OSError as err:
+            raise StoreError(f"归档文件无法读取（{folder}）：{err.strerror or err}") from None
+        conn.execute(sa.delete(t_afiles).where(t_afiles.c.report_id == report_id, t_afiles.c.folder == key))
+        conn.execute(
+            sa.insert(t_afiles),
+            [
+                {"report_id": report_id, "folder": key, "name": n, "sha256": h, "size": size}
+                for n, (h, size) in files.items()
+            ],
+        )
 
     def archive_verify(self, archive_root: Path | None = None) -> list[str]:
         """Recompute every hash; a list of problems (Chinese), empty when all is well."""
         return self.archive_check(archive_root)[0]
 
     def archive_check(self, archive_root: Path | None = None) -> tuple[list[str], list[str]]:
-        """(problems, elsewhere): every hash recomputed — the problems (Chinese), and the final reports whose
-        archive was written on another computer (a shared PostgreSQL server: each machine keeps its own
-        archive folder) and is not here: “在另一台电脑（名称）上”, which is no problem of this one."""
+        """(problems, notes): every hash recomputed — the problems (Chinese), and notes that are no problem
+        of this computer: the final reports whose archive was written on another computer (a shared
+        PostgreSQL server: each machine keeps its own archive folder) “在另一台电脑（名称）上”, and archive
+        folders the database has no record of (a copied archive without its database: checked against
+        their own manifest only, “未锚定”).
+
+        Each folder is checked against the SHA-256 of its files and of its manifest recorded in the database
+        at finalising, so that a file changed together with its hash in the manifest is caught."""
         roots = [Path(archive_root)] if archive_root else [self.archive_root]
         problems: list[str] = []
         elsewhere: list[str] = []
+        with self._read() as conn:
+            anchors: dict[str, dict[str, str]] = {}
+            for r in conn.execute(sa.select(t_afiles.c.folder, t_afiles.c.name, t_afiles.c.sha256)):
+                anchors.setdefault(r.folder, {})[r.name] = r.sha256
         for root in roots:
-            problems += archive_mod.verify(root)
+            for folder in archive_mod.manifests(root):
+                anchor = anchors.get(_relative(folder, root))
+                problems += archive_mod.verify_folder(folder, anchor)
+                if anchor is None:
+                    elsewhere.append(f"未锚定：{folder}（数据库中没有这份归档的记录，只按它自己的清单核对）")
         if archive_root is None:
             with self._read() as conn:
                 finals = conn.execute(self._info_query().where(t_reports.c.status == FINAL)).all()
@@ -1016,7 +1050,9 @@ class Store:
                     else:
                         problems.append(f"{r.organ_name} {r.year} 年度已定稿，但归档文件夹缺失：{folder}")
                 elif folder not in checked:
-                    problems += archive_mod.verify_folder(folder)
+                    problems += archive_mod.verify_folder(
+                        folder, anchors.get(r.archive_dir) if r.archive_dir else None
+                    )
         return problems, elsewhere
 
     # --- sums ---------------------------------------------------------------------------------------
