@@ -11,10 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from .form import ALL_CELL_KEYS, TEXT_KEYS
-from .report import FORMAT_NAME, ReportError
+from .report import FORMAT_NAME, MAX_PROSE_CHARS, ReportError
 
-#: the longest prose section accepted (characters); a real section is a few thousand
-MAX_PROSE_CHARS = 200_000
 MAX_SHORT_CHARS = 500
 MAX_EXPLANATIONS = 2_000
 

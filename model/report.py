@@ -32,6 +32,23 @@ class ReportError(ValueError):
     """Input that is not a report; ``str(err)`` is a Chinese message for the clerk."""
 
 
+#: the longest prose section accepted (characters): a real one is a few thousand; 50 000 still prints in a few
+#: seconds (checked on import, in the exchange schema and by the store)
+MAX_PROSE_CHARS = 50_000
+
+
+def prose_too_long(text: dict[str, str]) -> str | None:
+    """A Chinese message when a section of ``text`` is longer than :data:`MAX_PROSE_CHARS`, else None."""
+    from .form import form_for
+
+    for key, body in text.items():
+        if body and len(body) > MAX_PROSE_CHARS:
+            section = form_for("2021").text_sections.get(key)
+            name = section.heading if section else key
+            return f"“{name}”的正文太长（{len(body)} 字，最多 {MAX_PROSE_CHARS} 字）。"
+    return None
+
+
 @dataclass
 class Explanation:
     """A written explanation (说明) attached to a finding: the finding's rule and cells identify it."""

@@ -44,6 +44,11 @@ SEAL_GAP = 4 * 72 / 25.4
 TEXT_SIZE = 6.5
 #: the band under the seal for the signer and the time
 TEXT_BAND = 2 * (TEXT_SIZE + 1.5) + 3
+#: input caps: a seal image file and its pixels, a key file, a PDF to sign or verify
+MAX_SEAL_BYTES = 16 * 1024 * 1024
+MAX_SEAL_PIXELS = 16_000_000
+MAX_KEY_BYTES = 1024 * 1024
+MAX_PDF_BYTES = 128 * 1024 * 1024
 
 
 class SigningError(Exception):
@@ -289,9 +294,13 @@ def load_key(p12_path: str | Path, password: str, *, at: dt.datetime | None = No
     from cryptography.hazmat.primitives import serialization
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+    from model.files import InputTooLarge, NotRegularFile, read_input
+
     p12_path = Path(p12_path)
     try:
-        data = p12_path.read_bytes()
+        data = read_input(p12_path, MAX_KEY_BYTES, "证书文件")
+    except (InputTooLarge, NotRegularFile) as err:
+        raise SigningError(str(err)) from None
     except FileNotFoundError:
         raise SigningError(f"找不到证书文件“{p12_path}”。") from None
     except OSError as err:
@@ -329,8 +338,21 @@ def safe_seal_image(png_path: str | Path):
     channel becomes a soft mask, which PDF/A-2 allows)."""
     from PIL import Image, UnidentifiedImageError
 
+    from model.files import InputTooLarge, NotRegularFile, read_input
+
     try:
-        with Image.open(png_path) as im:
+        data = read_input(png_path, MAX_SEAL_BYTES, "印章图片")
+    except (InputTooLarge, NotRegularFile) as err:
+        raise SigningError(str(err)) from None
+    except OSError:
+        data = b""  # not found: said below, as before
+    try:
+        with Image.open(io.BytesIO(data) if data else png_path) as im:
+            if im.width * im.height > MAX_SEAL_PIXELS:  # checked before the pixels are decoded
+                raise SigningError(
+                    f"印章图片过大（{im.width}×{im.height} 像素），最大 {MAX_SEAL_PIXELS // 1_000_000} 百万像素。"
+                    "请用 1000×1000 像素左右的图片。"
+                )
             im.load()
             if im.mode in ("P", "PA") or (im.mode in ("L", "RGB") and "transparency" in im.info):
                 im = im.convert("RGBA")
@@ -340,7 +362,11 @@ def safe_seal_image(png_path: str | Path):
                 im = im.copy()
     except FileNotFoundError:
         raise SigningError(f"找不到印章图片“{png_path}”。") from None
-    except (UnidentifiedImageError, OSError):
+    except Image.DecompressionBombError:  # Pillow's own limit, met while reading the header
+        raise SigningError(
+            f"印章图片过大，最大 {MAX_SEAL_PIXELS // 1_000_000} 百万像素。请用 1000×1000 像素左右的图片。"
+        ) from None
+    except (UnidentifiedImageError, OSError, ValueError):
         raise SigningError(f"“{Path(png_path).name}”不是可用的 PNG 图片。") from None
     im.info = {}
     if im.mode == "RGBA" and im.getchannel("A").getextrema() == (255, 255):
@@ -621,9 +647,13 @@ def _day(t: dt.datetime | None) -> str:
 def verify_pdf(path: str | Path, *, trust_folder: Path | None = None) -> list[SignatureStatus]:
     """Every signature of the PDF at ``path``, checked, in signing order. :class:`VerifyError` only when the
     file is not a PDF at all; a damaged signature is a broken signature, listed with the others."""
+    from model.files import InputTooLarge, NotRegularFile, read_input
+
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_input(path, MAX_PDF_BYTES, "PDF 文件")
+    except (InputTooLarge, NotRegularFile) as err:
+        raise VerifyError(str(err)) from None
     except FileNotFoundError:
         raise VerifyError(f"找不到文件“{path}”。") from None
     except OSError as err:

@@ -173,6 +173,8 @@ def check_backup(zip_path: Path, workdir: Path) -> tuple[Path, list[tuple[str, P
     numbered files in ``workdir``, never to a path taken from the zip. The number of entries, the database's
     size and the total are capped, counted while extracting (a zip's headers may lie)."""
     if not zip_path.is_file():
+        if zip_path.exists():  # a folder, a pipe, a device: never opened (a pipe would block)
+            raise StoreError(f"“{zip_path}”不是普通文件，不是备份文件。")
         raise StoreError(f"找不到备份文件：{zip_path}")
     try:
         zf = zipfile.ZipFile(zip_path)

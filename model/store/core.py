@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..form import ALL_CELL_KEYS, TEXT_KEYS, form_for
-from ..report import SLASH, Report, Value, parse_value
+from ..report import SLASH, Report, Value, parse_value, prose_too_long
 from . import archive as archive_mod
 from .db import (
     check_and_upgrade,
@@ -200,6 +200,9 @@ def _expl_key(rule: str, cells: Iterable[str]) -> str:
 
 def slots(report: Report) -> dict[tuple[str, str], str | None]:
     """A report as a flat state: (what, key) → text. Blank cells and empty prose are absent."""
+    too_long = prose_too_long(report.text)
+    if too_long:
+        raise StoreError(too_long)
     out: dict[tuple[str, str], str | None] = {}
     for k in ALL_CELL_KEYS:
         v = encode(report.cells.get(k), k)
@@ -749,6 +752,9 @@ class Store:
         if section not in TEXT_KEYS:
             raise StoreError(f"没有这个正文部分：{section}")
         text = text or ""
+        too_long = prose_too_long({section: text})
+        if too_long:
+            raise StoreError(too_long + "没有保存。")
 
         def build(conn: Connection) -> list:
             old = conn.execute(
