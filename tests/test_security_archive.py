@@ -22,6 +22,7 @@ def finalised(tmp_path, monkeypatch):
     root = tmp_path / "归档"
     monkeypatch.setenv("NIANBAO_ARCHIVE", str(root))
     monkeypatch.delenv("NIANBAO_DB", raising=False)
+    (tmp_path / "库").mkdir()
     db = sqlite_url(tmp_path / "库" / "nianbao.sqlite")
     with Store.open(db) as s:
         info = s.save_report(sample())

@@ -24,7 +24,7 @@ from model.store import Store, StoreError, sqlite_url
 ROOT = Path(__file__).resolve().parents[1]
 posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs, /dev/zero and getrusage are POSIX")
 
-#: main.py run in-process under a wrapper that prints its own peak memory (KB on Linux) last on stderr
+#: main.py run in-process under a wrapper that prints its own peak memory (KB) last on stderr
 WRAPPER = r"""
 import resource, runpy, sys
 sys.argv = ["main.py", *sys.argv[1:]]
@@ -33,7 +33,12 @@ try:
     runpy.run_path(MAIN, run_name="__main__")
 except SystemExit as e:
     code = e.code if isinstance(e.code, int) else 1
-sys.stderr.write("\nMAXRSS %d\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:  # this process's own peak (ru_maxrss keeps the forking parent's across exec on Linux)
+    peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    pass
+sys.stderr.write("\nMAXRSS %d\n" % peak)
 sys.exit(code)
 """
 

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def db(tmp_path, monkeypatch) -> str:
     monkeypatch.setenv("NIANBAO_ARCHIVE", str(tmp_path / "归档"))
     monkeypatch.delenv("NIANBAO_DB", raising=False)
+    (tmp_path / "库").mkdir()  # (--db in a folder that does not exist is refused without --create)
     return sqlite_url(tmp_path / "库" / "nianbao.sqlite")
 
 

@@ -50,8 +50,8 @@ def _reports(args):
         raise CommandError("请指定报告文件，或用 --organ 与 --year 从数据库中选择报告。")
     from model.store import Store, StoreError
 
-    try:
-        store = Store.open(getattr(args, "db", None))
+    try:  # signing a final report archives the signed copy: only then is a write needed
+        store = (Store.open if args.sign else Store.open_for_reading)(getattr(args, "db", None))
     except StoreError as err:
         raise CommandError(str(err)) from None
     info = store.find(args.organ, args.year)

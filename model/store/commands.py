@@ -53,10 +53,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_restore)
 
 
-def _open(args: argparse.Namespace):  # noqa: ANN202
+def _open(args: argparse.Namespace, reading: bool = False):  # noqa: ANN202
     from . import Store
 
     try:
+        if reading:  # list, show, archive verify: also from a read-only folder
+            return Store.open_for_reading(getattr(args, "db", None))
         return Store.open(getattr(args, "db", None))
     except BusyError as err:
         raise CommandError(str(err), 3) from None
@@ -64,8 +66,8 @@ def _open(args: argparse.Namespace):  # noqa: ANN202
         raise CommandError(str(err)) from None
 
 
-def _run(args: argparse.Namespace, action) -> int:  # noqa: ANN001
-    store = _open(args)
+def _run(args: argparse.Namespace, action, reading: bool = False) -> int:  # noqa: ANN001
+    store = _open(args, reading)
     try:
         return action(store)
     except (ConflictError, BusyError) as err:  # exit 3: changed since, or held by another program
@@ -102,7 +104,7 @@ def _list(args: argparse.Namespace) -> int:
             print(f"{i.organ}\t{i.year}\t{i.status_label}\t第{i.version}版\t{updated}")
         return 0
 
-    return _run(args, action)
+    return _run(args, action, reading=True)
 
 
 def _find(store, organ: str, year: int):  # noqa: ANN001, ANN202
@@ -121,7 +123,7 @@ def _show(args: argparse.Namespace) -> int:
         print(report.to_json())
         return 0
 
-    return _run(args, action)
+    return _run(args, action, reading=True)
 
 
 def _finalize(args: argparse.Namespace) -> int:
@@ -150,7 +152,7 @@ def _verify(args: argparse.Namespace) -> int:
         print(f"归档完好：{store.archive_root}")
         return 0
 
-    return _run(args, action)
+    return _run(args, action, reading=True)
 
 
 def _backup(args: argparse.Namespace) -> int:

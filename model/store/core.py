@@ -21,6 +21,7 @@ from ..report import SLASH, Report, Value, parse_value, prose_too_long
 from . import archive as archive_mod
 from .db import (
     check_and_upgrade,
+    check_readable,
     create_engine,
     describe,
     is_sqlite,
@@ -276,9 +277,19 @@ class Store:
     # --- opening ------------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, url: str | None = None, archive_root: Path | None = None) -> Store:
+    def open(cls, url: str | None = None, archive_root: Path | None = None, read_only: bool = False) -> Store:
+        """The store at ``url``. ``read_only`` (SQLite): opened without writing anything (no WAL switch, no
+        upgrade, no side file in a read-only folder); every write then fails with a clear message."""
         url = default_db_url(url)
-        engine = create_engine(url)
+        engine = create_engine(url, read_only=read_only)
+        if read_only:
+            try:
+                with translated(describe(url)):
+                    check_readable(engine, url)
+            except BaseException:
+                engine.dispose()
+                raise
+            return cls(engine, url, Path(archive_root) if archive_root else default_archive_root(url))
         try:
             with translated(describe(url)):
                 path = sqlite_path(engine)
@@ -291,6 +302,22 @@ class Store:
             engine.dispose()
             raise
         return cls(engine, url, Path(archive_root) if archive_root else default_archive_root(url), made)
+
+    @classmethod
+    def open_for_reading(cls, url: str | None = None, archive_root: Path | None = None) -> Store:
+        """:meth:`open`, read-only when the SQLite file exists in a place this user cannot write to (a
+        read-only folder or file): listing and showing need no write."""
+        url = default_db_url(url)
+        try:
+            path = sqlite_path(url)
+        except Exception:  # noqa: BLE001 - not a URL: open() says so
+            path = None
+        ro = (
+            path is not None
+            and path.is_file()
+            and not (os.access(path.parent, os.W_OK) and os.access(path, os.W_OK))
+        )
+        return cls.open(url, archive_root, read_only=ro)
 
     def close(self) -> None:
         self.engine.dispose()

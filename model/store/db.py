@@ -134,7 +134,9 @@ def translated(where: str = "") -> Iterator[None]:
 # the engine
 
 
-def create_engine(url: str) -> Engine:
+def create_engine(url: str, read_only: bool = False) -> Engine:
+    """The engine for ``url``. ``read_only`` (SQLite): the existing file opened read-only (``mode=ro``; in a
+    folder nobody may write to, ``immutable=1``, so that SQLite creates no side file) — nothing is written."""
     try:
         u = make_url(url)
     except sa.exc.ArgumentError as err:
@@ -145,6 +147,8 @@ def create_engine(url: str) -> Engine:
             raise StoreError("请给出 SQLite 数据库文件的路径（不支持内存数据库）。")
         if path.is_dir():
             raise StoreError(f"“{path}”是一个文件夹，不是数据库文件。")
+        if read_only:
+            return _read_only_engine(path)
         probe_writable(path.parent)
         engine = sa.create_engine(u, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _sqlite_events(engine)
@@ -155,14 +159,32 @@ def create_engine(url: str) -> Engine:
         raise StoreError(f"数据库地址无效或缺少驱动：{describe(url)}（{err}）") from None
 
 
-def _sqlite_events(engine: Engine) -> None:
+def _read_only_engine(path: Path) -> Engine:
+    import os
+
+    if not path.is_file():
+        raise StoreError(f"找不到数据库文件：{path}")
+    uri = path.absolute().as_uri() + "?mode=ro"
+    if not os.access(path.parent, os.W_OK):
+        uri += "&immutable=1"
+    engine = sa.create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False),
+        poolclass=sa.pool.NullPool,
+    )
+    _sqlite_events(engine, read_only=True)
+    return engine
+
+
+def _sqlite_events(engine: Engine, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn, _record):  # noqa: ANN001
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA synchronous=FULL")
+        if not read_only:
+            cur.execute("PRAGMA synchronous=FULL")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -249,6 +271,48 @@ def _validate(rev: str | None, tables: list[str], url: str) -> None:
         )
 
 
+#: the tables every revision has (0001); at the head, every table and column of ``schema.metadata``
+BASE_TABLES = ("organs", "reports", "cells", "texts", "explanations", "revisions")
+
+
+def check_schema(engine: Engine, rev: str, tables: list[str], url: str) -> None:
+    """:class:`CorruptError` when a database of ours lacks tables (or, at the head revision, columns) — before
+    the program switches it to WAL, copies it or upgrades it. Reads only."""
+    missing = [t for t in BASE_TABLES if t not in tables]
+    if not missing and rev == HEAD:
+        from .schema import metadata
+
+        missing = [t.name for t in metadata.sorted_tables if t.name not in tables]
+        if not missing:
+            with engine.connect() as conn:
+                inspector = sa.inspect(conn)
+                for t in metadata.sorted_tables:
+                    have = {c["name"] for c in inspector.get_columns(t.name)}
+                    missing += [f"{t.name}.{c.name}" for c in t.columns if c.name not in have]
+                conn.rollback()
+    if missing:
+        raise CorruptError(
+            f"数据库“{describe(url)}”不完整（缺少：{'、'.join(missing[:5])}），不是一个完好的年报数据库。"
+            "为免损坏数据，本程序没有改动它；请从备份恢复。"
+        )
+
+
+def check_readable(engine: Engine, url: str) -> None:
+    """For a read-only opening: the database must be at the head revision and complete (nothing can be
+    upgraded or created)."""
+    rev, tables = current_revision(engine)
+    if rev is None:
+        _validate(rev, tables, url)
+        raise StoreError(f"数据库“{describe(url)}”是空的（只读打开，无法建立）。")
+    if rev != HEAD:
+        _validate(rev, tables, url)
+        raise StoreError(
+            f"数据库“{describe(url)}”需要升级到本程序的结构，但它在只读的位置，无法升级。"
+            "请把它复制到可写的文件夹后再打开。"
+        )
+    check_schema(engine, rev, tables, url)
+
+
 def check_and_upgrade(engine: Engine, url: str, backup=None) -> str | None:  # noqa: ANN001
     """Bring the schema to the head revision.
 
@@ -259,6 +323,8 @@ def check_and_upgrade(engine: Engine, url: str, backup=None) -> str | None:  # n
     lock (PostgreSQL).
     """
     rev, tables = current_revision(engine)
+    if rev is not None:
+        check_schema(engine, rev, tables, url)  # before anything touches the file (WAL, a copy, an upgrade)
     if rev == HEAD:
         return None
     head = head_revision()
