@@ -169,7 +169,9 @@ def _read_only_engine(path: Path) -> Engine:
         uri += "&immutable=1"
     engine = sa.create_engine(
         "sqlite://",
-        creator=lambda: sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False),
+        creator=lambda: sqlite3.connect(
+            uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        ),
         poolclass=sa.pool.NullPool,
     )
     _sqlite_events(engine, read_only=True)
