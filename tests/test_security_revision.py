@@ -40,7 +40,8 @@ def _edit(path, key: str, value) -> None:  # noqa: ANN001
 
 def test_a_stale_save_is_refused_and_says_who_changed_what(db, capsys, tmp_path):
     organ = sample().agency
-    assert run(capsys, "--db", db, "store", "save", str(SAMPLE))[0] == 0
+    code, out, err = run(capsys, "--db", db, "store", "save", str(SAMPLE))
+    assert code == 0 and "替换" not in err
     code, out, _ = run(capsys, "--db", db, "store", "show", organ, "2024")
     assert code == 0 and json.loads(out)["revision"] == 1
     first, second = tmp_path / "甲.json", tmp_path / "乙.json"
@@ -68,8 +69,10 @@ def test_a_stale_save_is_refused_and_says_who_changed_what(db, capsys, tmp_path)
     first.write_text(out, encoding="utf-8")
     _edit(first, A_KEY, 1)
     assert run(capsys, "--db", db, "store", "save", str(first))[0] == 0
-    # a file without a revision (a published report, a unit's submission) is new content: replaces the draft
-    assert run(capsys, "--db", db, "store", "save", str(SAMPLE))[0] == 0
+    # a file without a revision (a published report, a unit's submission) is new content: replaces the draft,
+    # and says so (also to the second of two processes creating the same report at once on SQLite)
+    code, out, err = run(capsys, "--db", db, "store", "save", str(SAMPLE))
+    assert code == 0 and "已用此文件替换" in err
 
 
 def test_store_save_refuses_a_stale_revision_in_the_api(store):
@@ -156,3 +159,28 @@ def test_two_writers_creating_one_report_at_once_one_is_told(pg_url, tmp_path):
     finally:
         other.dispose()
         s.close()
+
+
+def test_two_processes_saving_one_new_report_at_once_on_sqlite(tmp_path):
+    """SQLite serialises the two: one creates the report, the other replaces it and is told so."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    db = sqlite_url(tmp_path / "db.sqlite")
+    with Store.open(db):
+        pass  # the schema first: the race is about the report, not the database
+    env = dict(os.environ, PYTHONPATH=str(root), NIANBAO_ARCHIVE=str(tmp_path / "归档"))
+    cmd = [sys.executable, str(root / "main.py"), "--db", db, "store", "save", str(SAMPLE)]
+    procs = [
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        for _ in "ab"
+    ]
+    results = [(p.wait(60), p.stderr.read()) for p in procs]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    assert [code for code, _ in results] == [0, 0], results
+    assert sorted("已用此文件替换" in err for _, err in results) == [False, True], results

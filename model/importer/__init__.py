@@ -37,7 +37,7 @@ MAX_DOCX_BYTES = 32 * 1024 * 1024
 MAX_DOCX_UNPACKED = 128 * 1024 * 1024
 MAX_DOCX_RATIO = 200
 #: the text the importer reads (a real report: 20 000–60 000 characters)
-MAX_TEXT_CHARS = 600_000
+MAX_TEXT_CHARS = 200_000
 #: an exchange file is 3 deep; anything much deeper is no report
 MAX_JSON_DEPTH = 32
 

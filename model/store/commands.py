@@ -89,6 +89,11 @@ def _save(args: argparse.Namespace) -> int:
                 raise ConflictError(f"{err}\n如确要用此文件替换（覆盖上述修改），请加 --force。") from None
             raise
         print(f"已保存：{info.organ} {info.year} 年度（{info.status_label}，第 {info.version} 版）")
+        if not info.created:  # (also when another process created it a moment before)
+            print(
+                "注意：数据库中已有这份报告，已用此文件替换（替换前的内容可在修改历史中恢复）。",
+                file=sys.stderr,
+            )
         return 0
 
     return _run(args, action)

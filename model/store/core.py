@@ -8,7 +8,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -100,6 +100,9 @@ class ReportInfo:
     organ_id: int | None = None
     #: the computer the archive folder was written on (None before finalising, or from before revision 0003)
     archive_host: str | None = None
+    #: set by :meth:`Store.save_report`: True when the save created the report, False when it replaced one
+    #: (another process may have created it a moment before: the caller says which happened)
+    created: bool = field(default=False, compare=False)
 
     @property
     def is_final(self) -> bool:
@@ -527,7 +530,7 @@ class Store:
                 changes = _diff(old_state, new_state)
                 if changes:
                     self._commit_changes(conn, row, changes)
-            return self._info_row(conn, rid)
+            return replace(self._info_row(conn, rid), created=existing is None)
 
     def _stale(
         self, conn: Connection, rid: int, organ: str, year: int, seen: int, current: int
