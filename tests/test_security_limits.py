@@ -243,3 +243,16 @@ def test_the_worst_text_under_the_caps_ends_within_seconds(tmp_path):
     code, err, elapsed, mb = run_main("check", str(worst))
     assert code == 2 and "程序内部出错" not in err  # no report in it: said, within seconds
     assert elapsed < 10 and mb < 300, (elapsed, mb)
+
+
+@posix_only
+@pytest.mark.parametrize("signed", [False, True])
+def test_a_large_damaged_pdf_is_refused_within_seconds(tmp_path, signed):
+    """pikepdf's repair of a damaged file grows with it (a 60 MB one took a minute and 1 GB): not beyond a cap."""
+    junk = tmp_path / "坏.pdf"
+    body = b"".join(
+        b"%d 0 obj\n<< /Type /Page /Contents [1 0 R 2 0 R] >>\nendobj\n" % i for i in range(1, 1_000_000)
+    )
+    tail = b"\n9 0 obj << /ByteRange [0 10 20 30] >> endobj\n" if signed else b""
+    junk.write_bytes(b"%PDF-1.7\n" + body[:60_000_000] + tail)
+    assert_refused(("verify", str(junk)), "坏.pdf")

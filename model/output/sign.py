@@ -48,7 +48,9 @@ TEXT_BAND = 2 * (TEXT_SIZE + 1.5) + 3
 MAX_SEAL_BYTES = 16 * 1024 * 1024
 MAX_SEAL_PIXELS = 16_000_000
 MAX_KEY_BYTES = 1024 * 1024
-MAX_PDF_BYTES = 128 * 1024 * 1024
+MAX_PDF_BYTES = 64 * 1024 * 1024
+#: a damaged PDF is repaired (pikepdf rebuilds its cross-reference: time and memory grow with it) up to this
+MAX_REPAIR_BYTES = 8 * 1024 * 1024
 
 
 class SigningError(Exception):
@@ -662,6 +664,12 @@ def verify_pdf(path: str | Path, *, trust_folder: Path | None = None) -> list[Si
     try:
         return [st for _, st in _verify_bytes(data, roots)]
     except _Unreadable as err:
+        if b"/ByteRange" not in data:  # no signature anywhere: nothing to repair for
+            raise VerifyError(f"“{path.name}”不是可读的 PDF 文件（{err}）。") from None
+        if len(data) > MAX_REPAIR_BYTES:
+            raise VerifyError(
+                f"“{path.name}”已损坏，且太大（{len(data) >> 20} MB），无法修复后核验其中的签名。"
+            ) from None
         return _verify_damaged(path, data, roots, err)
 
 
