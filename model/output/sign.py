@@ -664,7 +664,7 @@ def verify_pdf(path: str | Path, *, trust_folder: Path | None = None) -> list[Si
     try:
         return [st for _, st in _verify_bytes(data, roots)]
     except _Unreadable as err:
-        if b"/ByteRange" not in data:  # no signature anywhere: nothing to repair for
+        if b"/ByteRange" not in data and b"/Sig" not in data:  # no signature anywhere: nothing to repair for
             raise VerifyError(f"“{path.name}”不是可读的 PDF 文件（{err}）。") from None
         if len(data) > MAX_REPAIR_BYTES:
             raise VerifyError(
