@@ -8,10 +8,14 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from model.files import APP_DIR_NAME
+
 APP_NAME = QT_TRANSLATE_NOOP("app", "年报")
+#: the window's icon (a red seal with 年报); the .ico beside it is the executable's
+ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "nianbao.png"
 
 
 def app_name() -> str:
@@ -60,8 +64,12 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     if app is None:
         set_high_dpi_policy()
         app = QApplication([sys.argv[0] if sys.argv else "nianbao", *(argv or [])])
-    app.setOrganizationName("nianbao")
-    app.setApplicationName("nianbao")
+    # one name everywhere: no organisation, so that Qt's own folders are …\Nianbao, as model.files' are
+    app.setOrganizationName("")
+    app.setApplicationName(APP_DIR_NAME)
+    icon = QIcon(str(ICON))
+    if not icon.isNull():
+        app.setWindowIcon(icon)  # every window of the program, and the task bar
     if not getattr(app, "_nianbao_translators", None):
         app._nianbao_translators = install_translations(app)  # type: ignore[attr-defined]
     app.setApplicationDisplayName(app_name())
@@ -71,6 +79,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="main.py", add_help=False)
     parser.add_argument("--db", metavar="URL")
+    parser.add_argument("files", nargs="*")
     args, _unknown = parser.parse_known_args(argv)
     return args
 
@@ -126,6 +135,36 @@ def _import_store_code() -> None:
         importlib.import_module(name)
 
 
+def after_open(window, store, files: list[str]) -> None:  # noqa: ANN001
+    """Once the store is open: the file given on the command line (else the last report), and what the
+    clerk should know — a database on a network share, data moved from an earlier version's folder, a
+    backup that is due."""
+    from model.store import paths as paths_mod
+
+    from .maintenance import remind_backup
+
+    if files:
+        window.import_path(Path(files[0]))
+    else:
+        window.reopen_last()
+    notes = []
+    if getattr(store, "network_note", None):
+        notes.append(store.network_note)
+    moved = paths_mod._MIGRATED[0] if paths_mod._MIGRATED else []
+    if moved:
+        notes.append(
+            QCoreApplication.translate("app", "年报的数据已移到新的位置：\n%1").replace(
+                "%1", "\n".join(moved)
+            )
+        )
+    if notes:
+        box = QMessageBox(QMessageBox.Icon.Information, app_name(), "\n\n".join(notes), parent=window)
+        box.setObjectName("start_notes")
+        window.start_notes = box
+        box.open()
+    remind_backup(window)
+
+
 def run(argv: list[str] | None = None) -> int:
     """Show the window at once, then open the store: the import of SQLAlchemy and the store's code runs in a
     thread while the event loop turns (a click is handled meanwhile); opening the database, refreshing the
@@ -136,6 +175,9 @@ def run(argv: list[str] | None = None) -> int:
 
     args = parse_args(list(argv or []))
     app = make_app([])
+    from .crash import install as install_crash_reporting
+
+    install_crash_reporting(app)
     from .backend import StoreError, open_store
     from .main_window import MainWindow
 
@@ -168,7 +210,7 @@ def run(argv: list[str] | None = None) -> int:
         for w in waiting:
             w.setEnabled(True)
         window.setAcceptDrops(drops)
-        QTimer.singleShot(0, window.reopen_last)  # after a turn of the event loop
+        QTimer.singleShot(0, lambda: after_open(window, store, args.files))  # after a turn of the event loop
 
     class Relay(QObject):
         """Lives on the UI thread: the worker's signal reaches it queued."""

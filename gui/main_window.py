@@ -243,6 +243,8 @@ class MainWindow(QMainWindow):
             m.addSeparator() if a is None else m.addAction(a)
         self.act_database = self._action(self.tr("选择数据库(&D)…"), lambda: importlib.import_module("gui.database_dialog").choose_database(self))  # fmt: skip
         m.insertAction(self.act_close, self.act_database)  # 文件 → 选择数据库… (gui/database_dialog.py)
+        importlib.import_module("gui.maintenance").add_actions(self)  # 备份…, 从备份恢复…, 核验归档…
+        importlib.import_module("gui.preferences").add_action(self)  # 文件 → 设置…
         m = bar.addMenu(self.tr("编辑(&E)"))
         m.setToolTipsVisible(True)
         for a in (

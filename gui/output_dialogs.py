@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .settings import APPLICATION, ORGANIZATION
+from .settings import default_qsettings
 
 __all__ = [
     "ExportDialog",
@@ -64,7 +64,7 @@ __all__ = [
 
 def _settings() -> QSettings:
     """The program's settings (the same QSettings as :class:`gui.settings.Settings`)."""
-    return QSettings(ORGANIZATION, APPLICATION)
+    return default_qsettings()
 
 
 # -------------------------------------------------------------------------------------------------

@@ -25,8 +25,6 @@ from .findings import SEVERITY_ORDER, Finding, Severity
 from .form import T2_RULE_MAKING_ROW, CellKind, Form, Relation
 from .report import SLASH, Report, format_value, numeric, value_problem
 
-Number = int | Decimal
-
 
 def _fmt(v: object) -> str:
     return "空白" if v is None else format_value(v)  # type: ignore[arg-type]

@@ -8,6 +8,16 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+#: the tests never move a real user data folder of an earlier version (tests/test_data_locations.py
+#: calls the move itself, on folders of its own)
+os.environ.setdefault("NIANBAO_NO_MIGRATION", "1")
+if "NIANBAO_DATA_DIR" not in os.environ:  # the settings, the log, the backup record: never the real ones
+    import atexit
+    import shutil
+    import tempfile
+
+    os.environ["NIANBAO_DATA_DIR"] = tempfile.mkdtemp(prefix="nianbao-test-data-")
+    atexit.register(shutil.rmtree, os.environ["NIANBAO_DATA_DIR"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

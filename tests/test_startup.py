@@ -61,6 +61,9 @@ def _start(tmp_path: Path, url: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     env["NIANBAO_ARCHIVE"] = str(tmp_path / "归档")
+    env["NIANBAO_DATA_DIR"] = str(
+        tmp_path / "数据"
+    )  # settings.ini, the log: copied from XDG_CONFIG_HOME once
     return subprocess.run(
         [sys.executable, "-c", _PROGRAM, url],
         cwd=ROOT,

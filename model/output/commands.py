@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
+
+from model import files as files_mod
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -68,10 +69,9 @@ def _password(args) -> str:
 
     if args.password_file:
         try:
-            text = Path(args.password_file).read_text(encoding="utf-8-sig")
+            return files_mod.read_password_file(args.password_file)  # GBK from cmd's echo, CRLF, spaces
         except OSError as err:
             raise CommandError(f"无法读取密码文件“{args.password_file}”：{err.strerror or err}") from None
-        return text.splitlines()[0] if text.splitlines() else ""
     if sys.stdin and sys.stdin.isatty():
         import getpass
 
@@ -108,7 +108,7 @@ def _export(args, report, previous, store, info) -> int:
         print(f"警告：以下字符无法打印，在 PDF 中将显示为空框：{where}", file=sys.stderr)
     try:
         # everything is made aside first: a failure (of the signature, of the web page) leaves no PDF behind
-        with tempfile.TemporaryDirectory(prefix="nianbao-export-") as tmp:
+        with files_mod.temp_dir(prefix="nianbao-export-") as tmp:
             made = Path(tmp) / "out.pdf"
             if args.sign:
                 unsigned = Path(tmp) / "unsigned.pdf"

@@ -33,7 +33,6 @@ __all__ = [
 ]
 
 ROLES = ("fang", "hei", "kai", "song", "title")
-ROLE_NAMES = {"fang": "仿宋", "hei": "黑体", "kai": "楷体", "song": "宋体", "title": "小标宋"}
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 

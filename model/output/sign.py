@@ -17,10 +17,10 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from model import files as files_mod
 from model.files import app_data_dir
 
 logging.getLogger("pyhanko").addHandler(logging.NullHandler())
@@ -489,7 +489,7 @@ def sign_pdf(
     who = _cn(cert.subject)
     placement = _seal_box(docinfo, n_existing, page_count)
     field_name = f"{FIELD_PREFIX}{n_existing + 1}"
-    with tempfile.TemporaryDirectory(prefix="nianbao-sign-") as tmp:
+    with files_mod.temp_dir(prefix="nianbao-sign-") as tmp:
         stamp = None
         spec = fields.SigFieldSpec(field_name, on_page=0)
         if placement:

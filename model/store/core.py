@@ -19,19 +19,22 @@ from sqlalchemy.engine import Connection, Engine
 from ..form import ALL_CELL_KEYS, TEXT_KEYS, form_for
 from ..report import SLASH, Report, Value, parse_value, prose_too_long
 from . import archive as archive_mod
+from . import paths as paths_mod
 from .db import (
     check_and_upgrade,
     check_readable,
     create_engine,
     describe,
     is_sqlite,
+    network_note,
     now,
+    on_network_share,
     set_wal,
     sqlite_path,
     translated,
 )
 from .errors import ConflictError, FrozenError, NotFinalizableError, NotFoundError, StoreError
-from .paths import ARCHIVE_DIR, app_data_dir, atomic_path, default_db_url
+from .paths import ARCHIVE_DIR, DB_FILE, atomic_path, default_db_url
 from .schema import archive_files as t_afiles
 from .schema import cells as t_cells
 from .schema import explanations as t_expl
@@ -43,7 +46,6 @@ from .schema import texts as t_texts
 DRAFT = "draft"
 FINAL = "final"
 STATUS_LABEL = {DRAFT: "草稿", FINAL: "已定稿"}
-META_FIELDS = ("agency", "title", "date", "template")
 META_LABEL = {"agency": "机关名称", "title": "标题", "date": "成文日期", "template": "格式版本"}
 WHAT_LABEL = {
     "cell": "单元格",
@@ -276,6 +278,10 @@ class Store:
         #: SQLite file (a Path), or on PostgreSQL the name of the schema holding the copied tables
         self.upgrade_backup = upgrade_backup
         self._where = describe(url)
+        #: said to the clerk when the SQLite file lies on a network share (None otherwise)
+        self.network_note: str | None = (
+            network_note(self.path) if self.path is not None and on_network_share(engine) else None
+        )
 
     # --- opening ------------------------------------------------------------------------------------
 
@@ -382,9 +388,6 @@ class Store:
         if values:
             conn.execute(sa.update(t_organs).where(t_organs.c.id == row.id).values(**values))
         return Organ(row.id, name, values.get("code", row.code), values.get("parent_id", row.parent_id))
-
-    def _organ_id(self, conn: Connection, name: str) -> int | None:
-        return conn.execute(sa.select(t_organs.c.id).where(t_organs.c.name == name)).scalar_one_or_none()
 
     # --- listing ------------------------------------------------------------------------------------
 
@@ -1152,8 +1155,13 @@ def default_archive_root(url: str) -> Path:
     env = os.environ.get("NIANBAO_ARCHIVE")
     if env:
         return Path(env)
+    chosen = paths_mod.remembered_archive_root()
+    if chosen is not None:
+        return chosen
     path = sqlite_path(url)
-    return (path.parent if path else app_data_dir()) / ARCHIVE_DIR
+    if path is None or Path(path).absolute() == (paths_mod.app_data_dir() / DB_FILE).absolute():
+        return paths_mod.default_archive_dir()  # the default database's archive: 文档\年报归档 on Windows
+    return path.parent / ARCHIVE_DIR
 
 
 def _pre_upgrade_copy(engine: Engine, conn: Connection | None = None) -> Path | str | None:

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 
 from ..findings import Finding, Severity
 from ..form import ALL_CELL_KEYS, FORM_2021, TEXT_KEYS
-from ..report import SLASH, Report, Value, format_value, numeric
+from ..report import SLASH, Report, format_value, numeric
 from ..store import Store, StoreError
 from ..store.db import describe, translated
 from ..store.schema import cells as t_cells
@@ -462,7 +462,3 @@ def unit_status(store: Store, parent: str, year: int, check: bool = True) -> lis
     order = {"missing": 0, "draft": 2, "final": 3}
     out.sort(key=lambda s: (order[s.state] if not s.errors else 1, s.organ))
     return out
-
-
-def value_text(v: Value) -> str:
-    return format_value(v)
