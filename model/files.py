@@ -330,8 +330,9 @@ def is_network_path(path: Path | str) -> bool:
 def read_password_file(path: Path | str) -> str:
     """The first line of a password file, whatever wrote it: ``echo 口令> pw.txt`` in cmd writes GBK with
     CRLF (and ``echo 口令 > pw.txt`` a trailing space), Notepad UTF-8 with or without a BOM or UTF-16.
-    Trailing spaces, tabs and line ends are dropped; leading ones are kept (they may be meant)."""
-    data = Path(path).read_bytes()
+    Trailing spaces, tabs and line ends are dropped; leading ones are kept (they may be meant). A regular
+    file of at most 64 KB only (:func:`read_input`: never a pipe or a device)."""
+    data = read_input(path, 64 * 1024, "密码文件")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16")
     elif data.startswith(b"\xef\xbb\xbf"):

@@ -256,3 +256,35 @@ def test_a_large_damaged_pdf_is_refused_within_seconds(tmp_path, signed):
     tail = b"\n9 0 obj << /ByteRange [0 10 20 30] >> endobj\n" if signed else b""
     junk.write_bytes(b"%PDF-1.7\n" + body[:60_000_000] + tail)
     assert_refused(("verify", str(junk)), "坏.pdf")
+
+
+@posix_only
+@pytest.mark.parametrize("kind", ["fifo", "zero", "binary"])
+def test_a_password_file_that_is_a_pipe_a_device_or_binary(tmp_path, kind):
+    from model.output.sign import create_organ_certificate
+
+    key, _ = create_organ_certificate(tmp_path / "k.p12", sample().agency, "机关密码123")
+    if kind == "fifo":
+        pw = tmp_path / "pw.txt"
+        os.mkfifo(pw)
+        said = "管道"
+    elif kind == "zero":
+        pw, said = Path("/dev/zero"), "不是普通文件"
+    else:
+        pw = tmp_path / "pw.bin"
+        pw.write_bytes(bytes(range(256)) * 4)
+        said = "密码"
+    assert_refused(
+        (
+            "export",
+            str(SAMPLE),
+            "-o",
+            str(tmp_path / "o.pdf"),
+            "--sign",
+            str(key),
+            "--password-file",
+            str(pw),
+        ),
+        said,
+    )
+    assert not (tmp_path / "o.pdf").exists()

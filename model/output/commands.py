@@ -72,6 +72,8 @@ def _password(args) -> str:
             return files_mod.read_password_file(args.password_file)  # GBK from cmd's echo, CRLF, spaces
         except OSError as err:
             raise CommandError(f"无法读取密码文件“{args.password_file}”：{err.strerror or err}") from None
+        except ValueError as err:  # a pipe, a device, a huge file (model.files.read_input)
+            raise CommandError(f"无法读取密码文件：{err}") from None
     if sys.stdin and sys.stdin.isatty():
         import getpass
 

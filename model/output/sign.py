@@ -234,6 +234,8 @@ def _read_p12(p12_path: Path, data: bytes, password: str):
     from asn1crypto import core
     from cryptography.hazmat.primitives.serialization import pkcs12
 
+    if "\x00" in (password or ""):  # (cryptography's PKCS#12 reader panics on it: never passed on)
+        raise SigningError("证书密码错误（密码中含有空字符，可能选错了密码文件）。")
     ck = _cache_key(data, password)
     hit = _KEYS.get(ck)
     if hit is not None:
