@@ -84,3 +84,27 @@ def test_a_copied_archive_without_its_database_is_said_to_be_unanchored(
     (copy / folder.relative_to(tmp_path / "归档") / "年度报告.pdf").write_bytes(b"changed")
     code, text = verify(capsys, other)
     assert code == 1 and "已被改动" in text
+
+
+def test_archives_of_a_database_from_before_the_anchors_are_anchored_at_the_upgrade(tmp_path):
+    import sqlalchemy as sa
+    from alembic import command
+
+    from model.store.db import alembic_config
+
+    root = tmp_path / "归档"
+    db = sqlite_url(tmp_path / "old.sqlite")
+    with Store.open(db, archive_root=root) as s:
+        folder = s.finalize(s.save_report(sample()).id)
+    engine = sa.create_engine(db)
+    with engine.begin() as conn:  # back to revision 0003: no anchors, as an older program left it
+        command.downgrade(alembic_config(conn), "0003")
+    engine.dispose()
+    with Store.open(db, archive_root=root) as s:  # the upgrade anchors the folder found intact
+        assert s.upgrade_backup is not None
+        problems, notes = s.archive_check()
+        assert problems == [] and not [n for n in notes if "未锚定" in n]
+        path = folder / REPORT_JSON
+        path.write_text(path.read_text(encoding="utf-8").replace("2024", "2025"), encoding="utf-8")
+        _rehash(folder, REPORT_JSON)
+        assert any("与数据库中的记录不符" in p for p in s.archive_verify())

@@ -310,7 +310,10 @@ class Store:
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine, url, Path(archive_root) if archive_root else default_archive_root(url), made)
+        store = cls(engine, url, Path(archive_root) if archive_root else default_archive_root(url), made)
+        if made is not None:  # upgraded from before revision 0004: anchor the archive folders found intact
+            store._anchor_existing()
+        return store
 
     @classmethod
     def open_for_reading(cls, url: str | None = None, archive_root: Path | None = None) -> Store:
@@ -1024,6 +1027,29 @@ class Store:
         with self._write() as conn:
             self._anchor(conn, report_id, folder, self.archive_root)
         return folder
+
+    def _anchor_existing(self) -> None:
+        """Record the hashes of the final reports' archive folders that have none yet (a database from before
+        revision 0004), when the folder is here and agrees with its own manifest: from the upgrade on,
+        ``archive verify`` checks them against the database. A folder that does not agree stays unanchored
+        (``archive verify`` keeps saying what is wrong with it)."""
+        try:
+            with self._read() as conn:
+                finals = conn.execute(
+                    sa.select(t_reports.c.id, t_reports.c.archive_dir).where(
+                        t_reports.c.status == FINAL, t_reports.c.archive_dir.is_not(None)
+                    )
+                ).all()
+                anchored = set(conn.execute(sa.select(t_afiles.c.folder).distinct()).scalars())
+            for r in finals:
+                folder = Path(self._archive_abs(r.archive_dir))
+                if r.archive_dir in anchored or not (folder / archive_mod.MANIFEST).is_file():
+                    continue
+                if archive_mod.verify_folder(folder) == []:
+                    with self._write() as conn:
+                        self._anchor(conn, r.id, folder, self.archive_root)
+        except (StoreError, OSError):
+            pass  # the upgrade stands; archive verify says what it finds
 
     def _anchor(self, conn: Connection, report_id: int, folder: Path, root: Path) -> None:
         """Record the SHA-256 of every file of ``folder`` (and of its manifest) in the database, replacing
