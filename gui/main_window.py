@@ -105,7 +105,19 @@ class ReportView(QWidget):
         self.tabs.setCurrentWidget(page)
         return page
 
+    def edit_date(self) -> None:
+        from .dialogs import ask_date
+
+        if self.doc.read_only:
+            return
+        iso = ask_date(self, self.doc.report.date)
+        if iso:
+            self.doc.set_date(iso)
+
     def show_finding(self, f: Finding) -> None:
+        if f.rule == "meta.date":  # no 成文日期: where it is set
+            self.edit_date()
+            return
         if f.text is not None and f.text.section in self.pages:
             page = self.show_tab(f.text.section)
             page.select_span(f.text.start, f.text.end)  # type: ignore[attr-defined]
@@ -194,11 +206,19 @@ class MainWindow(QMainWindow):
             "F9",
             self.tr("按表格的勾稽关系，由各分项算出每个合计格"),
         )
+        self.act_date = self._action(
+            self.tr("成文日期(&A)…"),
+            lambda: self.view.edit_date() if self.view else None,
+            None,
+            self.tr("落款处的成文日期；定稿和签章前必须填写"),
+        )
         self.act_check = self._action(self.tr("重新检查(&K)"), self._recheck, "F5")
         self.act_history = self._action(self.tr("修改历史(&H)…"), self.show_history, "Ctrl+H")
         self.act_finalize = self._action(self.tr("定稿(&F)…"), self.finalize)
         self.act_reopen = self._action(self.tr("取消定稿(&O)…"), self.reopen)
         self.act_export = self._output_action(self.tr("导出PDF(&E)…"), "export_pdf_dialog", "Ctrl+E")
+        self.act_export_docx = self._output_action(self.tr("导出 Word(&W)…"), "export_docx_dialog")
+        self.act_export_xlsx = self._output_action(self.tr("导出 Excel(&X)…"), "export_xlsx_dialog")
         self.act_print = self._output_action(self.tr("打印(&P)…"), "print_dialog", S.Print)
         self.act_sign = self._output_action(self.tr("签章(&S)…"), "sign_dialog")
         self.act_verify = self._output_action(self.tr("验证签章(&V)…"), "verify_dialog")
@@ -214,6 +234,7 @@ class MainWindow(QMainWindow):
             self.act_delete,
             self.act_zero,
             self.act_totals,
+            self.act_date,
             self.act_check,
             self.act_history,
             self.act_finalize,
@@ -235,6 +256,8 @@ class MainWindow(QMainWindow):
             self.act_start,
             None,
             self.act_export,
+            self.act_export_docx,
+            self.act_export_xlsx,
             self.act_print,
             None,
             self.act_close,
@@ -258,6 +281,8 @@ class MainWindow(QMainWindow):
             None,
             self.act_zero,
             self.act_totals,
+            None,
+            self.act_date,
         ):
             m.addSeparator() if a is None else m.addAction(a)
         m = bar.addMenu(self.tr("报告(&R)"))
@@ -289,6 +314,7 @@ class MainWindow(QMainWindow):
             self.act_delete,
             self.act_zero,
             self.act_totals,
+            self.act_date,
             self.act_finalize,
         ):
             a.setEnabled(editable)
@@ -601,7 +627,12 @@ class MainWindow(QMainWindow):
                 if name == "print_dialog":
                     func(self, path)
             return
-        if name == "export_pdf_dialog":
+        if name in ("export_docx_dialog", "export_xlsx_dialog") and self.doc is not None:
+            self.doc.flush()
+            self.doc.resync()
+            func(self, self.doc.report, self.doc.previous)
+            return
+        if name in ("export_pdf_dialog", "export_docx_dialog", "export_xlsx_dialog"):
             self.message(self.tr("请先打开一份报告。"))
             return
         start = str(self._last_pdf) if self._last_pdf else ""
