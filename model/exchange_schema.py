@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .form import ALL_CELL_KEYS, TEXT_KEYS
+from .form import ALL_CELL_KEYS, FORMS, TEXT_KEYS
 from .report import FORMAT_NAME, MAX_PROSE_CHARS, ReportError
 
 MAX_SHORT_CHARS = 500
@@ -26,7 +26,7 @@ SCHEMA: dict[str, Any] = {
     "properties": {
         "format": {"const": FORMAT_NAME},
         "format_version": {"type": "integer", "minimum": 1},
-        "template": {"enum": ["2021", "2019", "", None]},
+        "template": {"enum": [*FORMS, "", None]},
         "agency": _SHORT,
         "year": {"type": ["integer", "null"], "minimum": 1, "maximum": 9999},
         "title": _SHORT,

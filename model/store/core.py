@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..form import ALL_CELL_KEYS, TEXT_KEYS, form_for
+from ..form import ALL_CELL_KEYS, CURRENT_FORM, FORMS, TEXT_KEYS, any_cell, edition_in_force, form_for
 from ..report import SLASH, Report, Value, parse_value, prose_too_long
 from . import archive as archive_mod
 from . import paths as paths_mod
@@ -136,11 +136,11 @@ class Revision:
         """A Chinese one-line description for the history list."""
         what = WHAT_LABEL.get(self.what, self.what)
         if self.what == "cell" and self.key:
-            cell = form_for("2021").cells.get(self.key)
+            cell = any_cell(self.key)
             name = cell.name if cell else self.key
             return f"{what} {name}：{_show(self.old)} → {_show(self.new)}"
         if self.what == "text" and self.key:
-            section = form_for("2021").text_sections.get(self.key)
+            section = CURRENT_FORM.text_sections.get(self.key)
             return f"{what}“{section.heading if section else self.key}”已修改"
         if self.what == "meta" and self.key:
             return f"{META_LABEL.get(self.key, self.key)}：{_show(self.old)} → {_show(self.new)}"
@@ -578,7 +578,7 @@ class Store:
                     t_reports.c.organ_id == organ_id, t_reports.c.year == year - 1
                 )
             ).scalar_one_or_none()
-            report = Report(template="2021", agency=organ, year=year)
+            report = Report(template=edition_in_force(year), agency=organ, year=year)
             source = "新建"
             if prev_id is not None:
                 prev = self._load(conn, prev_id)
@@ -817,8 +817,9 @@ class Store:
             for k, v in {"agency": agency, "title": title, "date": date, "template": template}.items()
             if v is not _UNSET
         }
-        if "template" in wanted and wanted["template"] not in ("2021", "2019"):
-            raise StoreError(f"不认识的报告格式版本“{wanted['template']}”（应为 2021 或 2019）。")
+        if "template" in wanted and wanted["template"] not in FORMS:
+            known = " 或 ".join(FORMS)
+            raise StoreError(f"不认识的报告格式版本“{wanted['template']}”（应为 {known}）。")
         if "date" in wanted and wanted["date"]:
             try:
                 dt.date.fromisoformat(wanted["date"])
