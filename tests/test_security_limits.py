@@ -288,3 +288,35 @@ def test_a_password_file_that_is_a_pipe_a_device_or_binary(tmp_path, kind):
         said,
     )
     assert not (tmp_path / "o.pdf").exists()
+
+
+def test_a_pdf_of_too_many_pages_or_too_much_text_is_refused_at_once(tmp_path):
+    """Reading a PDF costs tens of milliseconds a page: a PDF of thousands of pages under the size cap would
+    keep ``import`` busy for minutes."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from model.importer import import_file
+    from model.importer.pdf import MAX_PDF_PAGES
+
+    def pdf(pages: int, lines: int) -> bytes:
+        buf = io.BytesIO()
+        c = Canvas(buf)
+        for _p in range(pages):
+            for y in range(lines):
+                c.drawString(20, 820 - y * 14, "1 2 3 4 5 6 7 " * 8)
+            c.showPage()
+        c.save()
+        return buf.getvalue()
+
+    many = tmp_path / "多页.pdf"
+    many.write_bytes(pdf(MAX_PDF_PAGES + 1, 1))
+    t = time.monotonic()
+    with pytest.raises(ReportError, match="页"):
+        import_file(many)
+    dense = tmp_path / "密.pdf"
+    dense.write_bytes(pdf(80, 55))  # 80 pages of 55 lines of 56 digits: far more text than any report
+    with pytest.raises(ReportError, match="文字太多"):
+        import_file(dense)
+    assert time.monotonic() - t < 30
