@@ -69,6 +69,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .errors import (
+    BusyError,
     ConflictError,
     CorruptError,
     DiskFullError,
@@ -97,6 +98,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "BusyError",
     "ConflictError",
     "CorruptError",
     "DiskFullError",

@@ -8,7 +8,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,11 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..form import ALL_CELL_KEYS, CURRENT_FORM, FORMS, TEXT_KEYS, any_cell, edition_in_force, form_for
-from ..report import SLASH, Report, Value, parse_value
+from ..report import SLASH, Report, Value, parse_value, prose_too_long
 from . import archive as archive_mod
 from . import paths as paths_mod
 from .db import (
     check_and_upgrade,
+    check_readable,
     create_engine,
     describe,
     is_sqlite,
@@ -34,6 +35,7 @@ from .db import (
 )
 from .errors import ConflictError, FrozenError, NotFinalizableError, NotFoundError, StoreError
 from .paths import ARCHIVE_DIR, DB_FILE, atomic_path, default_db_url
+from .schema import archive_files as t_afiles
 from .schema import cells as t_cells
 from .schema import explanations as t_expl
 from .schema import organs as t_organs
@@ -100,6 +102,9 @@ class ReportInfo:
     organ_id: int | None = None
     #: the computer the archive folder was written on (None before finalising, or from before revision 0003)
     archive_host: str | None = None
+    #: set by :meth:`Store.save_report`: True when the save created the report, False when it replaced one
+    #: (another process may have created it a moment before: the caller says which happened)
+    created: bool = field(default=False, compare=False)
 
     @property
     def is_final(self) -> bool:
@@ -124,6 +129,8 @@ class Revision:
     old: str | None
     new: str | None
     version: int
+    #: who made the change: user@computer (None for changes made before revision 0004)
+    by: str | None = None
 
     def describe(self) -> str:
         """A Chinese one-line description for the history list."""
@@ -199,6 +206,9 @@ def _expl_key(rule: str, cells: Iterable[str]) -> str:
 
 def slots(report: Report) -> dict[tuple[str, str], str | None]:
     """A report as a flat state: (what, key) → text. Blank cells and empty prose are absent."""
+    too_long = prose_too_long(report.text)
+    if too_long:
+        raise StoreError(too_long)
     out: dict[tuple[str, str], str | None] = {}
     for k in ALL_CELL_KEYS:
         v = encode(report.cells.get(k), k)
@@ -234,11 +244,21 @@ def _carry_forward(report_template: str) -> list[tuple[str, str]]:
     return [(c.last, c.this) for c in form_for(report_template).carry_forward]
 
 
-def _rules():
+def who() -> str:
+    """The user and computer making a change (``user@computer``), recorded with each revision."""
     try:
-        from .. import rules
-    except ImportError as err:
-        raise StoreError(f"检查模块不可用，无法定稿（{err}）。") from None
+        import getpass
+
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in this environment (getpass raises OSError/KeyError)
+        user = ""
+    host = archive_mod.this_host()
+    return (f"{user}@{host}" if user and host else user or host or "")[:255]
+
+
+def _rules():
+    from .. import rules  # no fallback: finalising without the checks would be a silent hole
+
     return rules
 
 
@@ -266,9 +286,19 @@ class Store:
     # --- opening ------------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, url: str | None = None, archive_root: Path | None = None) -> Store:
+    def open(cls, url: str | None = None, archive_root: Path | None = None, read_only: bool = False) -> Store:
+        """The store at ``url``. ``read_only`` (SQLite): opened without writing anything (no WAL switch, no
+        upgrade, no side file in a read-only folder); every write then fails with a clear message."""
         url = default_db_url(url)
-        engine = create_engine(url)
+        engine = create_engine(url, read_only=read_only)
+        if read_only:
+            try:
+                with translated(describe(url)):
+                    check_readable(engine, url)
+            except BaseException:
+                engine.dispose()
+                raise
+            return cls(engine, url, Path(archive_root) if archive_root else default_archive_root(url))
         try:
             with translated(describe(url)):
                 path = sqlite_path(engine)
@@ -280,7 +310,26 @@ class Store:
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine, url, Path(archive_root) if archive_root else default_archive_root(url), made)
+        store = cls(engine, url, Path(archive_root) if archive_root else default_archive_root(url), made)
+        if made is not None:  # upgraded from before revision 0004: anchor the archive folders found intact
+            store._anchor_existing()
+        return store
+
+    @classmethod
+    def open_for_reading(cls, url: str | None = None, archive_root: Path | None = None) -> Store:
+        """:meth:`open`, read-only when the SQLite file exists in a place this user cannot write to (a
+        read-only folder or file): listing and showing need no write."""
+        url = default_db_url(url)
+        try:
+            path = sqlite_path(url)
+        except Exception:  # noqa: BLE001 - not a URL: open() says so
+            path = None
+        ro = (
+            path is not None
+            and path.is_file()
+            and not (os.access(path.parent, os.W_OK) and os.access(path, os.W_OK))
+        )
+        return cls.open(url, archive_root, read_only=ro)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -449,9 +498,15 @@ class Store:
 
     # --- importing and new years --------------------------------------------------------------------
 
-    def save_report(self, report: Report, organ: str | None = None, year: int | None = None) -> ReportInfo:
+    def save_report(
+        self, report: Report, organ: str | None = None, year: int | None = None, force: bool = False
+    ) -> ReportInfo:
         """Store ``report`` (an import): a new report, or replacing a draft (every change recorded).
-        A final report is refused with :class:`FrozenError`."""
+        A final report is refused with :class:`FrozenError`.
+
+        A report that carries a ``revision`` (written out by ``store show`` or the archive) is an edit of that
+        version: when the stored report has moved on since, :class:`ConflictError` says who changed what
+        since — unless ``force``, which replaces it anyway (every change still recorded)."""
         organ = (organ or report.agency or "").strip()
         if not organ:
             raise StoreError("报告中没有机关名称，请指定机关（--organ）。")
@@ -475,11 +530,34 @@ class Store:
                 rid = existing
                 row = self._lock(conn, rid)
                 self._check_editable(row, None)
+                if report.revision is not None and report.revision < row.version and not force:
+                    raise self._stale(conn, rid, organ, year, report.revision, row.version)
                 old_state = slots(self._load(conn, rid))
                 changes = _diff(old_state, new_state)
                 if changes:
                     self._commit_changes(conn, row, changes)
-            return self._info_row(conn, rid)
+            return replace(self._info_row(conn, rid), created=existing is None)
+
+    def _stale(
+        self, conn: Connection, rid: int, organ: str, year: int, seen: int, current: int
+    ) -> ConflictError:
+        """The conflict of saving an edit of version ``seen`` over version ``current``: who changed what since."""
+        rows = conn.execute(
+            sa.select(t_rev).where(t_rev.c.report_id == rid, t_rev.c.version > seen).order_by(t_rev.c.id)
+        ).all()
+        changes = [Revision(r.id, _aware(r.at), r.what, r.key, r.old, r.new, r.version, r.by) for r in rows]
+        lines = [
+            f"{c.at.astimezone().strftime('%Y-%m-%d %H:%M')} {c.by or '（未记录）'}：{c.describe()}"
+            for c in changes[:20]
+        ]
+        if len(changes) > 20:
+            lines.append(f"…… 共 {len(changes)} 处修改")
+        return ConflictError(
+            f"{organ} {year} 年度的报告在此文件写出（第 {seen} 版）之后已被修改（现为第 {current} 版），"
+            "为免覆盖别人的修改，没有保存。其间的修改：\n" + "\n".join(lines or ["（无记录）"]),
+            current,
+            changes,
+        )
 
     def new_year(self, organ: str, year: int, copy_prose: bool = False) -> ReportInfo:
         """Start ``year`` for ``organ``: 上年结转 from last year's 结转下年度继续办理 and, on request, last
@@ -552,7 +630,9 @@ class Store:
                     body=e.text,
                 )
             )
-        conn.execute(sa.insert(t_rev).values(report_id=rid, at=t, what="create", new=source, version=1))
+        conn.execute(
+            sa.insert(t_rev).values(report_id=rid, at=t, what="create", new=source, version=1, by=who())
+        )
         return rid
 
     # --- edits --------------------------------------------------------------------------------------
@@ -620,6 +700,7 @@ class Store:
                     "old": o,
                     "new": n,
                     "version": new_version,
+                    "by": who(),
                 }
                 for (w, k, o, n) in [*changes, *(extra or [])]
             ],
@@ -707,6 +788,9 @@ class Store:
         if section not in TEXT_KEYS:
             raise StoreError(f"没有这个正文部分：{section}")
         text = text or ""
+        too_long = prose_too_long({section: text})
+        if too_long:
+            raise StoreError(too_long + "没有保存。")
 
         def build(conn: Connection) -> list:
             old = conn.execute(
@@ -785,7 +869,7 @@ class Store:
             rows = conn.execute(
                 sa.select(t_rev).where(t_rev.c.report_id == report_id).order_by(t_rev.c.id)
             ).all()
-        return [Revision(r.id, _aware(r.at), r.what, r.key, r.old, r.new, r.version) for r in rows]
+        return [Revision(r.id, _aware(r.at), r.what, r.key, r.old, r.new, r.version, r.by) for r in rows]
 
     def restore(self, report_id: int, version: int, expected_version: int | None = None) -> int:
         """Bring back the content the report had at ``version``; recorded as a change (so it can be undone
@@ -852,6 +936,7 @@ class Store:
             "revision": info.revision_no,
             "finalized_at": t.replace(tzinfo=dt.UTC).isoformat(),
         }
+        report.revision = info.version + 1  # the version the report has once final (exchange-format.md)
         folder = archive_mod.write_final(
             root, info.organ, info.year, info.revision_no, report.to_json(), meta
         )
@@ -884,8 +969,10 @@ class Store:
                         old=DRAFT,
                         new=FINAL,
                         version=row.version + 1,
+                        by=who(),
                     )
                 )
+                self._anchor(conn, report_id, folder, self.archive_root)
         except BaseException:
             archive_mod.discard(folder)
             raise
@@ -913,6 +1000,7 @@ class Store:
                     old=FINAL,
                     new=DRAFT,
                     version=row.version + 1,
+                    by=who(),
                 )
             )
             return row.version + 1
@@ -937,21 +1025,76 @@ class Store:
         if not folder.is_dir():
             raise StoreError(f"归档文件夹不存在：{folder}")
         archive_mod.add_files(folder, {n: Path(p) for n, p in files.items()})
+        with self._write() as conn:
+            self._anchor(conn, report_id, folder, self.archive_root)
         return folder
+
+    def _anchor_existing(self) -> None:
+        """Record the hashes of the final reports' archive folders that have none yet (a database from before
+        revision 0004), when the folder is here and agrees with its own manifest: from the upgrade on,
+        ``archive verify`` checks them against the database. A folder that does not agree stays unanchored
+        (``archive verify`` keeps saying what is wrong with it)."""
+        try:
+            with self._read() as conn:
+                finals = conn.execute(
+                    sa.select(t_reports.c.id, t_reports.c.archive_dir).where(
+                        t_reports.c.status == FINAL, t_reports.c.archive_dir.is_not(None)
+                    )
+                ).all()
+                anchored = set(conn.execute(sa.select(t_afiles.c.folder).distinct()).scalars())
+            for r in finals:
+                folder = Path(self._archive_abs(r.archive_dir))
+                if r.archive_dir in anchored or not (folder / archive_mod.MANIFEST).is_file():
+                    continue
+                if archive_mod.verify_folder(folder) == []:
+                    with self._write() as conn:
+                        self._anchor(conn, r.id, folder, self.archive_root)
+        except (StoreError, OSError):
+            pass  # the upgrade stands; archive verify says what it finds
+
+    def _anchor(self, conn: Connection, report_id: int, folder: Path, root: Path) -> None:
+        """Record the SHA-256 of every file of ``folder`` (and of its manifest) in the database, replacing
+        what was recorded for it: ``archive verify`` checks the folder against these."""
+        key = _relative(folder, root)
+        try:
+            files = archive_mod.folder_files(folder)
+        except OSError as err:
+            raise StoreError(f"归档文件无法读取（{folder}）：{err.strerror or err}") from None
+        conn.execute(sa.delete(t_afiles).where(t_afiles.c.report_id == report_id, t_afiles.c.folder == key))
+        conn.execute(
+            sa.insert(t_afiles),
+            [
+                {"report_id": report_id, "folder": key, "name": n, "sha256": h, "size": size}
+                for n, (h, size) in files.items()
+            ],
+        )
 
     def archive_verify(self, archive_root: Path | None = None) -> list[str]:
         """Recompute every hash; a list of problems (Chinese), empty when all is well."""
         return self.archive_check(archive_root)[0]
 
     def archive_check(self, archive_root: Path | None = None) -> tuple[list[str], list[str]]:
-        """(problems, elsewhere): every hash recomputed — the problems (Chinese), and the final reports whose
-        archive was written on another computer (a shared PostgreSQL server: each machine keeps its own
-        archive folder) and is not here: “在另一台电脑（名称）上”, which is no problem of this one."""
+        """(problems, notes): every hash recomputed — the problems (Chinese), and notes that are no problem
+        of this computer: the final reports whose archive was written on another computer (a shared
+        PostgreSQL server: each machine keeps its own archive folder) “在另一台电脑（名称）上”, and archive
+        folders the database has no record of (a copied archive without its database: checked against
+        their own manifest only, “未锚定”).
+
+        Each folder is checked against the SHA-256 of its files and of its manifest recorded in the database
+        at finalising, so that a file changed together with its hash in the manifest is caught."""
         roots = [Path(archive_root)] if archive_root else [self.archive_root]
         problems: list[str] = []
         elsewhere: list[str] = []
+        with self._read() as conn:
+            anchors: dict[str, dict[str, str]] = {}
+            for r in conn.execute(sa.select(t_afiles.c.folder, t_afiles.c.name, t_afiles.c.sha256)):
+                anchors.setdefault(r.folder, {})[r.name] = r.sha256
         for root in roots:
-            problems += archive_mod.verify(root)
+            for folder in archive_mod.manifests(root):
+                anchor = anchors.get(_relative(folder, root))
+                problems += archive_mod.verify_folder(folder, anchor)
+                if anchor is None:
+                    elsewhere.append(f"未锚定：{folder}（数据库中没有这份归档的记录，只按它自己的清单核对）")
         if archive_root is None:
             with self._read() as conn:
                 finals = conn.execute(self._info_query().where(t_reports.c.status == FINAL)).all()
@@ -973,7 +1116,9 @@ class Store:
                     else:
                         problems.append(f"{r.organ_name} {r.year} 年度已定稿，但归档文件夹缺失：{folder}")
                 elif folder not in checked:
-                    problems += archive_mod.verify_folder(folder)
+                    problems += archive_mod.verify_folder(
+                        folder, anchors.get(r.archive_dir) if r.archive_dir else None
+                    )
         return problems, elsewhere
 
     # --- sums ---------------------------------------------------------------------------------------
