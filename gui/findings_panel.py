@@ -113,6 +113,12 @@ class FindingsPanel(QWidget):
         self.explain_button.clicked.connect(self.attach)
         self.explanation.returnPressed.connect(self.attach)
         self.title = QLabel(self.tr("检查结果"), self)
+        # why the 说明 field is closed for the selected finding (an error, a finding to be fixed in the text…)
+        self.reason = QLabel(self)
+        self.reason.setObjectName("explanation_reason")
+        self.reason.setWordWrap(True)
+        self.reason.setStyleSheet("color:#5a4300;")
+        self.reason.hide()
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("说明："), self))
         row.addWidget(self.explanation, 1)
@@ -122,6 +128,7 @@ class FindingsPanel(QWidget):
         lay.addWidget(self.title)
         lay.addWidget(self.view, 1)
         lay.addLayout(row)
+        lay.addWidget(self.reason)
         self._selected: Finding | None = None
         doc.findingsChanged.connect(self._refreshed)
         self._refreshed()
@@ -141,19 +148,46 @@ class FindingsPanel(QWidget):
         self._selected = self.model.row(current)
         self._update_editor()
 
+    def why_not(self, f: Finding | None) -> str:
+        """Why no 说明 can be attached to ``f`` ("" when one can)."""
+        if f is None:
+            return ""
+        if self.doc.read_only:
+            return self.tr("报告已定稿，不能附加说明。")
+        if f.explainable:
+            return ""
+        if f.severity is Severity.ERROR:
+            return self.tr("错误须改正后才能定稿，不能用说明代替。请在表格或正文中改正。")
+        if f.text is not None:
+            return self.tr("这一项须在正文中改正，不能附加说明。请点击正文，在下划线处修改。")
+        if f.severity is Severity.HINT:
+            return self.tr("提示无须说明，可以不理会。")
+        return self.tr("这一项须在表格中改正，不能附加说明。")
+
     def _update_editor(self) -> None:
         f = self._selected
         can = f is not None and f.explainable and not self.doc.read_only
         self.explanation.setEnabled(can)
         self.explain_button.setEnabled(can)
+        why = self.why_not(f)
+        self.reason.setText(why)
+        self.reason.setVisible(bool(why))
+        self.explanation.setToolTip(why)
         if not self.explanation.hasFocus():
             self.explanation.setText((f.explanation or "") if f is not None else "")
 
     def _clicked(self, index: QModelIndex) -> None:
+        """A finding chosen: the report shows it (without taking the keyboard); the keyboard goes to the
+        说明 field where a 说明 may be attached, else stays in the list (the reason is shown)."""
         f = self.model.row(index)
         if f is not None:
             self._selected = f
+            self._update_editor()
             self.activated.emit(f)
+            if self.explanation.isEnabled():
+                self.explanation.setFocus(Qt.FocusReason.OtherFocusReason)
+            else:
+                self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def select(self, row: int) -> None:
         self.view.selectRow(row)

@@ -120,7 +120,6 @@ class ReportView(QWidget):
         page.view.select_keys([k for k in cells if self.doc.form.cell(k).table == table])  # type: ignore[attr-defined]
         page.view.setCurrentIndex(page.model.index_of(primary[0]))  # type: ignore[attr-defined]
         page.view.select_keys([k for k in cells if self.doc.form.cell(k).table == table])  # type: ignore[attr-defined]
-        page.view.setFocus()  # type: ignore[attr-defined]
 
 
 class MainWindow(QMainWindow):

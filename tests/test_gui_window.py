@@ -159,9 +159,9 @@ def test_type_the_fixture_see_errors_and_fix_them(qtbot, window):
     # jump to the placeholder 由个 and type the missing number
     row = next(i for i, f in enumerate(panel.model.findings) if f.rule == "prose.placeholder")
     panel.view.clicked.emit(panel.model.index(row, 2))
-    assert overview.edit.textCursor().selectedText() == "由个"
+    assert overview.shown_text() == "由个"
     cursor = overview.edit.textCursor()
-    cursor.setPosition(cursor.selectionStart() + 1)
+    cursor.setPosition(cursor.position() + 1)
     overview.edit.setTextCursor(cursor)
     qtbot.keyClicks(overview.edit, "16")
     doc.flush()
