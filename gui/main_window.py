@@ -587,14 +587,15 @@ class MainWindow(QMainWindow):
             func(self, organ=self.doc.info.organ if self.doc is not None else "")
             return
         if name in ("export_pdf_dialog", "print_dialog") and self.doc is not None:
-            # the open report: export it (the dialog asks where), then print exactly that PDF
+            # the open report: export it (the dialog asks where), or its print preview (nothing asked)
             self.doc.flush()
             self.doc.resync()  # a 汇总 record: its cells re-summed from the units' current reports first
+            if name == "print_dialog":
+                module.print_report(self, self.doc.report, self.doc.previous)
+                return
             path = module.export_pdf_dialog(self, self.doc.report, self.doc.previous)
             if path:
                 self._last_pdf = Path(path)
-                if name == "print_dialog":
-                    func(self, path)
             return
         if name == "export_pdf_dialog":
             self.message(self.tr("请先打开一份报告。"))

@@ -1,0 +1,109 @@
+"""Screenshots of the views changed for issue 13 (the clerk's first hour):
+``xvfb-run -s "-screen 0 1366x768x24" python -m gui.screenshots_clerk docs [name…]``.
+
+Each view is drawn from a throwaway store with the published fixture report, the way a clerk sees it.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from .screenshots import FIXTURE, ROOT, save
+
+SHOTS: dict[str, Callable] = {}
+
+
+def shot(name: str):
+    def register(fn: Callable) -> Callable:
+        SHOTS[name] = fn
+        return fn
+
+    return register
+
+
+def _process(app, rounds: int = 5) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+@shot("findings")
+def findings(ctx) -> None:
+    """A prose finding chosen in the panel: the span shown, the 说明 field saying why it is closed."""
+    window, app = ctx.window, ctx.app
+    doc = window.doc
+    panel = window.view.findings
+    row = next(i for i, f in enumerate(panel.model.findings) if f.text is not None and not f.explainable)
+    rect = panel.view.visualRect(panel.model.index(row, 2))
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    QTest.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    _process(app)
+    assert doc is not None
+    save(window, ctx.out / "clerk-1-findings-panel.png")
+
+
+@shot("print")
+def print_preview(ctx) -> None:
+    from model.output.pdf import export_pdf
+
+    from .print_preview import PrintPreviewDialog
+
+    pdf = export_pdf(ctx.window.doc.report, ctx.tmp / "r.pdf", draft=False)
+    dialog = PrintPreviewDialog(pdf, ctx.window)
+    dialog.resize(1100, 740)
+    dialog.show()
+    _process(ctx.app)
+    save(dialog, ctx.out / "clerk-2-print-preview.png")
+    dialog.set_zoom(200)
+    dialog.scroll.verticalScrollBar().setValue(300)
+    _process(ctx.app)
+    save(dialog, ctx.out / "clerk-2-print-preview-200.png")
+    dialog.close()
+
+
+class Context:
+    pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    out = Path(argv[0] if argv else ROOT / "docs")
+    wanted = argv[1:] or list(SHOTS)
+    out.mkdir(parents=True, exist_ok=True)
+    from model.importer import import_file
+    from model.store import Store, sqlite_url
+
+    from .app import make_app
+    from .main_window import MainWindow
+    from .settings import Settings
+
+    app = make_app([])
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(sqlite_url(Path(tmp) / "年报.db"))
+        settings = Settings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        report = import_file(FIXTURE).report
+        info = store.save_report(
+            report, organ=report.agency or "宝鸡市渭滨区人民政府办公室", year=report.year or 2024
+        )
+        window = MainWindow(store, settings)
+        window.show()
+        _process(app)
+        window.open_report(info.id)
+        _process(app)
+        ctx = Context()
+        ctx.app, ctx.window, ctx.store, ctx.out, ctx.tmp = app, window, store, out, Path(tmp)
+        for name in wanted:
+            SHOTS[name](ctx)
+        window.close()
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
