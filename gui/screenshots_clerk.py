@@ -67,6 +67,37 @@ def print_preview(ctx) -> None:
     dialog.close()
 
 
+@shot("batch")
+def batch(ctx) -> None:
+    """批量导入 with the seed (no organ named) failed, its 单位 being picked in its row."""
+    import shutil
+
+    from .summary.import_dialog import BatchImportDialog
+
+    folder = ctx.tmp / "各单位"
+    folder.mkdir()
+    shutil.copy(FIXTURE, folder / "渭滨区年报.txt")
+    shutil.copy(FIXTURE, folder / "第二份年报.txt")
+    ctx.store.ensure_organ("示范区人民政府")
+    ctx.store.ensure_organ("示范区财政局", parent="示范区人民政府")
+    dialog = BatchImportDialog(ctx.store, "示范区人民政府", ctx.window)
+    dialog.show()
+    dialog.set_paths([folder])
+    dialog.start()
+    while dialog.running or not dialog.items:
+        ctx.app.processEvents()
+    _process(ctx.app)
+    m = dialog.model
+    m.setData(m.index(0, 3), "2024")
+    index = m.index(0, 2)
+    dialog.table.setCurrentIndex(index)
+    dialog.table.edit(index)
+    _process(ctx.app)
+    save(dialog, ctx.out / "clerk-3-batch-import.png")
+    dialog.table.closePersistentEditor(index)
+    dialog.reject()
+
+
 class Context:
     pass
 
