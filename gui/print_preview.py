@@ -33,10 +33,6 @@ ZOOMS = (50, 75, 100, 125, 150, 200, 300)
 TO_FILE = "\x00file"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PrintPreview", text)
-
-
 def page_image(pdf_path: Path, index: int, dpi: float, gray: bool) -> QImage:
     from model.output.render import render_page
 
@@ -258,7 +254,9 @@ def print_report(parent: QWidget | None, report, previous=None) -> bool:
 
     with tempfile.TemporaryDirectory(prefix="nianbao-print-") as folder:
         out = Path(folder) / "report.pdf"
-        bar = QProgressDialog(_tr("正在准备打印预览…"), "", 0, 0, parent)
+        bar = QProgressDialog(
+            QCoreApplication.translate("PrintPreview", "正在准备打印预览…"), "", 0, 0, parent
+        )
         bar.setCancelButton(None)
         bar.setWindowModality(Qt.WindowModality.NonModal)
         bar.setMinimumDuration(300)
@@ -267,7 +265,11 @@ def print_report(parent: QWidget | None, report, previous=None) -> bool:
                 lambda: export_pdf(report, out, previous=previous, draft=report_has_errors(report, previous))
             )
         except Exception as err:  # noqa: BLE001 - said to the clerk, never a traceback
-            QMessageBox.warning(parent, _tr("打印"), _tr("无法生成打印的页面：%1").replace("%1", str(err)))
+            QMessageBox.warning(
+                parent,
+                QCoreApplication.translate("PrintPreview", "打印"),
+                QCoreApplication.translate("PrintPreview", "无法生成打印的页面：%1").replace("%1", str(err)),
+            )
             return False
         finally:
             bar.close()

@@ -110,3 +110,72 @@ def test_an_explainable_finding_puts_the_keyboard_in_the_explanation(qtbot, wind
     qtbot.keyClicks(panel.explanation, "abc")
     assert panel.explanation.text() == "abc"
     assert doc.report.text == before
+
+
+# -------------------------------------------------------------------------------------------------
+# 4. one history row and one version per user action; the 版本 column visible
+
+
+def test_one_history_row_and_one_version_per_action(qtbot, window):
+    from gui.dialogs import HistoryDialog
+
+    open_new(window)
+    doc = window.doc
+    page = window.view.show_tab("t3")
+    model, view = page.model, page.view
+    rows = model.value_rows() if hasattr(model, "value_rows") else None
+    assert rows is not None
+    block = "\r\n".join("\t".join("1" for _ in row) for row in rows) + "\r\n"
+    n_cells = sum(len(row) for row in rows)
+    assert n_cells >= 150  # table 3: 22 rows × 7 columns
+
+    def history_rows() -> int:
+        dialog = HistoryDialog(doc, window)
+        qtbot.addWidget(dialog)
+        return dialog.model.rowCount()
+
+    start_rows, start_version = history_rows(), doc.version
+    view.setCurrentIndex(model.index_of(rows[0][0].key))
+    assert view.paste(block)
+    assert doc.version == start_version + 1
+    assert history_rows() == start_rows + 1
+    window.act_undo.trigger()
+    assert doc.version == start_version + 2
+    assert history_rows() == start_rows + 2
+    window.act_zero.trigger()  # a fill
+    assert doc.version == start_version + 3
+    assert history_rows() == start_rows + 3
+    assert model.setData(model.index_of("t3.new.natural_person"), "5")  # one cell typed
+    assert doc.version == start_version + 4
+    dialog = HistoryDialog(doc, window)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == start_rows + 4
+    paste_row = dialog.model.revisions[3]
+    assert paste_row.version == start_version + 1 and len(paste_row.revisions) == n_cells
+    assert dialog.model.data(dialog.model.index(3, 1)).startswith(f"修改{n_cells}格")
+    # the 版本 column is on screen without scrolling
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    header = dialog.view.horizontalHeader()
+    assert header.sectionViewportPosition(2) + header.sectionSize(2) <= dialog.view.viewport().width()
+    assert dialog.view.horizontalScrollBar().maximum() == 0
+
+
+# -------------------------------------------------------------------------------------------------
+# 16. 汇总报告's year: the latest year in the store, or last year — never 1990
+
+
+def test_summary_year_defaults_to_the_store_or_last_year(qtbot, tmp_path):
+    import datetime as dt
+
+    from gui.summary.views import SummaryDialog
+
+    store = Store.open(sqlite_url(tmp_path / "空.db"))
+    dialog = SummaryDialog(store)
+    qtbot.addWidget(dialog)
+    assert dialog.year_box.value() == dt.date.today().year - 1
+    store.new_year(ORGAN, 2023)  # a report, but of no 汇总 unit
+    dialog = SummaryDialog(store)
+    qtbot.addWidget(dialog)
+    assert dialog.year_box.value() == 2023
+    store.close()

@@ -427,14 +427,18 @@ def test_output_actions_call_the_output_dialogs(window, monkeypatch, tmp_path):
         "export_pdf_dialog",
         lambda parent, report, previous=None: calls.append(("export", report)) or pdf,
     )
-    monkeypatch.setattr(out, "print_dialog", lambda parent, path: calls.append(("print", path)) or True)
+    monkeypatch.setattr(
+        out, "print_report", lambda parent, report, previous=None: calls.append(("print", report)) or True
+    )
     monkeypatch.setattr(
         out, "create_certificate_dialog", lambda parent, organ="": calls.append(("cert", organ))
     )
     new_report(window)
     assert window.act_export.isEnabled() and window.act_sign.isEnabled()
-    window.act_print.trigger()
-    assert calls == [("export", window.doc.report), ("print", pdf)]
+    window.act_print.trigger()  # the print preview at once: no 导出 PDF dialog first
+    assert calls == [("print", window.doc.report)]
+    window.act_export.trigger()
+    assert calls[-1] == ("export", window.doc.report)
     window.act_cert.trigger()
     assert calls[-1] == ("cert", ORGAN)
 

@@ -3,6 +3,7 @@ year against earlier years, per cell, with the charts)."""
 
 from __future__ import annotations
 
+import datetime as _dt
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,13 @@ def _table(model, parent) -> QTableView:
 
 def _years(store: Any, organs: set[str]) -> list[int]:
     return sorted({i.year for i in store.reports() if i.organ in organs})
+
+
+def default_year(store: Any) -> int:
+    """The year a 汇总 starts on when its units have no report yet: the latest year in the store, or last
+    year (never the bottom of the range)."""
+    years = [i.year for i in store.reports() if i.year]
+    return max(years) if years else _dt.date.today().year - 1
 
 
 class UnitCheckWorker(QThread):
@@ -197,7 +205,7 @@ class SummaryDialog(QDialog):
     def _parent_changed(self, name: str, year: int | None = None) -> None:
         years = _years(self.store, set(units_of(self.store, name))) if name else []
         self.year_box.blockSignals(True)
-        self.year_box.setValue(year or (years[-1] if years else self.year_box.value()))
+        self.year_box.setValue(year or (years[-1] if years else default_year(self.store)))
         self.year_box.blockSignals(False)
         self.refresh()
 
