@@ -175,6 +175,20 @@ class _TaskDialog(QDialog):
         return self._running
 
 
+def confirm_overwrite(parent: QWidget | None, path: Path) -> bool:
+    """True when ``path`` does not exist yet, or the clerk agrees to replace it."""
+    if not path.exists():
+        return True
+    answer = QMessageBox.question(
+        parent,
+        QCoreApplication.translate("output_dialogs", "文件已存在"),
+        QCoreApplication.translate("output_dialogs", "“{0}”已经存在。要用新文件替换它吗？").format(path.name),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def _path_row(edit: QLineEdit, browse: Callable[[], None]) -> QWidget:
     w = QWidget()
     lay = QHBoxLayout(w)
@@ -239,7 +253,11 @@ class ExportDialog(_TaskDialog):
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("导出 PDF"), self.pdf_edit.text(), self.tr("PDF 文件 (*.pdf)")
+            self,
+            self.tr("导出 PDF"),
+            self.pdf_edit.text(),
+            self.tr("PDF 文件 (*.pdf)"),
+            options=QFileDialog.Option.DontConfirmOverwrite,  # asked once, when the file is written
         )
         if path:
             self.pdf_edit.setText(path)
@@ -257,6 +275,8 @@ class ExportDialog(_TaskDialog):
         if out.suffix.lower() != ".pdf":
             out = out.with_name(out.name + ".pdf")
         html = self.html_box.isChecked()
+        if not confirm_overwrite(self, out):
+            return
         report, previous = self.report, self.previous
         checking = self.tr("检查报告")
 
@@ -335,7 +355,11 @@ class SignDialog(_TaskDialog):
 
     def _browse_out(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("签章后的文件"), self.out_edit.text(), self.tr("PDF 文件 (*.pdf)")
+            self,
+            self.tr("签章后的文件"),
+            self.out_edit.text(),
+            self.tr("PDF 文件 (*.pdf)"),
+            options=QFileDialog.Option.DontConfirmOverwrite,  # asked once, when the file is written
         )
         if path:
             self.out_edit.setText(path)
@@ -351,6 +375,8 @@ class SignDialog(_TaskDialog):
             return
         seal = self.seal_edit.text().strip() or None
         out = Path(self.out_edit.text().strip() or self.pdf_path)
+        if not confirm_overwrite(self, out):
+            return
         password = self.password_edit.text()
         self.password_edit.clear()  # never kept longer than needed
         src = self.pdf_path

@@ -145,3 +145,48 @@ def test_no_printer_is_said_not_a_crash(qtbot, pdf, monkeypatch):
     qtbot.addWidget(dialog)
     if dialog.chosen_printer() is None:
         assert not dialog.print_now() and "没有安装打印机" in said[0]
+
+
+# -------------------------------------------------------------------------------------------------
+# 13. no PDF or signed file is overwritten without asking
+
+
+def test_export_and_sign_ask_before_replacing_a_file(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from model.output.sign import create_organ_certificate
+
+    answers, asked = [QMessageBox.StandardButton.No], []
+
+    def question(parent, title, text, *a, **k):
+        asked.append(text)
+        return answers[-1]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    out = tmp_path / "年报.pdf"
+    out.write_bytes(b"the clerk's earlier PDF")
+    dlg = od.ExportDialog(sample_report(), None, default_dir=tmp_path)
+    qtbot.addWidget(dlg)
+    dlg.pdf_edit.setText(str(out))
+    dlg.run_export()
+    assert asked and "年报.pdf" in asked[-1] and "替换" in asked[-1]
+    assert not dlg.running and out.read_bytes() == b"the clerk's earlier PDF"
+    answers.append(QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(dlg.finished_ok, timeout=30000):
+        dlg.run_export()
+    assert out.read_bytes().startswith(b"%PDF")
+    # the signed copy
+    key = create_organ_certificate(tmp_path / "k.p12", "示范县人民政府办公室", "pass-word")[0]
+    signed = tmp_path / "年报（签章）.pdf"
+    signed.write_bytes(b"signed yesterday")
+    sign = od.SignDialog(out)
+    qtbot.addWidget(sign)
+    sign.key_edit.setText(str(key))
+    sign.password_edit.setText("pass-word")
+    sign.out_edit.setText(str(signed))
+    answers.append(QMessageBox.StandardButton.No)
+    n = len(asked)
+    sign.run_sign()
+    assert len(asked) == n + 1 and "年报（签章）.pdf" in asked[-1]
+    assert not sign.running and signed.read_bytes() == b"signed yesterday"
+    assert sign.password_edit.text() == "pass-word"  # nothing done: the password is still there to go on
