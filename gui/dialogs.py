@@ -197,3 +197,71 @@ class HistoryDialog(QDialog):
         version = self.selected_version()
         if version is not None and self.doc.restore(version):
             self.accept()
+
+
+class DeletedReportsModel(ColumnsModel):
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("DeletedReportsModel", "机关"),
+        QT_TRANSLATE_NOOP("DeletedReportsModel", "年度"),
+        QT_TRANSLATE_NOOP("DeletedReportsModel", "删除时间"),
+    )
+
+    def __init__(self, infos: list[Any], parent=None):
+        super().__init__(parent)
+        self.infos = infos
+
+    def rows(self) -> list:
+        return self.infos
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        i = self.row(index)
+        if i is None or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (i.organ, self.tr("%1年度").replace("%1", str(i.year)), local_time(i.updated_at))[
+            index.column()
+        ]
+
+
+class DeletedReportsDialog(QDialog):
+    """The drafts deleted by mistake; 恢复 brings one back (with its whole history)."""
+
+    def __init__(self, store: Any, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.restored: int | None = None
+        self.setWindowTitle(self.tr("已删除的报告"))
+        self.resize(640, 360)
+        self.model = DeletedReportsModel(store.deleted_reports(), self)
+        self.view = list_view(self.model, self)
+        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.message = QLabel(
+            self.tr("选中一份报告，点“恢复”，它就回到报告列表中，内容和修改历史都在。"), self
+        )
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.restore_button = buttons.addButton(self.tr("恢复"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button.setEnabled(False)
+        self.restore_button.clicked.connect(self.restore)
+        buttons.rejected.connect(self.reject)
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self.restore_button.setEnabled(cur.isValid())
+        )
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.message)
+        lay.addWidget(self.view)
+        lay.addWidget(buttons)
+
+    def restore(self) -> None:
+        from .backend import StoreError
+
+        info = self.model.row(self.view.currentIndex())
+        if info is None:
+            return
+        try:
+            self.store.undelete(info.id)
+        except StoreError as err:
+            self.message.setText(str(err))
+            self.message.setStyleSheet("color:#a30000;")
+            return
+        self.restored = info.id
+        self.accept()

@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         self.start.openRequested.connect(self.open_report)
         self.start.newRequested.connect(self.new_report)
         self.start.importRequested.connect(self.import_dialog)
+        self.start.deleteRequested.connect(self.discard_draft)
         self.stack.addWidget(self.start)
         self.setCentralWidget(self.stack)
         self.counter = QLabel(self)
@@ -198,6 +199,7 @@ class MainWindow(QMainWindow):
         self.act_history = self._action(self.tr("修改历史(&H)…"), self.show_history, "Ctrl+H")
         self.act_finalize = self._action(self.tr("定稿(&F)…"), self.finalize)
         self.act_reopen = self._action(self.tr("取消定稿(&O)…"), self.reopen)
+        self.act_discard = self._action(self.tr("删除此草稿(&L)…"), lambda: self.discard_draft())
         self.act_export = self._output_action(self.tr("导出PDF(&E)…"), "export_pdf_dialog", "Ctrl+E")
         self.act_print = self._output_action(self.tr("打印(&P)…"), "print_dialog", S.Print)
         self.act_sign = self._output_action(self.tr("签章(&S)…"), "sign_dialog")
@@ -218,6 +220,7 @@ class MainWindow(QMainWindow):
             self.act_history,
             self.act_finalize,
             self.act_reopen,
+            self.act_discard,
         ]
 
     def _output_action(self, text: str, name: str, shortcut=None) -> QAction:
@@ -263,7 +266,15 @@ class MainWindow(QMainWindow):
         ):
             m.addSeparator() if a is None else m.addAction(a)
         m = bar.addMenu(self.tr("报告(&R)"))
-        for a in (self.act_check, self.act_history, None, self.act_finalize, self.act_reopen):
+        for a in (
+            self.act_check,
+            self.act_history,
+            None,
+            self.act_finalize,
+            self.act_reopen,
+            None,
+            self.act_discard,
+        ):
             m.addSeparator() if a is None else m.addAction(a)
         m = bar.addMenu(self.tr("签章(&S)"))
         m.setToolTipsVisible(True)
@@ -292,6 +303,7 @@ class MainWindow(QMainWindow):
             self.act_zero,
             self.act_totals,
             self.act_finalize,
+            self.act_discard,
         ):
             a.setEnabled(editable)
         self.act_reopen.setEnabled(not editable)
@@ -391,8 +403,11 @@ class MainWindow(QMainWindow):
         if not last:
             return False
         try:
-            self.store.load(last)
+            _report, info = self.store.load(last)
         except Exception:  # noqa: BLE001 - a report deleted since: stay on the start page
+            self.settings.last_report = 0
+            return False
+        if getattr(info, "status", "") == "deleted":  # a draft deleted (recoverably) since
             self.settings.last_report = 0
             return False
         return self.open_report(last)
@@ -572,6 +587,47 @@ class MainWindow(QMainWindow):
         )
         if answer == QMessageBox.StandardButton.Yes and self.doc.reopen():
             self.message(self.tr("已取消定稿，可以修改。"))
+
+    def discard_draft(self, report_id: int | None = None) -> bool:
+        """Delete a draft made by mistake (the open one, or one chosen on the start page), after asking;
+        起始页 → 已删除的报告… brings it back."""
+        if report_id is None and self.doc is None:
+            return False
+        rid = report_id if report_id is not None else self.doc.report_id
+        try:
+            info = self.store.info(rid)
+        except StoreError as err:
+            QMessageBox.warning(self, self.tr("删除草稿"), str(err))
+            return False
+        if info.is_final:
+            QMessageBox.information(self, self.tr("删除草稿"), self.tr("已定稿的报告不能删除。"))
+            return False
+        answer = QMessageBox.question(
+            self,
+            self.tr("删除草稿"),
+            self.tr("删除%1 %2年度的草稿吗？\n删除后可在起始页的“已删除的报告…”中恢复。")
+            .replace("%1", info.organ)
+            .replace("%2", str(info.year)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        expected = self.doc.version if self.doc is not None and self.doc.report_id == rid else None
+        if self.doc is not None and self.doc.report_id == rid:
+            self.doc.flush()
+        try:
+            self.store.discard_draft(rid, expected_version=expected)
+        except StoreError as err:
+            QMessageBox.warning(self, self.tr("删除草稿"), str(err))
+            return False
+        if self.doc is not None and self.doc.report_id == rid:
+            self.show_start()
+        self.start.refresh()
+        self.message(
+            self.tr("已删除%1 %2年度的草稿。").replace("%1", info.organ).replace("%2", str(info.year))
+        )
+        return True
 
     def output(self, name: str) -> None:
         try:

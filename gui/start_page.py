@@ -59,6 +59,7 @@ class StartPage(QWidget):
     openRequested = Signal(int)
     newRequested = Signal()
     importRequested = Signal()
+    deleteRequested = Signal(int)
 
     def __init__(self, store: Any, parent=None):
         super().__init__(parent)
@@ -78,6 +79,12 @@ class StartPage(QWidget):
         self.new_button.clicked.connect(self.newRequested)
         self.import_button.clicked.connect(self.importRequested)
         self.open_button.clicked.connect(lambda: self._open(self.view.currentIndex()))
+        self.delete_button = QPushButton(self.tr("删除草稿…"), self)
+        self.delete_button.setToolTip(self.tr("删除误建的草稿（已定稿的报告不能删除）"))
+        self.delete_button.clicked.connect(self._delete)
+        self.deleted_button = QPushButton(self.tr("已删除的报告…"), self)
+        self.deleted_button.clicked.connect(self.show_deleted)
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         title = QLabel(self.tr("<h2>政府信息公开工作年度报告</h2>"), self)
         hint = QLabel(
             self.tr("双击一份报告打开它。也可以把已发布的年报（文本、网页或 Word 文件）拖到此窗口导入。"),
@@ -95,6 +102,8 @@ class StartPage(QWidget):
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.import_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.deleted_button)
+        buttons.addWidget(self.delete_button)
         buttons.addWidget(self.open_button)
         right.addLayout(buttons)
         body = QHBoxLayout()
@@ -126,7 +135,28 @@ class StartPage(QWidget):
         self.list_title.setText(self.tr("最近的报告") if everything else organ + self.tr(" 的各年度报告"))
         if self.model.rowCount():
             self.view.selectRow(0)
-        self.open_button.setEnabled(self.model.rowCount() > 0)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        info = self.model.row(self.view.currentIndex())
+        self.open_button.setEnabled(info is not None)
+        self.delete_button.setEnabled(info is not None and not getattr(info, "is_final", False))
+        deleted = getattr(self.store, "deleted_reports", None)
+        self.deleted_button.setVisible(bool(deleted and deleted()))
+
+    def _delete(self) -> None:
+        info = self.model.row(self.view.currentIndex())
+        if info is not None:
+            self.deleteRequested.emit(info.id)
+
+    def show_deleted(self) -> None:
+        from .dialogs import DeletedReportsDialog
+
+        dialog = DeletedReportsDialog(self.store, self)
+        dialog.exec()
+        if dialog.restored is not None:
+            self.refresh()
+            self.openRequested.emit(dialog.restored)
 
     def _open(self, index: QModelIndex) -> None:
         info = self.model.row(index)

@@ -179,3 +179,47 @@ def test_summary_year_defaults_to_the_store_or_last_year(qtbot, tmp_path):
     qtbot.addWidget(dialog)
     assert dialog.year_box.value() == 2023
     store.close()
+
+
+# -------------------------------------------------------------------------------------------------
+# 17. a draft made by mistake: deleted after a confirmation, brought back from 已删除的报告
+
+
+def test_delete_a_draft_with_confirmation_and_bring_it_back(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from gui.dialogs import DeletedReportsDialog
+
+    open_new(window)
+    doc = window.doc
+    rid = doc.report_id
+    assert doc.edit_cells({"t3.new.natural_person": 3}, "填写")
+    answers = [QMessageBox.StandardButton.No]
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda parent, title, text, *a, **k: asked.append(text) or answers[-1]
+    )
+    assert window.act_discard.isEnabled()
+    window.act_discard.trigger()
+    assert asked and "删除" in asked[0] and "恢复" in asked[0]
+    assert window.doc is doc and window.store.find(ORGAN, 2024) is not None  # “否”: nothing happened
+    answers.append(QMessageBox.StandardButton.Yes)
+    window.act_discard.trigger()
+    assert window.doc is None and window.stack.currentWidget() is window.start
+    assert window.start.model.rowCount() == 0 and window.store.find(ORGAN, 2024) is None
+    assert window.start.deleted_button.isVisibleTo(window.start)
+    # 已删除的报告… → 恢复
+    shown = []
+
+    def run(dialog):
+        shown.append(dialog)
+        dialog.view.selectRow(0)
+        assert dialog.restore_button.isEnabled()
+        dialog.restore()
+        return 1
+
+    monkeypatch.setattr(DeletedReportsDialog, "exec", run)
+    window.start.deleted_button.click()
+    assert shown and window.doc is not None and window.doc.report_id == rid
+    assert window.doc.report.get("t3.new.natural_person") == 3
+    assert window.start.model.rowCount() == 1

@@ -1,0 +1,48 @@
+"""A draft made by mistake is deleted recoverably (issue 13, item 17), on SQLite and PostgreSQL: it leaves
+every list, its organ and year are free again, it cannot be edited, and it comes back with its content
+and its history."""
+
+from __future__ import annotations
+
+import pytest
+
+from model.store import StoreError
+
+ORGAN = "示范县人民政府办公室"
+
+
+def test_a_deleted_draft_is_gone_from_the_lists_and_comes_back(store):
+    info = store.new_year(ORGAN, 2024)
+    store.set_cells(info.id, {"t3.new.natural_person": 3})
+    version = store.discard_draft(info.id, expected_version=store.info(info.id).version)
+    assert [i.id for i in store.reports()] == []
+    assert store.find(ORGAN, 2024) is None
+    [gone] = store.deleted_reports()
+    assert (gone.id, gone.organ, gone.year) == (info.id, ORGAN, 2024)
+    with pytest.raises(StoreError):
+        store.set_cells(info.id, {"t3.new.natural_person": 4})
+    # the organ and year are free: a new report is made for them; bringing the old one back is refused then
+    again = store.new_year(ORGAN, 2024)
+    with pytest.raises(StoreError, match="已经有一份报告"):
+        store.undelete(info.id)
+    store.discard_draft(again.id)
+    back = store.undelete(info.id)
+    assert back.year == 2024 and back.status == "draft" and back.version == version + 1
+    assert store.find(ORGAN, 2024).id == info.id
+    report, _ = store.load(info.id)
+    assert report.get("t3.new.natural_person") == 3
+    status = [(r.old, r.new) for r in store.history(info.id) if r.what == "status"]
+    assert status == [("draft", "deleted"), ("deleted", "draft")]
+    assert [i.id for i in store.deleted_reports()] == [again.id]
+
+
+def test_a_final_report_is_not_deleted(store):
+    info = store.new_year(ORGAN, 2023)
+    from model.fill import zero_blanks
+
+    report, _ = store.load(info.id)
+    store.set_cells(info.id, zero_blanks(report))
+    store.finalize(info.id)
+    with pytest.raises(StoreError):
+        store.discard_draft(info.id)
+    assert store.find(ORGAN, 2023) is not None
