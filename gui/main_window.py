@@ -32,6 +32,7 @@ from model.report import Report, ReportError
 from .backend import ConflictError, StoreError, organ_names, status_label
 from .dialogs import HistoryDialog, NewReportDialog, default_new
 from .document import ReportDocument
+from .elsewhere import ElsewhereBanner
 from .findings_panel import FindingsPanel
 from .form_table import FormTableModel, FormTableView
 from .prose import ProsePage
@@ -90,6 +91,8 @@ class ReportView(QWidget):
         doc.infoChanged.connect(self._update_banner)
         self._update_banner()
         self.computed_banner = computed_banner(self)  # a 汇总 record: cells computed (gui/summary/record.py)
+        self.elsewhere = ElsewhereBanner(doc, self)  # changed in another window: 重新载入
+        lay.insertWidget(1, self.elsewhere)
 
     def _update_banner(self) -> None:
         self.banner.setVisible(self.doc.read_only)

@@ -98,6 +98,41 @@ def batch(ctx) -> None:
     dialog.reject()
 
 
+@shot("elsewhere")
+def elsewhere(ctx) -> None:
+    """Another window changed the report; a value typed here was refused: the banner offers both."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from model.store import Store
+
+    QMessageBox.warning = staticmethod(lambda *a, **k: QMessageBox.StandardButton.Ok)  # the box said once
+    window, doc = ctx.window, ctx.window.doc
+    other = Store.open(ctx.store.url) if hasattr(ctx.store, "url") else None
+    (other or ctx.store).set_cells(doc.report_id, {"t3.new.commercial": 2})
+    if other is not None:
+        other.close()
+    doc.check_elsewhere()
+    page = window.view.show_tab("t3")
+    page.model.setData(page.model.index_of("t3.new.natural_person"), "5")
+    _process(ctx.app)
+    save(window, ctx.out / "clerk-14-changed-elsewhere.png")
+    doc.reload()
+
+
+@shot("deleted")
+def deleted(ctx) -> None:
+    from .dialogs import DeletedReportsDialog
+
+    info = ctx.store.new_year("示范县人民政府办公室", 2025)
+    ctx.store.discard_draft(info.id)
+    dialog = DeletedReportsDialog(ctx.store, ctx.window)
+    dialog.show()
+    dialog.view.selectRow(0)
+    _process(ctx.app)
+    save(dialog, ctx.out / "clerk-17-deleted-reports.png")
+    dialog.close()
+
+
 class Context:
     pass
 

@@ -223,3 +223,39 @@ def test_delete_a_draft_with_confirmation_and_bring_it_back(qtbot, window, monke
     assert shown and window.doc is not None and window.doc.report_id == rid
     assert window.doc.report.get("t3.new.natural_person") == 3
     assert window.start.model.rowCount() == 1
+
+
+# -------------------------------------------------------------------------------------------------
+# 14. the same report changed in another window or process: a banner with 重新载入, the typed value kept
+
+
+def test_a_change_elsewhere_shows_a_banner_and_the_typed_value_is_kept(qtbot, window, db, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    boxes = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: boxes.append(a[2]))
+    open_new(window)
+    doc = window.doc
+    banner = window.view.elsewhere
+    assert not banner.isVisible()
+    other = Store.open(db)  # another process (or computer) on the same database
+    other.set_cells(doc.report_id, {"t3.new.commercial": 2})
+    qtbot.waitUntil(banner.isVisible, timeout=10000)  # noticed without any edit here
+    assert "别的窗口" in banner.text.text() and banner.reload_button.isVisible()
+    # the clerk types a value before reloading: refused, but not lost
+    page = window.view.show_tab("t3")
+    assert not page.model.setData(page.model.index_of("t3.new.natural_person"), "5")
+    assert "自然人＝5" in banner.text.text() and banner.keep_button.isVisible()
+    banner.keep_button.click()
+    assert not banner.isVisible()
+    assert doc.report.get("t3.new.commercial") == 2  # what was saved elsewhere
+    assert doc.report.get("t3.new.natural_person") == 5  # and what was typed here
+    report, _ = other.load(doc.report_id)
+    assert report.get("t3.new.natural_person") == 5 and report.get("t3.new.commercial") == 2
+    assert page.model.data(page.model.index_of("t3.new.natural_person")) == "5"
+    # 重新载入 alone: the other side's change shown, nothing of this window's kept
+    other.set_text(doc.report_id, "other", "别处写的")
+    assert doc.check_elsewhere() and banner.isVisible() and not banner.keep_button.isVisible()
+    banner.reload_button.click()
+    assert window.view.pages["other"].text() == "别处写的" and not banner.isVisible()
+    other.close()
