@@ -233,7 +233,9 @@ class DeletedReportsDialog(QDialog):
         self.resize(640, 360)
         self.model = DeletedReportsModel(store.deleted_reports(), self)
         self.view = list_view(self.model, self)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.view.setWordWrap(False)
         self.message = QLabel(
             self.tr("选中一份报告，点“恢复”，它就回到报告列表中，内容和修改历史都在。"), self
         )
