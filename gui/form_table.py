@@ -356,12 +356,70 @@ class FormTableView(QTableView):
         self._setting_widths = False
         self.apply_widths()
         self.horizontalHeader().sectionResized.connect(self._column_resized)
+        self.frozen = self._frozen_header()
         rows = model.value_rows()
         if rows:
             self.setCurrentIndex(model.index(rows[0][0].row, rows[0][0].col))
 
     def form_model(self) -> FormTableModel:
         return self.model()  # type: ignore[return-value]
+
+    # ---------------------------------------------------------------------------------------------
+    # the heading rows stay on screen while the rows below scroll (after Qt's “frozen column” example)
+
+    def _frozen_header(self) -> QTableView | None:
+        model = self.form_model()
+        if not model.layout.header_rows:
+            return None
+        frozen = QTableView(self)
+        frozen.setObjectName("frozen_header")
+        frozen.setModel(model)
+        frozen.setItemDelegate(CellDelegate(frozen))
+        frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        frozen.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        frozen.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        frozen.horizontalHeader().hide()
+        frozen.verticalHeader().hide()
+        frozen.setWordWrap(True)
+        frozen.setFrameShape(QTableView.Shape.NoFrame)
+        frozen.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        frozen.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        frozen.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        frozen.setPalette(self.palette())
+        frozen.verticalHeader().setMinimumSectionSize(4)
+        for c in model.spans():
+            if c.row < model.layout.header_rows:
+                frozen.setSpan(c.row, c.col, c.rowspan, c.colspan)
+        self.horizontalScrollBar().valueChanged.connect(frozen.horizontalScrollBar().setValue)
+        self.viewport().stackUnder(frozen)
+        frozen.show()
+        return frozen
+
+    def frozen_height(self) -> int:
+        n = self.form_model().layout.header_rows
+        return sum(self.rowHeight(r) for r in range(n))
+
+    def _sync_frozen(self) -> None:
+        frozen = getattr(self, "frozen", None)
+        if frozen is None:
+            return
+        for c in range(self.form_model().columnCount()):
+            frozen.setColumnWidth(c, self.columnWidth(c))
+        for r in range(self.form_model().rowCount()):
+            frozen.setRowHeight(r, self.rowHeight(r))
+        frame = self.frameWidth()
+        frozen.setGeometry(frame, frame, self.viewport().width(), self.frozen_height())
+        frozen.horizontalScrollBar().setValue(self.horizontalScrollBar().value())
+
+    def scrollTo(self, index: QModelIndex, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:  # noqa: N802
+        super().scrollTo(index, hint)
+        # a cell under the frozen heading rows: scroll it out from under them
+        if getattr(self, "frozen", None) is not None and index.row() >= self.form_model().layout.header_rows:
+            top = self.visualRect(index).top()
+            covered = self.frozen_height() - top
+            if covered > 0:
+                bar = self.verticalScrollBar()
+                bar.setValue(bar.value() - covered)
 
     # ---------------------------------------------------------------------------------------------
     # widths: relative widths from the layout, in characters of the current font
@@ -372,7 +430,31 @@ class FormTableView(QTableView):
         rel = self.form_model().layout.widths
         available = self.viewport().width() - 2 if self.isVisible() else 0
         base = min(max(available / sum(rel), char * 4.5), char * 9)
-        return [max(char * 3, int(w * base)) for w in rel]
+        floors = self.word_widths()
+        widths = [max(char * 3, floors[i], int(w * base)) for i, w in enumerate(rel)]
+        # the room the whole words took, taken back from the widest columns while they stay readable
+        excess = sum(widths) - available
+        if available and excess > 0:
+            for i in sorted(range(len(widths)), key=lambda i: -widths[i]):
+                give = min(excess, widths[i] - max(floors[i], char * 3, int(rel[i] * char * 4.5)))
+                if give > 0:
+                    widths[i] -= give
+                    excess -= give
+        return widths
+
+    #: a heading of at most this many characters is a word (or two) that must not be broken inside
+    WORD_CHARS = 8
+
+    def word_widths(self) -> list[int]:
+        """Per column, the width a one-column heading of the form needs to be shown on one line (社会公益组织,
+        not 社会公益组/织) — headings longer than :attr:`WORD_CHARS` wrap as sentences do."""
+        fm = self.fontMetrics()
+        layout = self.form_model().layout
+        floors = [0] * layout.cols
+        for c in layout.cells:
+            if c.role in ("head", "title") and c.colspan == 1 and c.text and len(c.text) <= self.WORD_CHARS:
+                floors[c.col] = max(floors[c.col], fm.horizontalAdvance(c.text) + 12)
+        return floors
 
     def apply_widths(self, widths: list[int] | None = None) -> None:
         if widths and len(widths) == self.form_model().columnCount():
@@ -389,11 +471,14 @@ class FormTableView(QTableView):
         if not self._setting_widths:
             self.auto_widths = False
             self.fit_rows()
+        else:
+            self._sync_frozen()
 
     def resizeEvent(self, e) -> None:
         super().resizeEvent(e)
         if self.auto_widths:
             self.apply_widths()
+        self._sync_frozen()
 
     def fit_rows(self) -> None:
         """Row heights that show every label whole (wrapped within its columns)."""
@@ -417,6 +502,7 @@ class FormTableView(QTableView):
                         heights[r] += missing // c.rowspan + 1
         for r, h in enumerate(heights):
             self.setRowHeight(r, h)
+        self._sync_frozen()
 
     def widths(self) -> list[int]:
         return [self.columnWidth(i) for i in range(self.form_model().columnCount())]

@@ -7,7 +7,7 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._build_actions()
         self._build_menus()
-        self.resize(1200, 820)
+        self.resize(fit_to_screen(1200, 820, self.screen().availableGeometry() if self.screen() else None))
         geometry = self.settings.get("window/geometry")
         if geometry is not None and not geometry.isEmpty():
             self.restoreGeometry(geometry)
@@ -708,6 +708,14 @@ class MainWindow(QMainWindow):
         self.settings.set("window/geometry", self.saveGeometry())
         self.settings.sync()
         super().closeEvent(e)
+
+
+def fit_to_screen(width: int, height: int, available) -> QSize:  # noqa: ANN001 - a QRect or None
+    """The default window size within the screen's free area (a 1366×768 laptop with its task bar), room
+    left for the title bar and frame."""
+    if available is None or available.isEmpty():
+        return QSize(width, height)
+    return QSize(min(width, available.width() - 16), min(height, available.height() - 48))
 
 
 def read_report(path: Path) -> tuple[Report, list]:

@@ -259,3 +259,50 @@ def test_a_change_elsewhere_shows_a_banner_and_the_typed_value_is_kept(qtbot, wi
     banner.reload_button.click()
     assert window.view.pages["other"].text() == "别处写的" and not banner.isVisible()
     other.close()
+
+
+# -------------------------------------------------------------------------------------------------
+# 15. a 1366×768 screen: the default window fits, headings break between words, table 3's heading rows stay
+
+
+def test_the_default_window_fits_a_small_screen(qtbot, settings, db):
+    from PySide6.QtCore import QRect
+
+    from gui.main_window import fit_to_screen
+
+    size = fit_to_screen(1200, 820, QRect(0, 0, 1366, 728))  # 1366×768 less the task bar
+    assert size.width() <= 1366 - 16 and size.height() <= 728 - 48
+    store = Store.open(db)
+    w = MainWindow(store, settings)
+    qtbot.addWidget(w)
+    available = w.screen().availableGeometry()
+    assert w.width() <= available.width() and w.height() + 40 <= available.height()
+    store.close()
+
+
+def test_headings_are_whole_words_and_table_3_keeps_its_heading_rows(qtbot, window):
+    window.resize(1366 - 16, 768 - 88)
+    open_new(window)
+    for key, page in window.view.grids().items():
+        view = page.view
+        fm = view.fontMetrics()
+        for c in page.model.layout.cells:
+            if c.role == "head" and c.colspan == 1 and c.text and len(c.text) <= 8:
+                assert fm.horizontalAdvance(c.text) + 8 <= view.columnWidth(c.col), (key, c.text)
+    page = window.view.show_tab("t3")
+    view = page.view
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0, timeout=3000)
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    frozen = view.frozen
+    assert frozen is not None and frozen.isVisible()
+    assert frozen.height() == view.frozen_height() > 0 and frozen.y() <= view.frameWidth()
+    head = next(c for c in page.model.layout.cells if c.text == "自然人")
+    rect = frozen.visualRect(page.model.index(head.row, head.col))
+    assert frozen.viewport().rect().contains(rect.center())  # 自然人 still on screen
+    # the rows under it are scrolled: the real grid's own heading is out of sight
+    assert view.visualRect(page.model.index(head.row, head.col)).bottom() < 0
+    # a cell moved to from the keyboard is never left under the frozen rows
+    first = page.model.value_rows()[0][0]
+    view.setCurrentIndex(page.model.index(first.row, first.col))
+    view.scrollTo(page.model.index(first.row, first.col))
+    assert view.visualRect(page.model.index(first.row, first.col)).top() >= view.frozen_height() - 1
