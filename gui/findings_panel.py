@@ -89,6 +89,8 @@ class FindingsModel(ColumnsModel):
 class FindingsPanel(QWidget):
     #: a finding was clicked: jump to it
     activated = Signal(object)
+    #: the manual's page of a check (its rule id) asked for
+    helpRequested = Signal(str)
 
     def __init__(self, doc, parent=None):
         super().__init__(parent)
@@ -123,6 +125,11 @@ class FindingsPanel(QWidget):
         row.addWidget(QLabel(self.tr("说明："), self))
         row.addWidget(self.explanation, 1)
         row.addWidget(self.explain_button)
+        self.help_button = QPushButton(self.tr("这项检查是什么？"), self)
+        self.help_button.setToolTip(self.tr("在使用手册中打开这项检查的说明（F1 打开手册目录）"))
+        self.help_button.clicked.connect(self._help)
+        self.view.doubleClicked.connect(lambda _i: self._help())
+        row.addWidget(self.help_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.title)
@@ -164,8 +171,13 @@ class FindingsPanel(QWidget):
             return self.tr("提示无须说明，可以不理会。")
         return self.tr("这一项须在表格中改正，不能附加说明。")
 
+    def _help(self) -> None:
+        if self._selected is not None:
+            self.helpRequested.emit(self._selected.rule)
+
     def _update_editor(self) -> None:
         f = self._selected
+        self.help_button.setEnabled(f is not None)
         can = f is not None and f.explainable and not self.doc.read_only
         self.explanation.setEnabled(can)
         self.explain_button.setEnabled(can)

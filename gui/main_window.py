@@ -35,6 +35,7 @@ from .document import ReportDocument
 from .elsewhere import ElsewhereBanner
 from .findings_panel import FindingsPanel
 from .form_table import FormTableModel, FormTableView
+from .manual import rule_page
 from .prose import ProsePage
 from .settings import Settings
 from .start_page import StartPage
@@ -88,6 +89,7 @@ class ReportView(QWidget):
         lay.addWidget(self.banner)
         lay.addWidget(self.splitter, 1)
         self.findings.activated.connect(self.show_finding)
+        self.findings.helpRequested.connect(lambda rule: self.window().show_manual(rule_page(rule)))
         doc.infoChanged.connect(self._update_banner)
         self._update_banner()
         self.computed_banner = computed_banner(self)  # a 汇总 record: cells computed (gui/summary/record.py)
@@ -209,6 +211,7 @@ class MainWindow(QMainWindow):
         self.act_verify = self._output_action(self.tr("验证签章(&V)…"), "verify_dialog")
         self.act_cert = self._output_action(self.tr("创建签章证书(&C)…"), "create_certificate_dialog")
         self.act_about = self._action(self.tr("关于年报(&A)"), self.about)
+        self.act_manual = self._action(self.tr("使用手册(&M)"), lambda: self.show_manual(), S.HelpContents)
         self.report_actions = [
             self.act_close,
             self.act_undo,
@@ -285,6 +288,7 @@ class MainWindow(QMainWindow):
             m.addSeparator() if a is None else m.addAction(a)
         self.summary_menu = add_summary_menu(self)  # 汇总: batch import, summary, comparison (gui/summary)
         m = bar.addMenu(self.tr("帮助(&H)"))
+        m.addAction(self.act_manual)
         m.addAction(self.act_about)
 
     # ---------------------------------------------------------------------------------------------
@@ -691,6 +695,11 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("归档签章版"), str(err))
             return
         self.message(self.tr("签章版已存入归档：%1").replace("%1", str(path)))
+
+    def show_manual(self, page: str = "index.html"):
+        from .manual import open_manual
+
+        return open_manual(self, page)
 
     def about(self) -> None:
         QMessageBox.about(

@@ -153,6 +153,17 @@ def small_screen(ctx) -> None:
     window.close()
 
 
+@shot("manual")
+def manual(ctx) -> None:
+    manual = ctx.window.show_manual("first-report.html")
+    _process(ctx.app)
+    save(manual, ctx.out / "clerk-18-manual.png")
+    manual.show_page("rule-t3.outcome_sum.html")
+    _process(ctx.app)
+    save(manual, ctx.out / "clerk-18-manual-rule.png")
+    manual.close()
+
+
 class Context:
     pass
 

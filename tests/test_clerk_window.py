@@ -19,7 +19,7 @@ from gui.main_window import MainWindow  # noqa: E402
 from gui.settings import Settings  # noqa: E402
 from model.store import Store, sqlite_url  # noqa: E402
 
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise")
 
 ORGAN = "宝鸡市渭滨区人民政府办公室"
 
@@ -306,3 +306,50 @@ def test_headings_are_whole_words_and_table_3_keeps_its_heading_rows(qtbot, wind
     view.setCurrentIndex(page.model.index(first.row, first.col))
     view.scrollTo(page.model.index(first.row, first.col))
     assert view.visualRect(page.model.index(first.row, first.col)).top() >= view.frozen_height() - 1
+
+
+# -------------------------------------------------------------------------------------------------
+# 18. the manual in Chinese inside the program: F1, and each finding's own page
+
+
+def test_f1_opens_the_manual_and_each_finding_links_its_page(qtbot, window):
+    from PySide6.QtGui import QKeySequence
+
+    from gui.manual import manual_dir
+
+    assert window.act_manual.shortcut() == QKeySequence(QKeySequence.StandardKey.HelpContents)
+    window.act_manual.trigger()
+    manual = window._manual
+    assert manual.isVisible() and manual.page() == "index.html"
+    assert "第一份报告" in manual.browser.toPlainText()
+    manual.close()
+    open_new(window)
+    doc = window.doc
+    doc.edit_text("overview", "本年度，镇政务公开事项由个压缩至10个。")
+    doc.flush()
+    panel = window.view.findings
+    for f in panel.model.findings:
+        assert (manual_dir() / f"rule-{f.rule}.html").is_file(), f.rule
+    row = next(i for i, f in enumerate(panel.model.findings) if f.rule == "prose.placeholder")
+    click_finding(qtbot, panel, row)
+    panel.help_button.click()
+    assert manual.isVisible() and manual.page() == "rule-prose.placeholder.html"
+    assert "正文中没有填的数字" in manual.browser.toPlainText()
+
+
+def test_every_rule_of_the_checks_has_a_manual_page():
+    import re
+    from pathlib import Path
+
+    from gui.manual import manual_dir
+    from model.form import FORM_2021
+
+    root = Path(__file__).resolve().parents[1] / "model"
+    source = (root / "rules.py").read_text("utf-8") + (root / "prose.py").read_text("utf-8")
+    rules = set(re.findall(r'"((?:cell|year|plausibility|prose)\.[a-z_]+)"', source))
+    rules |= {f"cell.{k}" for k in ("slash", "not_a_number", "negative", "fraction", "decimals")}
+    rules |= {r.rule for r in FORM_2021.relations}
+    missing = sorted(r for r in rules if not (manual_dir() / f"rule-{r}.html").is_file())
+    assert not missing
+    for page in ("index", "first-report", "checks", "signing", "backup", "summary", "cli"):
+        assert (manual_dir() / f"{page}.html").is_file()
