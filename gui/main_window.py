@@ -299,7 +299,8 @@ class MainWindow(QMainWindow):
         for a in self.report_actions:
             a.setEnabled(doc is not None)
         if doc is None:
-            self.setWindowTitle(self.tr("年报 — 政府信息公开工作年度报告"))
+            # (the program's name, 年报, is added by Qt after the title: the application display name)
+            self.setWindowTitle(self.tr("政府信息公开工作年度报告"))
             self.counter.setText("")
             return
         editable = not doc.read_only
@@ -324,7 +325,7 @@ class MainWindow(QMainWindow):
         )
         info = doc.info
         year = getattr(info, "year", None)
-        title = self.tr("%1 %2年度报告 [%3] — 年报") if year else self.tr("%1 报告 [%3] — 年报")
+        title = self.tr("%1 %2年度报告 [%3]") if year else self.tr("%1 报告 [%3]")
         title = title.replace("%3", status_label(info)).replace("%2", str(year))
         self.setWindowTitle(title.replace("%1", info.organ))
         self._update_counter()
@@ -339,7 +340,13 @@ class MainWindow(QMainWindow):
         self.counter.setStyleSheet("color:#a30000; font-weight:bold" if errors else "")
 
     def message(self, text: str, timeout: int = 8000) -> None:
-        self.statusBar().showMessage(text, timeout)
+        """A status-bar message, elided to leave the counter (错误 0 · 警告 0) clear; the whole text in the
+        tooltip."""
+        bar = self.statusBar()
+        room = bar.width() - self.counter.sizeHint().width() - 40
+        shown = bar.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room) if room > 200 else text
+        bar.showMessage(shown, timeout)
+        bar.setToolTip(text if shown != text else "")
 
     # ---------------------------------------------------------------------------------------------
     # opening and closing reports
@@ -467,9 +474,7 @@ class MainWindow(QMainWindow):
             answer = QMessageBox.question(
                 self,
                 self.tr("导入"),
-                self.tr(
-                    "%1 %2 年度的报告已经存在。用导入的内容替换它吗？（替换前的内容可在“修改历史”中恢复）"
-                )
+                self.tr("%1 %2年度的报告已经存在。用导入的内容替换它吗？（替换前的内容可在“修改历史”中恢复）")
                 .replace("%1", organ)
                 .replace("%2", str(year)),
             )
@@ -570,7 +575,9 @@ class MainWindow(QMainWindow):
             )
             return
         answer = QMessageBox.question(
-            self, self.tr("定稿"), self.tr("定稿后报告只能查看，不能再修改。确定定稿吗？")
+            self,
+            self.tr("定稿"),
+            self.tr("定稿后报告只能查看；如需修改，可在“报告”菜单中选择“取消定稿”。确定定稿吗？"),
         )
         if answer == QMessageBox.StandardButton.Yes and self.doc.finalize():
             self.message(self.tr("报告已定稿。"))
@@ -681,7 +688,7 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             self.tr("归档签章版"),
-            self.tr("把签章后的 PDF 存入 %1 %2 年度报告的归档吗？")
+            self.tr("把签章后的 PDF 存入 %1 %2年度报告的归档吗？")
             .replace("%1", info.organ)
             .replace("%2", str(info.year)),
         )

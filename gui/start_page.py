@@ -47,7 +47,7 @@ class ReportListModel(ColumnsModel):
         if col == 0:
             return i.organ
         if col == 1:
-            return self.tr("%1 年度").replace("%1", str(i.year)) if i.year else ""
+            return self.tr("%1年度").replace("%1", str(i.year)) if i.year else ""
         if col == 2:
             return status_label(i)
         if col == 3:
@@ -68,9 +68,10 @@ class StartPage(QWidget):
         self.organs.currentTextChanged.connect(self._organ_changed)
         self.model = ReportListModel(self)
         self.view = list_view(self.model, self)
-        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in (1, 2, 3):
-            self.view.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        # 机关 as wide as the names, the others beside it; the last column takes what is left
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.view.activated.connect(self._open)
         self.view.doubleClicked.connect(self._open)
         self.new_button = QPushButton(self.tr("新建年度报告…"), self)

@@ -353,3 +353,37 @@ def test_every_rule_of_the_checks_has_a_manual_page():
     assert not missing
     for page in ("index", "first-report", "checks", "signing", "backup", "summary", "cli"):
         assert (manual_dir() / f"{page}.html").is_file()
+
+
+# -------------------------------------------------------------------------------------------------
+# 10, 11, 19: elided status, one term for reopening, the start page's columns and the window title
+
+
+def test_status_title_start_page_and_wording(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    # the title says 年报 once: Qt adds the program's name after it
+    assert "年报" not in window.windowTitle()
+    window.store.new_year(ORGAN, 2024)
+    window.start.refresh()
+    view = window.start.view
+    assert view.columnWidth(0) < view.viewport().width() / 2  # 机关 no longer takes the whole width
+    assert window.start.model.data(window.start.model.index(0, 1)) == "2024年度"
+    open_new(window, 2025)
+    assert "年报" not in window.windowTitle() and "2025年度报告" in window.windowTitle()
+    # a long message is elided before the counter, the whole text in the tooltip
+    long = "保存失败：" + "报告已在别处被修改，" * 30 + "请重新载入。"
+    window.message(long)
+    shown = window.statusBar().currentMessage()
+    assert shown != long and shown.endswith("…") and window.statusBar().toolTip() == long
+    assert window.statusBar().fontMetrics().horizontalAdvance(shown) < window.statusBar().width() - (
+        window.counter.sizeHint().width()
+    )
+    # reopening a final report has one name: 取消定稿
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda p, t, text, *a, **k: asked.append(text) or 0)
+    window.doc.edit_cells(
+        __import__("model.fill", fromlist=["zero_blanks"]).zero_blanks(window.doc.report), "0"
+    )
+    window.act_finalize.trigger()
+    assert "取消定稿" in asked[-1] and "不能再修改" not in asked[-1]

@@ -285,7 +285,7 @@ class SummaryDialog(QDialog):
             QMessageBox.warning(self, self.tr("无法汇总"), str(err))
             return
         self.banner.setText(
-            self.tr("%1 %2 年度汇总 — %3")
+            self.tr("%1 %2年度汇总 — %3")
             .replace("%1", name)
             .replace("%2", str(year))
             .replace("%3", self.summary.banner)
@@ -315,7 +315,7 @@ class SummaryDialog(QDialog):
             self.findings.addItem(
                 self.tr("本机关自身报告中的数字与所属单位合计一致。")
                 if own
-                else self.tr("本机关没有 %1 年度自己的报告，无从核对。").replace("%1", str(year))
+                else self.tr("本机关没有%1年度自己的报告，无从核对。").replace("%1", str(year))
             )
         for f in findings:
             mark = "⚠ " if f.severity is Severity.WARNING else "ⓘ "
@@ -516,7 +516,7 @@ class CompareDialog(QDialog):
         self.year_box.blockSignals(True)
         self.year_box.clear()
         for y in sorted(self.reports, reverse=True):
-            self.year_box.addItem(self.tr("%1 年度").replace("%1", str(y)), y)
+            self.year_box.addItem(self.tr("%1年度").replace("%1", str(y)), y)
         self.year_box.blockSignals(False)
         self.update_view()
 
@@ -537,14 +537,14 @@ class CompareDialog(QDialog):
             self.banner.setText("⚠ " + c.findings[0].message)
         elif year - 1 not in self.reports:
             self.banner.setStyleSheet(BANNER)
-            self.banner.setText(self.tr("没有 %1 年度的报告，无法计算变化。").replace("%1", str(year - 1)))
+            self.banner.setText(self.tr("没有%1年度的报告，无法计算变化。").replace("%1", str(year - 1)))
         else:
             self.banner.setStyleSheet(BANNER)
             big = len(c.big)
             self.banner.setText(
-                self.tr("与 %1 年度相比，%2 个格变化较大（已用橙色标出），请核对或在正文中说明原因。")
+                self.tr("与%1年度相比，%2 个格变化较大（已用橙色标出），请核对或在正文中说明原因。")
                 .replace("%1", str(year - 1))
                 .replace("%2", str(big))
                 if big
-                else self.tr("与 %1 年度相比没有较大变化。").replace("%1", str(year - 1))
+                else self.tr("与%1年度相比没有较大变化。").replace("%1", str(year - 1))
             )

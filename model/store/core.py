@@ -574,7 +574,7 @@ class Store:
     @staticmethod
     def _check_editable(row, expected_version: int | None) -> None:  # noqa: ANN001
         if row.status == FINAL:
-            raise FrozenError("本报告已定稿，不能修改。如确需修改，请先“打开新修订版”。")
+            raise FrozenError("本报告已定稿，不能修改。如确需修改，请先“取消定稿”。")
         if row.status == DELETED:
             raise FrozenError("本报告已删除。如需修改，请先在“已删除的报告”中恢复它。")
         if expected_version is not None and row.version != expected_version:
@@ -902,7 +902,7 @@ class Store:
         with self._write() as conn:
             row = self._lock(conn, report_id)
             if row.status != FINAL:
-                raise StoreError("只有已定稿的报告才需要打开新修订版。")
+                raise StoreError("只有已定稿的报告才能取消定稿。")
             t = now()
             conn.execute(
                 sa.update(t_reports)
