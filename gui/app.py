@@ -41,6 +41,21 @@ def translations_dirs() -> list[Path]:
     return dirs
 
 
+class Wording(QTranslator):
+    """A few of Qt's own Chinese words put the way a clerk says them (the file dialog's 体积 is 大小)."""
+
+    WORDS = {
+        ("QFileSystemModel", "Size"): "大小",
+        ("QFileDialog", "Size"): "大小",
+    }
+
+    def translate(self, context, source, disambiguation=None, n=-1):  # noqa: ARG002
+        return self.WORDS.get((context, source), "")
+
+    def isEmpty(self) -> bool:  # noqa: N802
+        return False
+
+
 def install_translations(app: QApplication) -> list[QTranslator]:
     """Qt's own zh_CN translations, so that standard dialogs and buttons are Chinese."""
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
@@ -52,6 +67,9 @@ def install_translations(app: QApplication) -> list[QTranslator]:
                 app.installTranslator(t)
                 installed.append(t)
                 break
+    wording = Wording(app)  # installed last: asked first
+    app.installTranslator(wording)
+    installed.append(wording)
     return installed
 
 

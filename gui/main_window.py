@@ -445,8 +445,11 @@ class MainWindow(QMainWindow):
         self.open_report(info.id)
 
     def import_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入已发布的年报"), "", self.tr(IMPORT_FILTER))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("导入已发布的年报"), self.settings.start_folder(), self.tr(IMPORT_FILTER)
+        )
         if path:
+            self.settings.used_folder(path)
             self.import_path(Path(path))
 
     def import_path(self, path: Path) -> int | None:
@@ -670,11 +673,12 @@ class MainWindow(QMainWindow):
         if name == "export_pdf_dialog":
             self.message(self.tr("请先打开一份报告。"))
             return
-        start = str(self._last_pdf) if self._last_pdf else ""
+        start = str(self._last_pdf) if self._last_pdf else self.settings.start_folder()
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("选择 PDF 文件"), start, self.tr("PDF 文件 (*.pdf)")
         )
         if path:
+            self.settings.used_folder(path)
             result = func(self, Path(path))
             if name == "sign_dialog" and result:
                 self._last_pdf = Path(result)

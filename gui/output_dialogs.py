@@ -62,6 +62,14 @@ __all__ = [
 ]
 
 
+def _documents() -> str:
+    """The clerk's 文档 (Documents) folder: where a first export goes (never the program's folder)."""
+    from PySide6.QtCore import QStandardPaths
+
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return docs if docs and Path(docs).is_dir() else str(Path.home())
+
+
 def _settings() -> QSettings:
     """The program's settings (the same QSettings as :class:`gui.settings.Settings`)."""
     return QSettings(ORGANIZATION, APPLICATION)
@@ -215,7 +223,7 @@ class ExportDialog(_TaskDialog):
 
         self.report, self.previous = report, previous
         self.setWindowTitle(self.tr("导出 PDF"))
-        base = default_dir or Path(_settings().value("output/last_dir", str(Path.home())))
+        base = default_dir or Path(_settings().value("output/last_dir", "") or _documents())
         name = report_title(report).replace("/", "／").replace("\\", "＼")
         self.pdf_edit = QLineEdit(str(base / f"{name}.pdf"))
         self.html_box = QCheckBox(self.tr("同时导出网页版（.html，供网站发布）"))

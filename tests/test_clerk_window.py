@@ -387,3 +387,33 @@ def test_status_title_start_page_and_wording(qtbot, window, monkeypatch):
     )
     window.act_finalize.trigger()
     assert "取消定稿" in asked[-1] and "不能再修改" not in asked[-1]
+
+
+# -------------------------------------------------------------------------------------------------
+# 9. Qt's own dialogs in Chinese; file dialogs start in 文档 or the folder used last
+
+
+def test_file_dialogs_start_in_documents_then_the_last_folder(qtbot, window, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from PySide6.QtCore import QCoreApplication, QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    from gui.app import install_translations
+
+    install_translations(QApplication.instance())
+    assert QCoreApplication.translate("QFileDialog", "Look in:") != "Look in:"
+    assert QCoreApplication.translate("QFileSystemModel", "Size") == "大小"
+    starts = []
+    chosen = tmp_path / "下载的年报" / "年报.txt"
+    chosen.parent.mkdir()
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda parent, title, start, *a, **k: starts.append(start) or ("", "")
+    )
+    window.import_dialog()
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    assert starts[-1] in (docs, str(Path.home()))
+    assert Path(starts[-1]).resolve() != Path(__file__).resolve().parents[1]  # never the program's folder
+    window.settings.used_folder(chosen)
+    window.import_dialog()
+    assert starts[-1] == str(chosen.parent)

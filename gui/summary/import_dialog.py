@@ -211,16 +211,28 @@ class BatchImportDialog(QDialog):
     # --- choosing -------------------------------------------------------------------------------
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择存放各单位年报的文件夹"))
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择存放各单位年报的文件夹"), self._start())
         if folder:
+            self._used(folder)
             self.set_paths([Path(folder)])
 
     def choose_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("选择各单位的年报文件"), "", self.tr(FILE_FILTER)
+            self, self.tr("选择各单位的年报文件"), self._start(), self.tr(FILE_FILTER)
         )
         if files:
+            self._used(files[0])
             self.set_paths([Path(f) for f in files])
+
+    def _start(self) -> str:
+        from ..settings import Settings
+
+        return Settings().start_folder()
+
+    def _used(self, path: str) -> None:
+        from ..settings import Settings
+
+        Settings().used_folder(path)
 
     def set_paths(self, paths: list[Path]) -> None:
         self.paths = list(paths)
