@@ -50,7 +50,7 @@ class Wording(QTranslator):
     }
 
     def translate(self, context, source, disambiguation=None, n=-1):  # noqa: ARG002
-        return self.WORDS.get((context, source), "")
+        return self.WORDS.get((context, source))  # None: not translated here (an empty string would blank it)
 
     def isEmpty(self) -> bool:  # noqa: N802
         return False
@@ -161,6 +161,7 @@ def run(argv: list[str] | None = None) -> int:
     waiting = _store_actions(window)
     for w in waiting:
         w.setEnabled(False)
+    window.start.set_opening(True)  # “正在打开数据库…” on the start page meanwhile
     drops = window.acceptDrops()
     window.setAcceptDrops(False)
     state: dict = {"status": 0, "store": None}
@@ -185,6 +186,7 @@ def run(argv: list[str] | None = None) -> int:
         window.start.refresh()
         for w in waiting:
             w.setEnabled(True)
+        window.start.set_opening(False)
         window.setAcceptDrops(drops)
         QTimer.singleShot(0, window.reopen_last)  # after a turn of the event loop
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -92,6 +93,16 @@ class StartPage(QWidget):
             self,
         )
         hint.setWordWrap(True)
+        # while the database opens (start-up): said, with a busy bar, instead of greyed buttons alone
+        self.opening = QLabel(self.tr("正在打开数据库，请稍候…（新建、导入在打开后即可使用）"), self)
+        self.opening.setObjectName("opening_database")
+        self.opening.setStyleSheet("color:#5a4300;")
+        self.opening_bar = QProgressBar(self)
+        self.opening_bar.setRange(0, 0)
+        self.opening_bar.setMaximumHeight(10)
+        self.opening_bar.setTextVisible(False)
+        self.opening.hide()
+        self.opening_bar.hide()
         self.list_title = QLabel(self)
         left = QVBoxLayout()
         left.addWidget(QLabel(self.tr("机关"), self))
@@ -114,8 +125,18 @@ class StartPage(QWidget):
         lay.setContentsMargins(24, 16, 24, 16)
         lay.addWidget(title)
         lay.addWidget(hint)
+        lay.addWidget(self.opening)
+        lay.addWidget(self.opening_bar)
         lay.addLayout(body, 1)
         self.refresh()
+
+    def set_opening(self, opening: bool) -> None:
+        """The database is being opened (start-up): say so; 新建 and 导入 wait for it."""
+        self.opening.setVisible(opening)
+        self.opening_bar.setVisible(opening)
+        tip = self.tr("数据库正在打开，请稍候") if opening else ""
+        for button in (self.new_button, self.import_button):
+            button.setToolTip(tip)
 
     ALL = QT_TRANSLATE_NOOP("StartPage", "全部机关")
 
@@ -142,8 +163,11 @@ class StartPage(QWidget):
         info = self.model.row(self.view.currentIndex())
         self.open_button.setEnabled(info is not None)
         self.delete_button.setEnabled(info is not None and not getattr(info, "is_final", False))
-        deleted = getattr(self.store, "deleted_reports", None)
-        self.deleted_button.setVisible(bool(deleted and deleted()))
+        try:
+            any_deleted = bool(self.store.deleted_reports())
+        except Exception:  # noqa: BLE001 - the store still opening (or one without deleted reports)
+            any_deleted = False
+        self.deleted_button.setVisible(any_deleted)
 
     def _delete(self) -> None:
         info = self.model.row(self.view.currentIndex())

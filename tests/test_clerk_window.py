@@ -404,6 +404,9 @@ def test_file_dialogs_start_in_documents_then_the_last_folder(qtbot, window, tmp
     install_translations(QApplication.instance())
     assert QCoreApplication.translate("QFileDialog", "Look in:") != "Look in:"
     assert QCoreApplication.translate("QFileSystemModel", "Size") == "大小"
+    assert (
+        QCoreApplication.translate("StartPage", "全部机关") == "全部机关"
+    )  # the program's own text untouched
     starts = []
     chosen = tmp_path / "下载的年报" / "年报.txt"
     chosen.parent.mkdir()
