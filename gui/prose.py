@@ -122,6 +122,8 @@ class ProsePage(QWidget):
         self._loading = False
         #: the span a finding chosen in the panel shows (highlighted until the text changes)
         self.shown_span: tuple[int, int] | None = None
+        #: the text under each underline when it was drawn (a changed one is stale)
+        self._flagged: list[str | None] = []
         self.load()
         self.edit.textChanged.connect(self._typed)
         doc.textChanged.connect(self._doc_text)
@@ -156,6 +158,7 @@ class ProsePage(QWidget):
 
     def _typed(self) -> None:
         self.shown_span = None
+        self._drop_stale_underlines()
         self._update_count()
         if not self._loading:
             self.doc.edit_text(self.key, self.edit.toPlainText())
@@ -175,6 +178,18 @@ class ProsePage(QWidget):
         addition = "\n".join(missing)
         new = f"{text.rstrip()}\n{addition}" if text.strip() else addition
         self.doc.edit_text(self.key, new, self.tr("插入五个方面的提纲"))
+
+    def _drop_stale_underlines(self) -> None:
+        """An underline whose text was just changed or deleted goes at once (the check that follows, a
+        moment later, puts back what is still wrong)."""
+        kept = [
+            sel
+            for sel, flagged in zip(self.edit.extraSelections(), self._flagged, strict=False)
+            if flagged is not None and sel.cursor.selectedText() == flagged
+        ]
+        if len(kept) != len(self.edit.extraSelections()):
+            self._flagged = [sel.cursor.selectedText() for sel in kept]
+            self.edit.setExtraSelections(kept)
 
     def show_findings(self) -> None:
         spans = []
@@ -209,6 +224,7 @@ class ProsePage(QWidget):
                 selections.append(sel)
         self.edit.spans = spans
         self.edit.setExtraSelections(selections)
+        self._flagged = [sel.cursor.selectedText() for sel in selections]
 
     def select_span(self, start: int, end: int) -> None:
         """Show a finding's span: highlighted and scrolled into view, the cursor before it — with no

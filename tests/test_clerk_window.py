@@ -420,3 +420,25 @@ def test_file_dialogs_start_in_documents_then_the_last_folder(qtbot, window, tmp
     window.settings.used_folder(chosen)
     window.import_dialog()
     assert starts[-1] == str(chosen.parent)
+
+
+# -------------------------------------------------------------------------------------------------
+# 8. an underline whose text is changed or deleted goes at once
+
+
+def test_a_stale_underline_goes_with_the_keystroke(qtbot, window):
+    open_new(window)
+    doc = window.doc
+    page = window.view.show_tab("overview")
+    page.edit.setFocus()
+    page.edit.insertPlainText("本年度事项由个压缩至10个。")
+    doc.flush()
+    assert [s.cursor.selectedText() for s in page.edit.extraSelections()] == ["由个"]
+    text = page.edit.toPlainText()
+    cursor = page.edit.textCursor()
+    cursor.setPosition(text.index("由个") + 2)
+    page.edit.setTextCursor(cursor)
+    qtbot.keyClick(page.edit, Qt.Key.Key_Backspace)  # 个 deleted: the wavy line under 由 must not stay
+    assert [s.cursor.selectedText() for s in page.edit.extraSelections()] == []
+    doc.flush()  # the check puts back what is still wrong
+    assert all(s.cursor.selectedText() for s in page.edit.extraSelections())
