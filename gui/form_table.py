@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QStyledItemDelegate,
     QTableView,
@@ -59,12 +61,12 @@ _PIXMAPS: dict[str, QPixmap] = {}
 
 
 def expected_pixmap(text: str) -> QPixmap:
-    """A small red "应为 N" drawn at the left of a wrong total (the value stays right-aligned)."""
+    """A red "应为N" drawn at the left of a wrong total (the value stays right-aligned)."""
     label = QCoreApplication.translate("FormTableModel", "应为%1").replace("%1", text)
     pixmap = _PIXMAPS.get(label)
     if pixmap is None:
         font = QFont(QGuiApplication.font())
-        font.setPointSizeF(max(6.5, font.pointSizeF() * 0.85))
+        font.setPointSizeF(max(9.0, font.pointSizeF()))  # as large as the figures: read at a glance
         fm = QFontMetrics(font)
         ratio = QGuiApplication.primaryScreen().devicePixelRatio() if QGuiApplication.primaryScreen() else 1.0
         size = QSize(fm.horizontalAdvance(label) + 2, fm.height())
@@ -85,6 +87,8 @@ class FormTableModel(QAbstractTableModel):
 
     #: a refused input, as a Chinese message for the status bar
     refused = Signal(str)
+    #: the same, with the cell it was typed into (shown beside the cell)
+    refusedAt = Signal(QModelIndex, str)
 
     def __init__(self, table: Table, doc, parent=None):
         super().__init__(parent)
@@ -211,6 +215,9 @@ class FormTableModel(QAbstractTableModel):
             v = accept_input(str(value if value is not None else ""), cell.kind, cell.slash_allowed)
         except ValueError as err:
             self.refused.emit(f"{cell.name}：{err}")
+            self.refusedAt.emit(
+                index, self.tr("“%1”不能填入：%2").replace("%1", str(value)).replace("%2", str(err))
+            )
             return False
         return self.doc.edit_cells({key: v}, self.tr("填写 %1").replace("%1", cell.name))
 
@@ -357,12 +364,38 @@ class FormTableView(QTableView):
         self.apply_widths()
         self.horizontalHeader().sectionResized.connect(self._column_resized)
         self.frozen = self._frozen_header()
+        # a refused input is said beside its cell (not only in the status bar)
+        self.hint = QLabel(self.viewport())
+        self.hint.setObjectName("input_hint")
+        self.hint.setStyleSheet(
+            "background:#fff4f4; color:#a30000; border:1px solid #d08080; border-radius:3px; padding:3px 6px;"
+        )
+        self.hint.hide()
+        self._hint_timer = QTimer(self)
+        self._hint_timer.setSingleShot(True)
+        self._hint_timer.setInterval(8000)
+        self._hint_timer.timeout.connect(self.hint.hide)
+        model.refusedAt.connect(self.show_hint)
+        model.doc.cellsChanged.connect(lambda _keys: self.hint.hide())
         rows = model.value_rows()
         if rows:
             self.setCurrentIndex(model.index(rows[0][0].row, rows[0][0].col))
 
     def form_model(self) -> FormTableModel:
         return self.model()  # type: ignore[return-value]
+
+    def show_hint(self, index: QModelIndex, text: str) -> None:
+        """A refused input said right beside its cell, for a few seconds."""
+        rect = self.visualRect(index)
+        self.hint.setText(text)
+        self.hint.adjustSize()
+        x = rect.right() + 4
+        if x + self.hint.width() > self.viewport().width():
+            x = max(0, rect.left() - self.hint.width() - 4)
+        self.hint.move(x, max(0, rect.top() + (rect.height() - self.hint.height()) // 2))
+        self.hint.show()
+        self.hint.raise_()
+        self._hint_timer.start()
 
     # ---------------------------------------------------------------------------------------------
     # the heading rows stay on screen while the rows below scroll (after Qt's “frozen column” example)

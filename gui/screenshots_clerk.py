@@ -164,6 +164,15 @@ def manual(ctx) -> None:
     manual.close()
 
 
+@shot("hint")
+def input_hint(ctx) -> None:
+    page = ctx.window.view.show_tab("t3")
+    page.view.verticalScrollBar().setValue(0)
+    page.model.setData(page.model.index_of("t3.new.commercial"), "3.5")
+    _process(ctx.app)
+    save(ctx.window, ctx.out / "clerk-6-input-hint.png")
+
+
 class Context:
     pass
 

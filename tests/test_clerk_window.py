@@ -442,3 +442,27 @@ def test_a_stale_underline_goes_with_the_keystroke(qtbot, window):
     assert [s.cursor.selectedText() for s in page.edit.extraSelections()] == []
     doc.flush()  # the check puts back what is still wrong
     assert all(s.cursor.selectedText() for s in page.edit.extraSelections())
+
+
+# -------------------------------------------------------------------------------------------------
+# 6. invalid input is said beside the cell; the 应为N hint as large as the figures
+
+
+def test_invalid_input_is_said_beside_the_cell(qtbot, window):
+    from gui.form_table import expected_pixmap
+
+    open_new(window)
+    page = window.view.show_tab("t3")
+    model, view = page.model, page.view
+    index = model.index_of("t3.new.natural_person")
+    for bad in ("abc", "-1", "3.5"):
+        assert not model.setData(index, bad)
+        assert view.hint.isVisible() and f"“{bad}”" in view.hint.text()
+        rect = view.visualRect(index)
+        assert abs(view.hint.geometry().center().y() - rect.center().y()) <= rect.height()
+        assert view.hint.geometry().left() >= rect.right() or view.hint.geometry().right() <= rect.left()
+    assert model.setData(index, "3")
+    assert not view.hint.isVisible()
+    # 应为N: as tall as the grid's own text
+    pixmap = expected_pixmap("3")
+    assert pixmap.height() / pixmap.devicePixelRatio() >= view.fontMetrics().height() - 1
