@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QPalette,
+    QPen,
     QPixmap,
 )
 from PySide6.QtWidgets import (
@@ -52,7 +53,8 @@ COLOR_HEAD = QColor("#eef1f5")
 COLOR_TITLE = QColor("#e2e7ee")
 COLOR_ERROR = QColor("#f9caca")
 COLOR_WARNING = QColor("#fde9b8")
-COLOR_INVOLVED = QColor("#fdf1f1")
+COLOR_INVOLVED = QColor("#fdf1f1")  # (no longer a fill: see COLOR_INVOLVED_LINE)
+COLOR_INVOLVED_LINE = QColor("#e09a9a")  # the dashed outline of the other cells of a wrong relation
 COLOR_BLANK = QColor("#fff7e0")  # a blank cell (the table-wide "fill in 0" warning)
 COLOR_ERROR_TEXT = QColor("#a30000")
 
@@ -172,8 +174,7 @@ class FormTableModel(QAbstractTableModel):
                 return QBrush(COLOR_ERROR)
             if f is not None and f.severity is Severity.WARNING and not f.explanation:
                 return QBrush(COLOR_BLANK if key in f.blank else COLOR_WARNING)
-            if any(x.severity is Severity.ERROR for x in self.doc.by_cell.get(key, ())):
-                return QBrush(COLOR_INVOLVED)
+            # the other cells of a wrong relation are not tinted: the view outlines them lightly
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             f = self.doc.primary.get(key)
@@ -190,6 +191,19 @@ class FormTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{self._cells[key].name} {format_value(self.doc.report.get(key))}"
         return None
+
+    def involved(self) -> list[QModelIndex]:
+        """The cells of a wrong relation that are not themselves the wrong one (outlined, not tinted)."""
+        out = []
+        for c in self.layout.cells:
+            if not c.key:
+                continue
+            f = self.doc.primary.get(c.key)
+            if f is not None and f.severity is Severity.ERROR:
+                continue
+            if any(x.severity is Severity.ERROR for x in self.doc.by_cell.get(c.key, ())):
+                out.append(self.index(c.row, c.col))
+        return out
 
     def _label_data(self, c: GridCell, role: int):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -383,6 +397,23 @@ class FormTableView(QTableView):
 
     def form_model(self) -> FormTableModel:
         return self.model()  # type: ignore[return-value]
+
+    def paintEvent(self, e) -> None:  # noqa: N802
+        """The cells, then a light dashed outline round the other cells of a wrong relation (the wrong cell
+        itself is tinted by the model)."""
+        super().paintEvent(e)
+        involved = self.form_model().involved()
+        if not involved:
+            return
+        painter = QPainter(self.viewport())
+        pen = QPen(COLOR_INVOLVED_LINE)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        for index in involved:
+            rect = self.visualRect(index)
+            if rect.intersects(e.rect()):
+                painter.drawRect(rect.adjusted(1, 1, -2, -2))
+        painter.end()
 
     def show_hint(self, index: QModelIndex, text: str) -> None:
         """A refused input said right beside its cell, for a few seconds."""

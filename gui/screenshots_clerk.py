@@ -173,6 +173,15 @@ def input_hint(ctx) -> None:
     save(ctx.window, ctx.out / "clerk-6-input-hint.png")
 
 
+@shot("tint")
+def tint(ctx) -> None:
+    page = ctx.window.view.show_tab("t3")
+    page.view.hint.hide()
+    page.view.verticalScrollBar().setValue(page.view.verticalScrollBar().maximum())
+    _process(ctx.app)
+    save(ctx.window, ctx.out / "clerk-5-error-tint.png")
+
+
 class Context:
     pass
 

@@ -466,3 +466,49 @@ def test_invalid_input_is_said_beside_the_cell(qtbot, window):
     # 应为N: as tall as the grid's own text
     pixmap = expected_pixmap("3")
     assert pixmap.height() / pixmap.devicePixelRatio() >= view.fontMetrics().height() - 1
+
+
+# -------------------------------------------------------------------------------------------------
+# 5. the wrong cell tinted; the others of its relation only outlined lightly
+
+
+def test_only_the_wrong_cell_is_tinted(qtbot, window):
+    from gui.form_table import COLOR_ERROR, COLOR_INVOLVED_LINE
+
+    open_new(window)
+    doc = window.doc
+    page = window.view.show_tab("t3")
+    model, view = page.model, page.view
+    from model.fill import zero_blanks
+
+    doc.edit_cells(zero_blanks(doc.report), "0")  # no blank cells (their own amber tint)
+    doc.edit_cells({"t3.new.natural_person": 3, "t3.new.total": 3, "t3.granted.natural_person": 3}, "填写")
+    wrong = "t3.total.natural_person"
+    assert doc.edit_cells({wrong: 5}, "填写")
+    tinted = [
+        c.key
+        for c in model.layout.cells
+        if c.key and model.data(model.index_of(c.key), Qt.ItemDataRole.BackgroundRole) is not None
+        and model.data(model.index_of(c.key), Qt.ItemDataRole.BackgroundRole).color() == COLOR_ERROR
+    ]  # fmt: skip
+    assert wrong in tinted
+    involved = model.involved()
+    assert involved and all(model.data(i, Qt.ItemDataRole.BackgroundRole) is None for i in involved)
+    # the outline is drawn (a few times: painting must be stable)
+    for _ in range(3):
+        image = view.viewport().grab().toImage()
+    part = next(
+        i
+        for i in involved
+        if view.visualRect(i).isValid() and view.viewport().rect().contains(view.visualRect(i))
+    )
+    rect = view.visualRect(part)
+    colour = image.pixelColor(rect.center().x(), rect.top() + 1)
+    assert (
+        abs(colour.red() - COLOR_INVOLVED_LINE.red()) < 40
+        and colour.green() < 200
+        or any(
+            image.pixelColor(x, rect.top() + 1) == COLOR_INVOLVED_LINE
+            for x in range(rect.left(), rect.right())
+        )
+    )
