@@ -47,7 +47,9 @@ class NewReportDialog(QDialog):
         self.year = QSpinBox(self)
         self.year.setRange(2008, 2100)
         self.year.setValue(year)
-        self.copy_prose = QCheckBox(self.tr("沿用上一年度报告的文字（数字不沿用）"), self)
+        self.copy_prose = QCheckBox(
+            self.tr("沿用上一年度报告的文字作底稿（其中的年份和数字须改为本年度的，程序会逐一标出）"), self
+        )
         form = QFormLayout()
         form.addRow(self.tr("机关名称："), self.organ)
         form.addRow(self.tr("报告年度："), self.year)

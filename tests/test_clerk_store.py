@@ -46,3 +46,19 @@ def test_a_final_report_is_not_deleted(store):
     with pytest.raises(StoreError):
         store.discard_draft(info.id)
     assert store.find(ORGAN, 2023) is not None
+
+
+def test_carried_over_prose_figures_are_flagged_with_their_spans(store):
+    """Issue 13, item 7: 新建 with last year's text: “2024年度…4件” in the 2025 report is flagged."""
+    from model.rules import check
+
+    last = store.new_year(ORGAN, 2024)
+    store.set_text(last.id, "overview", "2024年度，本机关共收到政府信息公开申请4件。全年发布信息120条。")
+    this = store.new_year(ORGAN, 2025, copy_prose=True)
+    report, _ = store.load(this.id)
+    report.text["overview"] = report.text["overview"].replace("全年发布信息120条", "全年发布信息150条")
+    findings = [f for f in check(report, store.previous_report(this.id)) if f.rule == "prose.carried_over"]
+    text = report.text["overview"]
+    assert sorted(text[f.text.start : f.text.end] for f in findings) == ["2024", "4"]
+    assert all(f.severity.value == "warning" and f.explainable for f in findings)
+    assert "2024年度报告一字不差" in findings[0].message
