@@ -54,13 +54,37 @@ class FindingsModel(ColumnsModel):
     def __init__(self, doc, parent=None):
         super().__init__(parent)
         self.doc = doc
-        self.findings: list[Finding] = list(doc.findings)
+        self.findings: list[Finding] = []
+        #: the other findings on the same wrong cell, shown in its row (id of the row's finding → them)
+        self.also: dict[int, list[Finding]] = {}
+        self._group()
         doc.findingsChanged.connect(self.refresh)
+
+    def _group(self) -> None:
+        """One row per wrong cell: the errors about the same cell (（七）总计 wrong for its sum and for the
+        balance of the table) are one row with every reason in it."""
+        rows: list[Finding] = []
+        also: dict[int, list[Finding]] = {}
+        lead: dict[str, Finding] = {}
+        for f in self.doc.findings:
+            primary = self.doc.primary_cells(f) if f.severity is Severity.ERROR else ()
+            first = lead.get(primary[0]) if primary else None
+            if first is not None:
+                also.setdefault(id(first), []).append(f)
+                continue
+            if primary:
+                lead[primary[0]] = f
+            rows.append(f)
+        self.findings, self.also = rows, also
 
     def refresh(self) -> None:
         self.beginResetModel()
-        self.findings = list(self.doc.findings)
+        self._group()
         self.endResetModel()
+
+    def message(self, f: Finding, sep: str = "；") -> str:
+        """The row's text: the finding's message and those of the others about the same cell."""
+        return sep.join([f.message, *(o.message for o in self.also.get(id(f), ()))])
 
     def rows(self) -> list:
         return self.findings
@@ -76,7 +100,7 @@ class FindingsModel(ColumnsModel):
             if col == 1:
                 return where(self.doc, f)
             if col == 2:
-                return f.message
+                return self.message(f, "\n" if role == Qt.ItemDataRole.ToolTipRole else "；")
             if col == 3:
                 return f.explanation or (
                     "" if not f.explainable or role == Qt.ItemDataRole.DisplayRole else self.tr("可附加说明")

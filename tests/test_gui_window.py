@@ -130,7 +130,11 @@ def test_type_the_fixture_see_errors_and_fix_them(qtbot, window):
     )  # the grid shows what it should be
     assert "应为 4" in model.data(model.index_of("t3.total.total"), Qt.ItemDataRole.ToolTipRole)
     panel = window.view.findings
-    assert panel.model.rowCount() == len(doc.findings)
+    # one row per wrong cell: （七）总计 wrong for its sum and for the balance is one row with both reasons
+    wrong_cells = {doc.primary_cells(f)[0] for f in doc.findings}
+    assert panel.model.rowCount() == len(wrong_cells) < len(doc.findings)
+    assert "各项办理结果之和" in panel.model.data(panel.model.index(0, 2))
+    assert "；" in panel.model.data(panel.model.index(0, 2))
     assert panel.model.data(panel.model.index(0, 0)) == Severity.ERROR.label
     # click a finding: jump to its tab and select its cells
     window.view.show_tab("t2")
