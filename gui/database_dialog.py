@@ -282,6 +282,8 @@ def choose_database(window: Any, dialog: DatabaseDialog | None = None) -> bool:
     window.message(
         QCoreApplication.translate("DatabaseDialog", "已改用数据库：%1").replace("%1", _describe(url))
     )
+    if note := getattr(new, "network_note", None):  # a SQLite file on a network share: said at once
+        QMessageBox.information(window, QCoreApplication.translate("DatabaseDialog", "选择数据库"), note)
     if upgraded := getattr(new, "upgrade_backup", None):
         window.message(
             QCoreApplication.translate("DatabaseDialog", "数据库已升级到新版本；升级前的备份：%1").replace(

@@ -165,6 +165,19 @@ class ReportDocument(QObject):
         old = self.report.text.get(section, "")
         self.undo_stack.push(SetTextCommand(self, section, old, text, step, typing=step is None))
 
+    def apply_fix(self, finding: Finding) -> bool:
+        """The correction a finding offers (``extra["fix"]``: half-width punctuation made full-width), made
+        as one undoable edit; False when there is none or the text has changed since the check."""
+        from model.punctuation import apply_fix
+
+        fixed = None if self.read_only else apply_fix(self.report, finding)
+        if fixed is None:
+            return False
+        section, text = fixed
+        self.edit_text(section, text, self.tr("改正标点"))
+        self.recheck()
+        return True
+
     def explain(self, finding: Finding, text: str) -> None:
         from .commands import ExplainCommand
 
@@ -250,6 +263,17 @@ class ReportDocument(QObject):
         self._check_timer.start()
         self.textChanged.emit(section)
         return ok
+
+    def set_date(self, iso: str | None) -> bool:
+        """The 成文日期 (ISO, or None to remove it): saved in the store at once (not on the undo stack)."""
+        try:
+            self._track(self.store.set_meta(self.report_id, date=iso or None, expected_version=self.version))
+        except StoreError as err:
+            return self._fail(err)
+        self.report.date = iso or None
+        self.infoChanged.emit()
+        self.recheck()
+        return True
 
     def flush(self) -> bool:
         """Check the report now if a check waits (every edit is in the store already)."""

@@ -43,7 +43,7 @@ from .summary import add_menu as add_summary_menu
 from .summary.record import computed_banner
 
 IMPORT_FILTER = QT_TRANSLATE_NOOP(
-    "MainWindow", "已发布的年报 (*.txt *.htm *.html *.docx *.json);;所有文件 (*)"
+    "MainWindow", "已发布的年报 (*.txt *.htm *.html *.docx *.pdf *.json);;所有文件 (*)"
 )
 
 
@@ -111,7 +111,19 @@ class ReportView(QWidget):
         self.tabs.setCurrentWidget(page)
         return page
 
+    def edit_date(self) -> None:
+        from .dialogs import ask_date
+
+        if self.doc.read_only:
+            return
+        iso = ask_date(self, self.doc.report.date)
+        if iso:
+            self.doc.set_date(iso)
+
     def show_finding(self, f: Finding) -> None:
+        if f.rule == "meta.date":  # no 成文日期: where it is set
+            self.edit_date()
+            return
         if f.text is not None and f.text.section in self.pages:
             page = self.show_tab(f.text.section)
             page.select_span(f.text.start, f.text.end)  # type: ignore[attr-defined]
@@ -200,12 +212,20 @@ class MainWindow(QMainWindow):
             "F9",
             self.tr("按表格的勾稽关系，由各分项算出每个合计格"),
         )
+        self.act_date = self._action(
+            self.tr("成文日期(&A)…"),
+            lambda: self.view.edit_date() if self.view else None,
+            None,
+            self.tr("落款处的成文日期；定稿和签章前必须填写"),
+        )
         self.act_check = self._action(self.tr("重新检查(&K)"), self._recheck, "F5")
         self.act_history = self._action(self.tr("修改历史(&H)…"), self.show_history, "Ctrl+H")
         self.act_finalize = self._action(self.tr("定稿(&F)…"), self.finalize)
         self.act_reopen = self._action(self.tr("取消定稿(&O)…"), self.reopen)
         self.act_discard = self._action(self.tr("删除此草稿(&L)…"), lambda: self.discard_draft())
         self.act_export = self._output_action(self.tr("导出PDF(&E)…"), "export_pdf_dialog", "Ctrl+E")
+        self.act_export_docx = self._output_action(self.tr("导出 Word(&W)…"), "export_docx_dialog")
+        self.act_export_xlsx = self._output_action(self.tr("导出 Excel(&X)…"), "export_xlsx_dialog")
         self.act_print = self._output_action(self.tr("打印(&P)…"), "print_dialog", S.Print)
         self.act_sign = self._output_action(self.tr("签章(&S)…"), "sign_dialog")
         self.act_verify = self._output_action(self.tr("验证签章(&V)…"), "verify_dialog")
@@ -222,6 +242,7 @@ class MainWindow(QMainWindow):
             self.act_delete,
             self.act_zero,
             self.act_totals,
+            self.act_date,
             self.act_check,
             self.act_history,
             self.act_finalize,
@@ -248,6 +269,8 @@ class MainWindow(QMainWindow):
             self.act_start,
             None,
             self.act_export,
+            self.act_export_docx,
+            self.act_export_xlsx,
             self.act_print,
             None,
             self.act_close,
@@ -256,6 +279,8 @@ class MainWindow(QMainWindow):
             m.addSeparator() if a is None else m.addAction(a)
         self.act_database = self._action(self.tr("选择数据库(&D)…"), lambda: importlib.import_module("gui.database_dialog").choose_database(self))  # fmt: skip
         m.insertAction(self.act_close, self.act_database)  # 文件 → 选择数据库… (gui/database_dialog.py)
+        importlib.import_module("gui.maintenance").add_actions(self)  # 备份…, 从备份恢复…, 核验归档…
+        importlib.import_module("gui.preferences").add_action(self)  # 文件 → 设置…
         m = bar.addMenu(self.tr("编辑(&E)"))
         m.setToolTipsVisible(True)
         for a in (
@@ -269,6 +294,8 @@ class MainWindow(QMainWindow):
             None,
             self.act_zero,
             self.act_totals,
+            None,
+            self.act_date,
         ):
             m.addSeparator() if a is None else m.addAction(a)
         m = bar.addMenu(self.tr("报告(&R)"))
@@ -310,6 +337,7 @@ class MainWindow(QMainWindow):
             self.act_delete,
             self.act_zero,
             self.act_totals,
+            self.act_date,
             self.act_finalize,
             self.act_discard,
         ):
@@ -454,7 +482,8 @@ class MainWindow(QMainWindow):
 
     def import_path(self, path: Path) -> int | None:
         try:
-            report, missing = read_report(path)
+            result = read_import(path)
+            report, missing = result.report, list(result.missing)
         except (ReportError, ValueError, OSError) as err:
             QMessageBox.warning(self, self.tr("无法导入"), f"{path.name}：{err}")
             return None
@@ -489,6 +518,13 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("无法导入"), str(err))
             return None
         self.open_report(info.id)
+        lines = result.unread_lines() if hasattr(result, "unread_lines") else []
+        sections = list(getattr(result, "sections_missing", []) or [])
+        if lines or sections:
+            from .import_summary import ImportSummaryDialog
+
+            self.import_summary = ImportSummaryDialog(path.name, sections, lines, self)
+            self.import_summary.open()
         if missing:
             self.message(
                 self.tr("已导入。有 %1 项未能从文件中读出，请补填。").replace("%1", str(len(missing))), 15000
@@ -670,7 +706,12 @@ class MainWindow(QMainWindow):
             if path:
                 self._last_pdf = Path(path)
             return
-        if name == "export_pdf_dialog":
+        if name in ("export_docx_dialog", "export_xlsx_dialog") and self.doc is not None:
+            self.doc.flush()
+            self.doc.resync()
+            func(self, self.doc.report, self.doc.previous)
+            return
+        if name in ("export_pdf_dialog", "export_docx_dialog", "export_xlsx_dialog"):
             self.message(self.tr("请先打开一份报告。"))
             return
         start = str(self._last_pdf) if self._last_pdf else self.settings.start_folder()
@@ -736,6 +777,14 @@ def fit_to_screen(width: int, height: int, available) -> QSize:  # noqa: ANN001 
     if available is None or available.isEmpty():
         return QSize(width, height)
     return QSize(min(width, available.width() - 16), min(height, available.height() - 48))
+
+
+def read_import(path: Path) -> Any:
+    """The importer's result for a published file or an exchange JSON file (``.report``, ``.missing``,
+    and what it left blank: ``.unread_lines()``, ``.sections_missing``)."""
+    from model.importer import import_file
+
+    return import_file(path)
 
 
 def read_report(path: Path) -> tuple[Report, list]:

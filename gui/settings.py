@@ -14,8 +14,28 @@ from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 T = TypeVar("T")
 
 SETTINGS_VERSION = 1
-ORGANIZATION = "nianbao"
-APPLICATION = "nianbao"
+#: where the settings of earlier versions were (QSettings' native place: the registry on Windows)
+LEGACY_ORGANIZATION = LEGACY_APPLICATION = "nianbao"
+#: the settings file, in the local user data folder beside the database and the log (one place, one name)
+SETTINGS_FILE = "settings.ini"
+
+
+def default_qsettings() -> QSettings:
+    """The program's settings: ``settings.ini`` in the user data folder; the settings of an earlier version
+    (registry ``HKCU\\Software\\nianbao\\nianbao`` on Windows) are copied in once."""
+    from model.files import app_data_dir
+
+    path = app_data_dir() / SETTINGS_FILE
+    fresh = not path.exists()
+    qs = QSettings(str(path), QSettings.Format.IniFormat)
+    if fresh:
+        old = QSettings(LEGACY_ORGANIZATION, LEGACY_APPLICATION)
+        keys = old.allKeys()
+        for key in keys:
+            qs.setValue(key, old.value(key))
+        if keys:
+            qs.sync()
+    return qs
 
 
 @dataclass(frozen=True)
@@ -57,11 +77,12 @@ class Settings:
             Option("last_report", 0, int),
             Option("last_db", "", str),
             Option("files/last_dir", "", str),
+            Option("backup/reminder_days", 30, int),  # 备份提醒: a backup older than this is due; 0: never
         )
     }
 
     def __init__(self, qsettings: QSettings | None = None):
-        self._qs = qsettings or QSettings(ORGANIZATION, APPLICATION)
+        self._qs = qsettings or default_qsettings()
         self.upgrade()
 
     @property

@@ -101,13 +101,33 @@ def _window(argv: list[str]) -> int:
     return run(argv)
 
 
+def file_to_open(argv: list[str]) -> str | None:
+    """The file given on the command line to open in the window (``nianbao.exe 报告.nianbao.json``, a
+    double-clicked published report), when the first word is no sub-command but a file that exists."""
+    word = _command_of(argv)
+    if word is None or word in {c for commands in COMMAND_MODULES.values() for c in commands}:
+        return None
+    from pathlib import Path
+
+    try:
+        return word if Path(word).is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    if sys.stdout is None or sys.stderr is None:  # a windowed build: what would go there goes to the log
+        from .logs import ensure_streams
+
+        ensure_streams()
     argv = sys.argv[1:] if argv is None else argv
     if "--self-test" in argv:
         from gui.selftest import run_self_test
 
         return run_self_test()
     if not argv or argv[0].startswith("-psn"):  # no command (or macOS's process serial number): the window
+        return _window(argv)
+    if file_to_open(argv):  # a report given to open: the window, with it
         return _window(argv)
     _reconfigure_streams()
     parser = build_parser(_command_of(argv))

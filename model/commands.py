@@ -10,14 +10,18 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cli import CommandError
-from .report import Report, ReportError
+
+if TYPE_CHECKING:
+    from .report import Report
 
 
 def read_report(path: str) -> Report:
     """Any file ``import`` reads, as a report; :class:`CommandError` (exit 2) if it cannot be read."""
     from .importer import import_file
+    from .report import ReportError
 
     try:
         result = import_file(Path(path))

@@ -8,12 +8,15 @@ functions, so that a final report always has its PDF in the archive.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import files
 from .store.errors import StoreError
+
+#: the longest organ name written into a file name (longer ones are shortened with a hash)
+ORGAN_IN_FILE_NAME = 40
 
 Progress = Callable[[float, str], None]
 
@@ -27,7 +30,7 @@ class Finalized:
 
 
 def pdf_name(organ: str, year: int | None, signed: bool = False) -> str:
-    stem = f"{organ}{year or ''}年政府信息公开工作年度报告"
+    stem = f"{files.short_name(organ, ORGAN_IN_FILE_NAME)}{year or ''}年政府信息公开工作年度报告"
     return f"{stem}（已签章）.pdf" if signed else f"{stem}.pdf"
 
 
@@ -37,7 +40,7 @@ def archive_pdf(store, report_id: int, progress: Progress | None = None) -> Path
 
     report, info = store.load(report_id)
     previous = store.previous_report(report_id)
-    with tempfile.TemporaryDirectory(prefix="nianbao-archive-") as tmp:
+    with files.temp_dir(prefix="nianbao-archive-") as tmp:
         out = Path(tmp) / pdf_name(info.organ, info.year)
         try:
             export_pdf(report, out, previous=previous, progress=progress)

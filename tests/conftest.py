@@ -8,12 +8,41 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+#: the tests never move a real user data folder of an earlier version (tests/test_data_locations.py
+#: calls the move itself, on folders of its own)
+os.environ.setdefault("NIANBAO_NO_MIGRATION", "1")
+if "NIANBAO_DATA_DIR" not in os.environ:  # the settings, the log, the backup record: never the real ones
+    import atexit
+    import shutil
+    import tempfile
+
+    os.environ["NIANBAO_DATA_DIR"] = tempfile.mkdtemp(prefix="nianbao-test-data-")
+    atexit.register(shutil.rmtree, os.environ["NIANBAO_DATA_DIR"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 #: ../shared beside the project: some fixtures are read only from there, never committed
 SHARED = ROOT.parent / "shared"
 PUBLISHED = SHARED / "fixtures" / "published"
+
+
+@pytest.fixture(autouse=True)
+def pdfa_checked(monkeypatch):
+    """Every PDF the program writes in a test (export, signing) passes the independent PDF/A-2b checks of
+    ``tests/pdfcheck.py``: embedded widths, Info/XMP agreement, OutputIntent, fonts embedded. A PDF made in a
+    subprocess is checked by its test (``pdfcheck.assert_pdfa``)."""
+    from model.output import pdf
+    from tests.pdfcheck import assert_pdfa
+
+    write = pdf.write_atomic
+
+    def checked(out, data: bytes) -> None:
+        write(out, data)
+        if data[:5] == b"%PDF-":
+            assert_pdfa(data)
+
+    monkeypatch.setattr(pdf, "write_atomic", checked)
+    yield
 
 
 @pytest.fixture

@@ -42,6 +42,7 @@ def test_a_final_report_is_not_deleted(store):
 
     report, _ = store.load(info.id)
     store.set_cells(info.id, zero_blanks(report))
+    store.set_meta(info.id, date="2024-01-20")
     store.finalize(info.id)
     with pytest.raises(StoreError):
         store.discard_draft(info.id)

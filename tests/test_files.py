@@ -41,32 +41,40 @@ def test_a_failing_rename_keeps_the_old_file(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["a.bin"]
 
 
-def test_rename_is_tried_again_once_when_the_target_is_held(tmp_path, monkeypatch):
+def _held(winerror: int | None) -> PermissionError:
+    err = PermissionError(13, "The process cannot access the file")
+    if winerror is not None:
+        err.winerror = winerror  # what Windows sets; ignored by the constructor elsewhere
+    return err
+
+
+def test_rename_is_tried_again_while_the_target_is_held(tmp_path, monkeypatch):
     target = tmp_path / "a.bin"
     calls = []
     real = os.replace
+    slept = []
 
-    def held_once(src, dst):
+    def held_twice(src, dst):
         calls.append(dst)
-        if len(calls) == 1:
-            raise PermissionError(13, "The process cannot access the file")
+        if len(calls) <= 2:
+            raise _held(32)
         real(src, dst)
 
-    monkeypatch.setattr(files.os, "replace", held_once)
-    monkeypatch.setattr(files.time, "sleep", lambda _s: None)
+    monkeypatch.setattr(files.os, "replace", held_twice)
+    monkeypatch.setattr(files.time, "sleep", slept.append)
     files.atomic_write_bytes(target, b"new")
-    assert target.read_bytes() == b"new" and len(calls) == 2
+    assert target.read_bytes() == b"new" and len(calls) == 3 and len(slept) == 2
 
     calls.clear()
 
-    def held(src, dst):
+    def denied(src, dst):  # a real permission problem (no program holding the file): said at once
         calls.append(dst)
-        raise PermissionError(13, "denied")
+        raise _held(None)
 
-    monkeypatch.setattr(files.os, "replace", held)
+    monkeypatch.setattr(files.os, "replace", denied)
     with pytest.raises(PermissionError):
         files.atomic_write_bytes(target, b"newer")
-    assert len(calls) == 2 and target.read_bytes() == b"new"
+    assert len(calls) == 1 and target.read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["a.bin"]
 
 
@@ -83,10 +91,10 @@ def test_the_database_and_the_trusted_certificates_share_one_user_data_folder(mo
 
     monkeypatch.delenv("NIANBAO_DATA_DIR", raising=False)
     monkeypatch.delenv("NIANBAO_DB", raising=False)
-    for platform, env in (("linux", "XDG_DATA_HOME"), ("win32", "APPDATA")):
+    for platform, env in (("linux", "XDG_DATA_HOME"), ("win32", "LOCALAPPDATA")):
         monkeypatch.setattr("sys.platform", platform)
         monkeypatch.setenv(env, str(tmp_path / platform))
-        folder = tmp_path / platform / "Nianbao" / "Nianbao"
+        folder = tmp_path / platform / "Nianbao"
         assert files.app_data_dir() == folder
         assert default_db_url() == sqlite_url(folder / "nianbao.sqlite")
         assert trust_store_dir() == folder / "trusted-certificates"

@@ -74,9 +74,10 @@ def test_table3_group_labels_span_their_rows(doc):
     spans = {c.text: c.rowspan for c in model.spans() if c.role == "label"}
     group = FORM_2021.table["t3"].groups
     sizes = {g.label: sum(1 for r in FORM_2021.table["t3"].rows if r.group == g.key) for g in group}
+    assert sizes and all(sizes.values())
     for label, n in sizes.items():
-        if label in spans and n:
-            assert spans[label] >= n
+        assert label in spans, label
+        assert spans[label] >= n, label
 
 
 def test_paste_and_copy_at_model_level(doc):

@@ -40,7 +40,7 @@ def shifted(n: int, other_lines: int = 3):
 
 def reports():
     yield "sample", sample_report()
-    yield "017", fixture_report("017_shuyang-county-gov_2025.txt")
+    yield "017", fixture_report("published/017_shuyang-county-gov_2025.txt")
     yield "000", fixture_report("000_e8e20449add4641b.txt")
     for n in range(0, 24):
         yield f"shift{n}", shifted(n, n % 5)
@@ -82,7 +82,7 @@ def test_every_part_of_a_spanning_label_is_tall_enough_for_its_text():
 
 def test_017_group_label_whole_on_each_page():
     """The auditor's case: （一）予以公开 at the bottom of a page left 三、本年度办理结果 showing 年度办."""
-    _, info = render_pdf_bytes(fixture_report("017_shuyang-county-gov_2025.txt"), draft=False)
+    _, info = render_pdf_bytes(fixture_report("published/017_shuyang-county-gov_2025.txt"), draft=False)
     group = [b for b in info["label_boxes"] if b[2].startswith("三、")]
     assert group
     for _, _, _, box, need, _ in group:
@@ -120,7 +120,7 @@ def _last_page_text(data: bytes, pages: int, tmp_path: Path) -> str:
 
 @needs_poppler
 def test_last_page_has_body_text_above_the_signature(tmp_path):
-    cases = [("017", fixture_report("017_shuyang-county-gov_2025.txt"))]
+    cases = [("017", fixture_report("published/017_shuyang-county-gov_2025.txt"))]
     cases += [(f"end{k}", shifted(0, k)) for k in range(0, 24)]
     moved = 0
     for name, r in cases:

@@ -185,11 +185,11 @@ def test_021_prose_numbers_are_all_read_and_agree():
 
 
 def test_017_received_may_include_the_carried_in():
-    path = HERE / "fixtures" / "017_shuyang-county-gov_2025.txt"
+    path = HERE / "fixtures" / "published" / "017_shuyang-county-gov_2025.txt"
     text = path.read_text(encoding="utf-8")
-    cells = json.loads((HERE / "fixtures" / "017_shuyang-county-gov_2025.expected.json").read_text("utf-8"))[
-        "cells"
-    ]
+    cells = json.loads(
+        (HERE / "fixtures" / "published" / "017_shuyang-county-gov_2025.expected.json").read_text("utf-8")
+    )["cells"]
     r = Report(
         text={"overview": section(text, "一、总体情况", "二、主动公开政府信息情况")}, cells=dict(cells)
     )

@@ -78,7 +78,7 @@ def test_cells_are_stored_generically_by_key(store):
             k for (k,) in conn.execute(sa.text("select key from cells where report_id = :r"), {"r": info.id})
         }
         tables = set(sa.inspect(conn).get_table_names())
-    assert keys <= set(ALL_CELL_KEYS) and len(keys) == len(ALL_CELL_KEYS)
+    assert keys <= set(ALL_CELL_KEYS) and len(keys) == len(FORM_2021.cell_keys)
     assert not any(t.startswith(("t2", "t3", "t4")) for t in tables)
 
 
@@ -418,18 +418,20 @@ def test_delete_draft(store):
 
 
 def test_default_db_url(monkeypatch, tmp_path):
+    monkeypatch.delenv("NIANBAO_DATA_DIR", raising=False)
     monkeypatch.setenv("NIANBAO_DB", "postgresql+psycopg://u@h/db")
     assert default_db_url() == "postgresql+psycopg://u@h/db"
     monkeypatch.delenv("NIANBAO_DB")
     monkeypatch.setattr("sys.platform", "linux")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    assert default_db_url() == sqlite_url(tmp_path / "xdg" / "Nianbao" / "Nianbao" / "nianbao.sqlite")
+    assert default_db_url() == sqlite_url(tmp_path / "xdg" / "Nianbao" / "nianbao.sqlite")
     monkeypatch.delenv("XDG_DATA_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert default_db_url().endswith("home/.local/share/Nianbao/Nianbao/nianbao.sqlite")
+    assert default_db_url().endswith("home/.local/share/Nianbao/nianbao.sqlite")
     monkeypatch.setattr("sys.platform", "win32")
     monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
-    assert default_db_url() == sqlite_url(tmp_path / "Roaming" / "Nianbao" / "Nianbao" / "nianbao.sqlite")
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))  # the local, not the roaming, folder
+    assert default_db_url() == sqlite_url(tmp_path / "Local" / "Nianbao" / "nianbao.sqlite")
 
 
 def test_default_store_opens_in_the_user_data_folder(monkeypatch, tmp_path):

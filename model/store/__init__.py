@@ -16,8 +16,12 @@ table); every change is recorded (:meth:`Store.history`) and any earlier state c
 
 API (the window codes against this)::
 
-    store = Store.open(url=None, archive_root=None)   # None → default_db_url(); archive beside the SQLite file
-                                                      # in "归档" (or env NIANBAO_ARCHIVE)
+    store = Store.open(url=None, archive_root=None)   # None → default_db_url(); archive: env NIANBAO_ARCHIVE →
+                                                      # the folder chosen in 设置 (paths.remember_archive_root)
+                                                      # → the default database's: 文档/年报归档 on Windows
+                                                      # → beside another SQLite file in "归档"
+    store.network_note                                # Chinese note when the SQLite file is on a network share
+                                                      # (then journal_mode=DELETE, not WAL)
     default_db_url(url=None) -> str                   # url (--db) → env NIANBAO_DB → remembered_db_url()
                                                       # → the SQLite file in app_data_dir()
     remember_db_url(url | None)                       # the window's choice (JSON in app_data_dir); None forgets

@@ -12,6 +12,7 @@ import shutil
 import uuid
 from pathlib import Path
 
+from .. import files
 from ..files import sha256_file
 from .errors import StoreError
 from .paths import atomic_path, os_error, safe_name, write_bytes_atomic
@@ -71,13 +72,13 @@ def write_final(root: Path, organ: str, year: int, revision_no: int, report_json
             os.fsync(fh.fileno())
         write_manifest(tmp, meta)
         if folder.exists():  # left by an attempt whose database step failed: keep it, out of the way
-            folder.rename(folder.with_name(f"{folder.name}.作废-{uuid.uuid4().hex[:8]}"))
-        tmp.rename(folder)
+            files.rename(folder, folder.with_name(f"{folder.name}.作废-{uuid.uuid4().hex[:8]}"))
+        files.rename(tmp, folder)
     except OSError as err:
-        shutil.rmtree(tmp, ignore_errors=True)
+        files.remove_tree_quietly(tmp)
         raise os_error(err, folder, "写入归档") from None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        files.remove_tree_quietly(tmp)
         raise
     return folder
 
@@ -85,7 +86,7 @@ def write_final(root: Path, organ: str, year: int, revision_no: int, report_json
 def discard(folder: Path) -> None:
     """Undo :func:`write_final` when the database refused the finalising."""
     with contextlib.suppress(OSError):
-        shutil.rmtree(folder)
+        files.remove_tree(folder)
 
 
 def add_files(folder: Path, files: dict[str, Path]) -> None:

@@ -20,13 +20,12 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
-import tempfile
 import uuid
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from .. import files
 from ..files import sha256_file
 from .db import head_revision, known_revisions, sqlite_path
 from .errors import CorruptError, NewerDatabaseError, StoreError
@@ -57,7 +56,7 @@ def make_backup(store, zip_path: Path) -> Path:  # noqa: ANN001
             "备份为 .zip 只适用于本机的 SQLite 数据库；PostgreSQL 服务器上的数据请由管理员用 pg_dump 备份。"
         )
     zip_path = Path(zip_path)
-    with tempfile.TemporaryDirectory(prefix="nianbao-backup-") as tmpdir:
+    with files.temp_dir(prefix="nianbao-backup-") as tmpdir:
         copy = Path(tmpdir) / "nianbao.sqlite"
         try:
             sqlite_copy(db, copy)
@@ -194,13 +193,13 @@ def restore_backup(zip_path: Path, url: str, archive_root: Path | None = None) -
             for rel, p in archive_entries:
                 dest = new_root / Path(*PurePosixPath(rel).parts)
                 dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.move(p, dest)
+                files.move(p, dest)
             new_db = target.with_name(f".{target.name}.restore-{uuid.uuid4().hex[:8]}")
-            shutil.move(db_copy, new_db)
+            files.move(db_copy, new_db)
             with open(new_db, "rb+") as fh:
                 os.fsync(fh.fileno())
         except BaseException:
-            shutil.rmtree(new_root, ignore_errors=True)
+            files.remove_tree_quietly(new_root)
             raise
         # everything checked and in place: now replace, keeping what was there
         try:
@@ -214,19 +213,19 @@ def restore_backup(zip_path: Path, url: str, archive_root: Path | None = None) -
                     con.close()
             for side in ("-wal", "-shm", "-journal"):
                 with contextlib.suppress(FileNotFoundError):
-                    os.remove(str(target) + side)
-            os.replace(new_db, target)
+                    files.remove(str(target) + side, missing_ok=False)
+            files.replace(new_db, target)
         except BaseException:
             with contextlib.suppress(OSError):
-                os.remove(new_db)
-            shutil.rmtree(new_root, ignore_errors=True)
+                files.remove(new_db)
+            files.remove_tree_quietly(new_root)
             raise
         if root.exists():
-            root.rename(root.with_name(f"{root.name}.恢复前-{stamp}"))
-        new_root.rename(root)
+            files.rename(root, root.with_name(f"{root.name}.恢复前-{stamp}"))
+        files.rename(new_root, root)
     except sqlite3.Error as err:
         raise StoreError(f"恢复失败：{err}") from None
     except OSError as err:
         raise os_error(err, target, "恢复备份") from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        files.remove_tree_quietly(staging)

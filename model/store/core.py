@@ -16,21 +16,24 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..form import ALL_CELL_KEYS, TEXT_KEYS, form_for
+from ..form import ALL_CELL_KEYS, CURRENT_FORM, FORMS, TEXT_KEYS, any_cell, edition_in_force, form_for
 from ..report import SLASH, Report, Value, parse_value
 from . import archive as archive_mod
+from . import paths as paths_mod
 from .db import (
     check_and_upgrade,
     create_engine,
     describe,
     is_sqlite,
+    network_note,
     now,
+    on_network_share,
     set_wal,
     sqlite_path,
     translated,
 )
 from .errors import ConflictError, FrozenError, NotFinalizableError, NotFoundError, StoreError
-from .paths import ARCHIVE_DIR, app_data_dir, atomic_path, default_db_url
+from .paths import ARCHIVE_DIR, DB_FILE, atomic_path, default_db_url
 from .schema import cells as t_cells
 from .schema import explanations as t_expl
 from .schema import organs as t_organs
@@ -44,7 +47,6 @@ FINAL = "final"
 #: until it is brought back from 已删除的报告
 DELETED = "deleted"
 STATUS_LABEL = {DRAFT: "草稿", FINAL: "已定稿", DELETED: "已删除"}
-META_FIELDS = ("agency", "title", "date", "template")
 META_LABEL = {"agency": "机关名称", "title": "标题", "date": "成文日期", "template": "格式版本"}
 WHAT_LABEL = {
     "cell": "单元格",
@@ -130,11 +132,11 @@ class Revision:
         """A Chinese one-line description for the history list."""
         what = WHAT_LABEL.get(self.what, self.what)
         if self.what == "cell" and self.key:
-            cell = form_for("2021").cells.get(self.key)
+            cell = any_cell(self.key)
             name = cell.name if cell else self.key
             return f"{what} {name}：{_show(self.old)} → {_show(self.new)}"
         if self.what == "text" and self.key:
-            section = form_for("2021").text_sections.get(self.key)
+            section = CURRENT_FORM.text_sections.get(self.key)
             return f"{what}“{section.heading if section else self.key}”已修改"
         if self.what == "meta" and self.key:
             return f"{META_LABEL.get(self.key, self.key)}：{_show(self.old)} → {_show(self.new)}"
@@ -259,6 +261,10 @@ class Store:
         #: SQLite file (a Path), or on PostgreSQL the name of the schema holding the copied tables
         self.upgrade_backup = upgrade_backup
         self._where = describe(url)
+        #: said to the clerk when the SQLite file lies on a network share (None otherwise)
+        self.network_note: str | None = (
+            network_note(self.path) if self.path is not None and on_network_share(engine) else None
+        )
 
     # --- opening ------------------------------------------------------------------------------------
 
@@ -339,9 +345,6 @@ class Store:
         if values:
             conn.execute(sa.update(t_organs).where(t_organs.c.id == row.id).values(**values))
         return Organ(row.id, name, values.get("code", row.code), values.get("parent_id", row.parent_id))
-
-    def _organ_id(self, conn: Connection, name: str) -> int | None:
-        return conn.execute(sa.select(t_organs.c.id).where(t_organs.c.name == name)).scalar_one_or_none()
 
     # --- listing ------------------------------------------------------------------------------------
 
@@ -504,7 +507,7 @@ class Store:
                     t_reports.c.organ_id == organ_id, t_reports.c.year == year - 1
                 )
             ).scalar_one_or_none()
-            report = Report(template="2021", agency=organ, year=year)
+            report = Report(template=edition_in_force(year), agency=organ, year=year)
             source = "新建"
             if prev_id is not None:
                 prev = self._load(conn, prev_id)
@@ -739,8 +742,9 @@ class Store:
             for k, v in {"agency": agency, "title": title, "date": date, "template": template}.items()
             if v is not _UNSET
         }
-        if "template" in wanted and wanted["template"] not in ("2021", "2019"):
-            raise StoreError(f"不认识的报告格式版本“{wanted['template']}”（应为 2021 或 2019）。")
+        if "template" in wanted and wanted["template"] not in FORMS:
+            known = " 或 ".join(FORMS)
+            raise StoreError(f"不认识的报告格式版本“{wanted['template']}”（应为 {known}）。")
         if "date" in wanted and wanted["date"]:
             try:
                 dt.date.fromisoformat(wanted["date"])
@@ -841,7 +845,7 @@ class Store:
                 info.version,
             )
         rules = _rules()
-        findings = rules.check(report, self.previous_report(report_id))
+        findings = rules.check(report, self.previous_report(report_id), final=True)
         errors = [f for f in findings if getattr(f.severity, "value", f.severity) == "error"]
         if errors:
             shown = "；".join(f.message for f in errors[:5])
@@ -1126,8 +1130,13 @@ def default_archive_root(url: str) -> Path:
     env = os.environ.get("NIANBAO_ARCHIVE")
     if env:
         return Path(env)
+    chosen = paths_mod.remembered_archive_root()
+    if chosen is not None:
+        return chosen
     path = sqlite_path(url)
-    return (path.parent if path else app_data_dir()) / ARCHIVE_DIR
+    if path is None or Path(path).absolute() == (paths_mod.app_data_dir() / DB_FILE).absolute():
+        return paths_mod.default_archive_dir()  # the default database's archive: 文档\年报归档 on Windows
+    return path.parent / ARCHIVE_DIR
 
 
 def _pre_upgrade_copy(engine: Engine, conn: Connection | None = None) -> Path | str | None:

@@ -133,9 +133,24 @@ def create_engine(url: str) -> Engine:
         _sqlite_events(engine)
         return engine
     try:
-        return sa.create_engine(u, pool_pre_ping=True)
+        return sa.create_engine(u, pool_pre_ping=True, connect_args={"application_name": application_name()})
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as err:
         raise StoreError(f"数据库地址无效或缺少驱动：{describe(url)}（{err}）") from None
+
+
+#: what this program calls itself on a PostgreSQL server (``pg_stat_activity.application_name``, ASCII)
+APPLICATION_PREFIX = "nianbao@"
+
+
+def application_name() -> str:
+    """``nianbao@<computer>``: who holds the database, for a restore that is refused (ASCII: the server
+    replaces anything else with “?”)."""
+    import os
+    import platform
+
+    host = (os.environ.get("COMPUTERNAME") or platform.node() or "").strip()
+    host = host.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    return (APPLICATION_PREFIX + host)[:63]
 
 
 def _sqlite_events(engine: Engine) -> None:
@@ -153,17 +168,39 @@ def _sqlite_events(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
 
+def on_network_share(engine_or_url: Engine | str) -> bool:
+    """Whether the SQLite file lies on a network share (UNC path, mapped network drive, a folder
+    redirected to a server, an NFS/SMB mount): WAL's shared memory does not work across computers."""
+    from ..files import is_network_path
+
+    path = sqlite_path(engine_or_url)
+    return path is not None and is_network_path(path.absolute())
+
+
+def network_note(path: Path | str) -> str:
+    from ..files import native
+
+    return (
+        f"数据库文件在网络共享文件夹上（{native(path)}）。本程序已改用适合网络文件夹的日志方式，"
+        "但 SQLite 文件不宜由多台电脑同时使用：多人共用的数据库请放在区里的 PostgreSQL 服务器上"
+        "（文件 → 选择数据库…）。"
+    )
+
+
 def set_wal(engine: Engine) -> None:
-    """Switch the database to the WAL journal (persistent in the file) unless it is in WAL already."""
+    """Switch the database to the WAL journal (persistent in the file) unless it is in WAL already — or,
+    for a file on a network share, to the rollback journal (``journal_mode=DELETE``): WAL needs shared
+    memory that only works on one computer."""
+    wanted = "delete" if on_network_share(engine) else "wal"
     raw = engine.raw_connection()
     try:
         cur = raw.driver_connection.cursor()
         mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
-        if str(mode).lower() != "wal":
-            mode = cur.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if str(mode).lower() != wanted:
+            mode = cur.execute(f"PRAGMA journal_mode={wanted.upper()}").fetchone()[0]
         cur.close()
-        if str(mode).lower() != "wal":
-            raise StoreError(f"数据库无法切换到 WAL 日志模式（{mode}）。")
+        if str(mode).lower() != wanted:
+            raise StoreError(f"数据库无法切换到 {wanted.upper()} 日志模式（{mode}）。")
     finally:
         raw.close()
 

@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..findings import Finding, Severity
-from ..form import ALL_CELL_KEYS, FORM_2021, TEXT_KEYS
-from ..report import SLASH, Report, Value, format_value, numeric
+from ..form import CURRENT_FORM, TEXT_KEYS
+from ..report import SLASH, Report, format_value, numeric
 from ..store import Store, StoreError
 from ..store.db import describe, translated
 from ..store.schema import cells as t_cells
@@ -191,11 +191,11 @@ def summarize(store: Store, parent: str, year: int) -> Summary:
         )
     all_units = units_of(store, parent)
     present = set(reporting)
-    report = Report(template="2021", agency=parent, year=year)
+    report = Report(agency=parent, year=year)
     numbers: dict[str, int] = {}
     slashes: dict[str, int] = {}
     for key, total, count, stored in sums:
-        if key not in ALL_CELL_KEYS:
+        if key not in CURRENT_FORM.cells:
             continue
         slash = int(stored or 0) - int(count or 0)
         numbers[key] = int(count or 0)
@@ -261,7 +261,7 @@ def _record(store: Store, parent: str, year: int) -> int:
     if info is not None:
         return info.id
     store.ensure_organ(name, code=SUMMARY_CODE)
-    report = Report(template="2021", agency=parent, year=year)
+    report = Report(agency=parent, year=year)
     report.title = f"{parent}{year}年政府信息公开工作年度报告（汇总）"
     return store.save_report(report, organ=name, year=year).id
 
@@ -360,7 +360,7 @@ def check_parent(
     own, _ = store.load(info.id)
     n = len(summary.units)
     pairs = []
-    for key in ALL_CELL_KEYS:
+    for key in CURRENT_FORM.cell_keys:
         mine, total = numeric(own.cells.get(key)), numeric(summary.report.cells.get(key))
         if mine is not None and total is not None:
             pairs.append((key, mine, total))
@@ -383,7 +383,7 @@ def check_parent(
     for key, mine, total in pairs:
         if mine == total:
             continue
-        cell = FORM_2021.cell(key)
+        cell = CURRENT_FORM.cell(key)
         diff = mine - total
         if diff < 0:
             severity = Severity.WARNING
@@ -462,7 +462,3 @@ def unit_status(store: Store, parent: str, year: int, check: bool = True) -> lis
     order = {"missing": 0, "draft": 2, "final": 3}
     out.sort(key=lambda s: (order[s.state] if not s.errors else 1, s.organ))
     return out
-
-
-def value_text(v: Value) -> str:
-    return format_value(v)
