@@ -45,6 +45,21 @@ def translations_dirs() -> list[Path]:
     return dirs
 
 
+class Wording(QTranslator):
+    """A few of Qt's own Chinese words put the way a clerk says them (the file dialog's 体积 is 大小)."""
+
+    WORDS = {
+        ("QFileSystemModel", "Size"): "大小",
+        ("QFileDialog", "Size"): "大小",
+    }
+
+    def translate(self, context, source, disambiguation=None, n=-1):  # noqa: ARG002
+        return self.WORDS.get((context, source))  # None: not translated here (an empty string would blank it)
+
+    def isEmpty(self) -> bool:  # noqa: N802
+        return False
+
+
 def install_translations(app: QApplication) -> list[QTranslator]:
     """Qt's own zh_CN translations, so that standard dialogs and buttons are Chinese."""
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
@@ -56,6 +71,9 @@ def install_translations(app: QApplication) -> list[QTranslator]:
                 app.installTranslator(t)
                 installed.append(t)
                 break
+    wording = Wording(app)  # installed last: asked first
+    app.installTranslator(wording)
+    installed.append(wording)
     return installed
 
 
@@ -262,6 +280,7 @@ def run(argv: list[str] | None = None) -> int:
     waiting = _store_actions(window)
     for w in waiting:
         w.setEnabled(False)
+    window.start.set_opening(True)  # “正在打开数据库…” on the start page meanwhile
     drops = window.acceptDrops()
     window.setAcceptDrops(False)
     state: dict = {"status": 0, "store": None}
@@ -286,6 +305,7 @@ def run(argv: list[str] | None = None) -> int:
         window.start.refresh()
         for w in waiting:
             w.setEnabled(True)
+        window.start.set_opening(False)
         window.setAcceptDrops(drops)
         QTimer.singleShot(0, lambda: after_open(window, store, args.files))  # after a turn of the event loop
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QVBoxLayout,
 )
+
+from model.form import FORM_2021
 
 from .backend import local_time
 from .listmodel import ColumnsModel, list_view
@@ -46,7 +48,9 @@ class NewReportDialog(QDialog):
         self.year = QSpinBox(self)
         self.year.setRange(2008, 2100)
         self.year.setValue(year)
-        self.copy_prose = QCheckBox(self.tr("沿用上一年度报告的文字（数字不沿用）"), self)
+        self.copy_prose = QCheckBox(
+            self.tr("沿用上一年度报告的文字作底稿（其中的年份和数字须改为本年度的，程序会逐一标出）"), self
+        )
         form = QFormLayout()
         form.addRow(self.tr("机关名称："), self.organ)
         form.addRow(self.tr("报告年度："), self.year)
@@ -73,8 +77,51 @@ class NewReportDialog(QDialog):
         self.accept()
 
 
+class Step:
+    """One user action in the history: every revision of one version (a paste of 154 cells, a fill, one
+    cell typed, a stretch of typing, a restore) is one row."""
+
+    def __init__(self, revisions: list[Any]):
+        self.revisions = revisions
+        last = revisions[-1]
+        self.version, self.at, self.id = last.version, last.at, last.id
+
+    def lines(self) -> list[str]:
+        return [r.describe() if hasattr(r, "describe") else f"{r.what} {r.key or ''}" for r in self.revisions]
+
+    def describe(self) -> str:
+        revs = self.revisions
+        restore = next((r for r in revs if r.what == "restore"), None)
+        if restore is not None:
+            return QCoreApplication.translate("HistoryModel", "恢复到版本%1").replace("%1", str(restore.new))
+        if len(revs) == 1:
+            return self.lines()[0]
+        cells = [r for r in revs if r.what == "cell"]
+        if len(cells) == len(revs):
+            names = []
+            for r in cells[:3]:
+                cell = FORM_2021.cells.get(r.key or "")
+                names.append(cell.name if cell else (r.key or ""))
+            more = QCoreApplication.translate("HistoryModel", "等") if len(cells) > 3 else ""
+            return (
+                QCoreApplication.translate("HistoryModel", "修改%1格：%2")
+                .replace("%1", str(len(cells)))
+                .replace("%2", "、".join(names) + more)
+            )
+        return "；".join(self.lines()[:3]) + ("…" if len(revs) > 3 else "")
+
+
+def group_steps(revisions: list[Any]) -> list[Step]:
+    """The revisions grouped by version (one row per user action), in the order they were made."""
+    steps: dict[int, list[Any]] = {}
+    for r in sorted(revisions, key=lambda r: (r.version, r.id)):
+        steps.setdefault(r.version, []).append(r)
+    return [Step(revs) for revs in steps.values()]
+
+
 class HistoryModel(ColumnsModel):
-    """The revisions of a report, newest first: when, what changed, the version after it."""
+    """The history of a report, newest first, one row per user action: when, what changed, the version
+    after it."""
 
     COLUMNS = (
         QT_TRANSLATE_NOOP("HistoryModel", "时间"),
@@ -84,7 +131,7 @@ class HistoryModel(ColumnsModel):
 
     def __init__(self, revisions: list[Any], parent=None):
         super().__init__(parent)
-        self.revisions = sorted(revisions, key=lambda r: (r.version, r.id), reverse=True)
+        self.revisions = list(reversed(group_steps(revisions)))
 
     def rows(self) -> list:
         return self.revisions
@@ -98,8 +145,11 @@ class HistoryModel(ColumnsModel):
             if col == 0:
                 return local_time(r.at, "%Y-%m-%d %H:%M:%S")
             if col == 1:
-                text = r.describe() if hasattr(r, "describe") else f"{r.what} {r.key or ''}"
-                return text if role == Qt.ItemDataRole.ToolTipRole or len(text) <= 80 else text[:79] + "…"
+                if role == Qt.ItemDataRole.ToolTipRole:
+                    lines = r.lines()
+                    return "\n".join(lines[:40]) + ("\n…" if len(lines) > 40 else "")
+                text = r.describe()
+                return text if len(text) <= 80 else text[:79] + "…"
             if col == 2:
                 return str(r.version)
         return None
@@ -115,8 +165,12 @@ class HistoryDialog(QDialog):
         self.resize(820, 480)
         self.model = HistoryModel(doc.history(), self)
         self.view = list_view(self.model, self)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        # 时间 and 版本 as wide as they need, 修改 takes the rest (elided): 版本 is never scrolled away
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.restore_button = buttons.addButton(
             self.tr("恢复到此版本"), QDialogButtonBox.ButtonRole.ActionRole
@@ -146,6 +200,76 @@ class HistoryDialog(QDialog):
         version = self.selected_version()
         if version is not None and self.doc.restore(version):
             self.accept()
+
+
+class DeletedReportsModel(ColumnsModel):
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("DeletedReportsModel", "机关"),
+        QT_TRANSLATE_NOOP("DeletedReportsModel", "年度"),
+        QT_TRANSLATE_NOOP("DeletedReportsModel", "删除时间"),
+    )
+
+    def __init__(self, infos: list[Any], parent=None):
+        super().__init__(parent)
+        self.infos = infos
+
+    def rows(self) -> list:
+        return self.infos
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        i = self.row(index)
+        if i is None or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (i.organ, self.tr("%1年度").replace("%1", str(i.year)), local_time(i.updated_at))[
+            index.column()
+        ]
+
+
+class DeletedReportsDialog(QDialog):
+    """The drafts deleted by mistake; 恢复 brings one back (with its whole history)."""
+
+    def __init__(self, store: Any, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.restored: int | None = None
+        self.setWindowTitle(self.tr("已删除的报告"))
+        self.resize(640, 360)
+        self.model = DeletedReportsModel(store.deleted_reports(), self)
+        self.view = list_view(self.model, self)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.view.setWordWrap(False)
+        self.message = QLabel(
+            self.tr("选中一份报告，点“恢复”，它就回到报告列表中，内容和修改历史都在。"), self
+        )
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.restore_button = buttons.addButton(self.tr("恢复"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button.setEnabled(False)
+        self.restore_button.clicked.connect(self.restore)
+        buttons.rejected.connect(self.reject)
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self.restore_button.setEnabled(cur.isValid())
+        )
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.message)
+        lay.addWidget(self.view)
+        lay.addWidget(buttons)
+
+    def restore(self) -> None:
+        from .backend import StoreError
+
+        info = self.model.row(self.view.currentIndex())
+        if info is None:
+            return
+        try:
+            self.store.undelete(info.id)
+        except StoreError as err:
+            self.message.setText(str(err))
+            self.message.setStyleSheet("color:#a30000;")
+            return
+        self.restored = info.id
+        self.accept()
 
 
 class DateDialog(QDialog):

@@ -19,6 +19,9 @@ from model.rules import check  # no fallback: a window without its checks would 
 from .backend import ConflictError, FrozenError, StoreError, is_final, previous_of
 from .summary.record import resync
 
+#: how often the store is asked whether the report was changed elsewhere (ms)
+WATCH_INTERVAL = 3000
+
 #: how long prose may rest before the report is checked again (ms); it is saved at every change
 #: (one short transaction per keystroke: ~1 ms on SQLite for 1,600 characters, see bench/store.py)
 TEXT_CHECK_DELAY = 250
@@ -38,6 +41,8 @@ class ReportDocument(QObject):
     infoChanged = Signal()
     reloaded = Signal()
     failed = Signal(str)  # a Chinese message for the status bar / a message box
+    #: the report was changed in another window, process or computer (a banner offers 重新载入)
+    changedElsewhere = Signal()
 
     def __init__(self, store: Any, report_id: int, parent: QObject | None = None):
         super().__init__(parent)
@@ -59,6 +64,14 @@ class ReportDocument(QObject):
         # for each — see the note in gui/form_table.py)
         self._check_timer = _single_shot(self, TEXT_CHECK_DELAY)
         self._check_timer.timeout.connect(self.recheck)
+        #: True once the store has a version this window did not write (until reloaded)
+        self.stale = False
+        #: the edit the store refused because of that: ("cells", {key: value}) or ("text", section, text)
+        self.refused: tuple | None = None
+        self._watch = QTimer(self)
+        self._watch.setInterval(WATCH_INTERVAL)
+        self._watch.timeout.connect(self.check_elsewhere)
+        self._watch.start()
         self.recheck()
 
     # ---------------------------------------------------------------------------------------------
@@ -173,9 +186,39 @@ class ReportDocument(QObject):
     def _track(self, result: Any) -> None:
         self.version = result if isinstance(result, int) and not isinstance(result, bool) else None
 
+    def check_elsewhere(self) -> bool:
+        """Whether another window, process or computer changed the report since this window last saw it
+        (says it once through :attr:`changedElsewhere`)."""
+        if self.stale:
+            return True
+        try:
+            version = getattr(self.store.info(self.report_id), "version", None)
+        except Exception:  # noqa: BLE001 - the store closed or unreachable: asked again later
+            return False
+        if version is not None and self.version is not None and version != self.version:
+            self._became_stale()
+        return self.stale
+
+    def _became_stale(self) -> None:
+        if not self.stale:
+            self.stale = True
+            self.changedElsewhere.emit()
+
+    def reload_keeping(self) -> None:
+        """重新载入, then the edit the store refused applied again on top (the clerk's typed value kept)."""
+        refused = self.refused
+        self.reload()
+        if refused is None or self.read_only:
+            return
+        if refused[0] == "cells":
+            self.edit_cells(refused[1], self.tr("重新填写 %1 格").replace("%1", str(len(refused[1]))))
+        elif refused[0] == "text":
+            self.edit_text(refused[1], refused[2], self.tr("重新写入正文"))
+
     def _fail(self, err: Exception) -> bool:
         if isinstance(err, ConflictError):
-            msg = self.tr("保存失败：报告已在别处被修改。请关闭后重新打开。") + f"（{err}）"
+            self._became_stale()
+            msg = self.tr("保存失败：报告已在别处被修改。请点窗口上方的“重新载入”。") + f"（{err}）"
         elif isinstance(err, FrozenError):
             msg = self.tr("报告已定稿，不能修改。")
         else:
@@ -189,6 +232,8 @@ class ReportDocument(QObject):
         try:
             self._track(self.store.set_cells(self.report_id, dict(values), expected_version=self.version))
         except StoreError as err:
+            if isinstance(err, ConflictError):
+                self.refused = ("cells", dict(values))
             return self._fail(err)
         self._last_ok = True
         self.report.cells.update(values)
@@ -205,6 +250,8 @@ class ReportDocument(QObject):
             self._track(self.store.set_text(self.report_id, section, text, expected_version=self.version))
             ok = True
         except StoreError as err:
+            if isinstance(err, ConflictError):
+                self.refused = ("text", section, text)
             ok = self._fail(err)
         self._check_timer.start()
         self.textChanged.emit(section)
@@ -244,6 +291,7 @@ class ReportDocument(QObject):
     def reload(self) -> None:
         self.report, self.info = self.store.load(self.report_id)
         self.version = getattr(self.info, "version", None)
+        self.stale, self.refused = False, None
         self.undo_stack.clear()
         self.reloaded.emit()
         self.infoChanged.emit()

@@ -54,13 +54,37 @@ class FindingsModel(ColumnsModel):
     def __init__(self, doc, parent=None):
         super().__init__(parent)
         self.doc = doc
-        self.findings: list[Finding] = list(doc.findings)
+        self.findings: list[Finding] = []
+        #: the other findings on the same wrong cell, shown in its row (id of the row's finding → them)
+        self.also: dict[int, list[Finding]] = {}
+        self._group()
         doc.findingsChanged.connect(self.refresh)
+
+    def _group(self) -> None:
+        """One row per wrong cell: the errors about the same cell (（七）总计 wrong for its sum and for the
+        balance of the table) are one row with every reason in it."""
+        rows: list[Finding] = []
+        also: dict[int, list[Finding]] = {}
+        lead: dict[str, Finding] = {}
+        for f in self.doc.findings:
+            primary = self.doc.primary_cells(f) if f.severity is Severity.ERROR else ()
+            first = lead.get(primary[0]) if primary else None
+            if first is not None:
+                also.setdefault(id(first), []).append(f)
+                continue
+            if primary:
+                lead[primary[0]] = f
+            rows.append(f)
+        self.findings, self.also = rows, also
 
     def refresh(self) -> None:
         self.beginResetModel()
-        self.findings = list(self.doc.findings)
+        self._group()
         self.endResetModel()
+
+    def message(self, f: Finding, sep: str = "；") -> str:
+        """The row's text: the finding's message and those of the others about the same cell."""
+        return sep.join([f.message, *(o.message for o in self.also.get(id(f), ()))])
 
     def rows(self) -> list:
         return self.findings
@@ -76,7 +100,7 @@ class FindingsModel(ColumnsModel):
             if col == 1:
                 return where(self.doc, f)
             if col == 2:
-                return f.message
+                return self.message(f, "\n" if role == Qt.ItemDataRole.ToolTipRole else "；")
             if col == 3:
                 return f.explanation or (
                     "" if not f.explainable or role == Qt.ItemDataRole.DisplayRole else self.tr("可附加说明")
@@ -89,6 +113,8 @@ class FindingsModel(ColumnsModel):
 class FindingsPanel(QWidget):
     #: a finding was clicked: jump to it
     activated = Signal(object)
+    #: the manual's page of a check (its rule id) asked for
+    helpRequested = Signal(str)
 
     def __init__(self, doc, parent=None):
         super().__init__(parent)
@@ -116,16 +142,28 @@ class FindingsPanel(QWidget):
         self.explain_button.clicked.connect(self.attach)
         self.explanation.returnPressed.connect(self.attach)
         self.title = QLabel(self.tr("检查结果"), self)
+        # why the 说明 field is closed for the selected finding (an error, a finding to be fixed in the text…)
+        self.reason = QLabel(self)
+        self.reason.setObjectName("explanation_reason")
+        self.reason.setWordWrap(True)
+        self.reason.setStyleSheet("color:#5a4300;")
+        self.reason.hide()
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("说明："), self))
         row.addWidget(self.explanation, 1)
         row.addWidget(self.explain_button)
         row.addWidget(self.fix_button)
+        self.help_button = QPushButton(self.tr("这项检查是什么？"), self)
+        self.help_button.setToolTip(self.tr("在使用手册中打开这项检查的说明（F1 打开手册目录）"))
+        self.help_button.clicked.connect(self._help)
+        self.view.doubleClicked.connect(lambda _i: self._help())
+        row.addWidget(self.help_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.title)
         lay.addWidget(self.view, 1)
         lay.addLayout(row)
+        lay.addWidget(self.reason)
         self._selected: Finding | None = None
         doc.findingsChanged.connect(self._refreshed)
         self._refreshed()
@@ -145,21 +183,53 @@ class FindingsPanel(QWidget):
         self._selected = self.model.row(current)
         self._update_editor()
 
+    def why_not(self, f: Finding | None) -> str:
+        """Why no 说明 can be attached to ``f`` ("" when one can)."""
+        if f is None:
+            return ""
+        if self.doc.read_only:
+            return self.tr("报告已定稿，不能附加说明。")
+        if f.explainable:
+            return ""
+        if f.severity is Severity.ERROR:
+            return self.tr("错误须改正后才能定稿，不能用说明代替。请在表格或正文中改正。")
+        if f.text is not None:
+            return self.tr("这一项须在正文中改正，不能附加说明。请点击正文，在下划线处修改。")
+        if f.severity is Severity.HINT:
+            return self.tr("提示无须说明，可以不理会。")
+        return self.tr("这一项须在表格中改正，不能附加说明。")
+
+    def _help(self) -> None:
+        if self._selected is not None:
+            self.helpRequested.emit(self._selected.rule)
+
     def _update_editor(self) -> None:
         f = self._selected
+        self.help_button.setEnabled(f is not None)
         can = f is not None and f.explainable and not self.doc.read_only
         self.explanation.setEnabled(can)
         self.explain_button.setEnabled(can)
+        why = self.why_not(f)
+        self.reason.setText(why)
+        self.reason.setVisible(bool(why))
+        self.explanation.setToolTip(why)
         if not self.explanation.hasFocus():
             self.explanation.setText((f.explanation or "") if f is not None else "")
         # a finding that carries its correction (half-width punctuation): 一键改正
         self.fix_button.setEnabled(f is not None and bool(f.extra.get("fix")) and not self.doc.read_only)
 
     def _clicked(self, index: QModelIndex) -> None:
+        """A finding chosen: the report shows it (without taking the keyboard); the keyboard goes to the
+        说明 field where a 说明 may be attached, else stays in the list (the reason is shown)."""
         f = self.model.row(index)
         if f is not None:
             self._selected = f
+            self._update_editor()
             self.activated.emit(f)
+            if self.explanation.isEnabled():
+                self.explanation.setFocus(Qt.FocusReason.OtherFocusReason)
+            else:
+                self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def select(self, row: int) -> None:
         self.view.selectRow(row)

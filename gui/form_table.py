@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -27,12 +28,14 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QPalette,
+    QPen,
     QPixmap,
 )
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QStyledItemDelegate,
     QTableView,
@@ -50,7 +53,8 @@ COLOR_HEAD = QColor("#eef1f5")
 COLOR_TITLE = QColor("#e2e7ee")
 COLOR_ERROR = QColor("#f9caca")
 COLOR_WARNING = QColor("#fde9b8")
-COLOR_INVOLVED = QColor("#fdf1f1")
+COLOR_INVOLVED = QColor("#fdf1f1")  # (no longer a fill: see COLOR_INVOLVED_LINE)
+COLOR_INVOLVED_LINE = QColor("#e09a9a")  # the dashed outline of the other cells of a wrong relation
 COLOR_BLANK = QColor("#fff7e0")  # a blank cell (the table-wide "fill in 0" warning)
 COLOR_ERROR_TEXT = QColor("#a30000")
 
@@ -59,12 +63,12 @@ _PIXMAPS: dict[str, QPixmap] = {}
 
 
 def expected_pixmap(text: str) -> QPixmap:
-    """A small red "应为 N" drawn at the left of a wrong total (the value stays right-aligned)."""
+    """A red "应为N" drawn at the left of a wrong total (the value stays right-aligned)."""
     label = QCoreApplication.translate("FormTableModel", "应为%1").replace("%1", text)
     pixmap = _PIXMAPS.get(label)
     if pixmap is None:
         font = QFont(QGuiApplication.font())
-        font.setPointSizeF(max(6.5, font.pointSizeF() * 0.85))
+        font.setPointSizeF(max(9.0, font.pointSizeF()))  # as large as the figures: read at a glance
         fm = QFontMetrics(font)
         ratio = QGuiApplication.primaryScreen().devicePixelRatio() if QGuiApplication.primaryScreen() else 1.0
         size = QSize(fm.horizontalAdvance(label) + 2, fm.height())
@@ -85,6 +89,8 @@ class FormTableModel(QAbstractTableModel):
 
     #: a refused input, as a Chinese message for the status bar
     refused = Signal(str)
+    #: the same, with the cell it was typed into (shown beside the cell)
+    refusedAt = Signal(QModelIndex, str)
 
     def __init__(self, table: Table, doc, parent=None):
         super().__init__(parent)
@@ -168,8 +174,7 @@ class FormTableModel(QAbstractTableModel):
                 return QBrush(COLOR_ERROR)
             if f is not None and f.severity is Severity.WARNING and not f.explanation:
                 return QBrush(COLOR_BLANK if key in f.blank else COLOR_WARNING)
-            if any(x.severity is Severity.ERROR for x in self.doc.by_cell.get(key, ())):
-                return QBrush(COLOR_INVOLVED)
+            # the other cells of a wrong relation are not tinted: the view outlines them lightly
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             f = self.doc.primary.get(key)
@@ -186,6 +191,19 @@ class FormTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{self._cells[key].name} {format_value(self.doc.report.get(key))}"
         return None
+
+    def involved(self) -> list[QModelIndex]:
+        """The cells of a wrong relation that are not themselves the wrong one (outlined, not tinted)."""
+        out = []
+        for c in self.layout.cells:
+            if not c.key:
+                continue
+            f = self.doc.primary.get(c.key)
+            if f is not None and f.severity is Severity.ERROR:
+                continue
+            if any(x.severity is Severity.ERROR for x in self.doc.by_cell.get(c.key, ())):
+                out.append(self.index(c.row, c.col))
+        return out
 
     def _label_data(self, c: GridCell, role: int):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -211,6 +229,9 @@ class FormTableModel(QAbstractTableModel):
             v = accept_input(str(value if value is not None else ""), cell.kind, cell.slash_allowed)
         except ValueError as err:
             self.refused.emit(f"{cell.name}：{err}")
+            self.refusedAt.emit(
+                index, self.tr("“%1”不能填入：%2").replace("%1", str(value)).replace("%2", str(err))
+            )
             return False
         return self.doc.edit_cells({key: v}, self.tr("填写 %1").replace("%1", cell.name))
 
@@ -356,12 +377,113 @@ class FormTableView(QTableView):
         self._setting_widths = False
         self.apply_widths()
         self.horizontalHeader().sectionResized.connect(self._column_resized)
+        self.frozen = self._frozen_header()
+        # a refused input is said beside its cell (not only in the status bar)
+        self.hint = QLabel(self.viewport())
+        self.hint.setObjectName("input_hint")
+        self.hint.setStyleSheet(
+            "background:#fff4f4; color:#a30000; border:1px solid #d08080; border-radius:3px; padding:3px 6px;"
+        )
+        self.hint.hide()
+        self._hint_timer = QTimer(self)
+        self._hint_timer.setSingleShot(True)
+        self._hint_timer.setInterval(8000)
+        self._hint_timer.timeout.connect(self.hint.hide)
+        model.refusedAt.connect(self.show_hint)
+        model.doc.cellsChanged.connect(lambda _keys: self.hint.hide())
         rows = model.value_rows()
         if rows:
             self.setCurrentIndex(model.index(rows[0][0].row, rows[0][0].col))
 
     def form_model(self) -> FormTableModel:
         return self.model()  # type: ignore[return-value]
+
+    def paintEvent(self, e) -> None:  # noqa: N802
+        """The cells, then a light dashed outline round the other cells of a wrong relation (the wrong cell
+        itself is tinted by the model)."""
+        super().paintEvent(e)
+        involved = self.form_model().involved()
+        if not involved:
+            return
+        painter = QPainter(self.viewport())
+        pen = QPen(COLOR_INVOLVED_LINE)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        for index in involved:
+            rect = self.visualRect(index)
+            if rect.intersects(e.rect()):
+                painter.drawRect(rect.adjusted(1, 1, -2, -2))
+        painter.end()
+
+    def show_hint(self, index: QModelIndex, text: str) -> None:
+        """A refused input said right beside its cell, for a few seconds."""
+        rect = self.visualRect(index)
+        self.hint.setText(text)
+        self.hint.adjustSize()
+        x = rect.right() + 4
+        if x + self.hint.width() > self.viewport().width():
+            x = max(0, rect.left() - self.hint.width() - 4)
+        self.hint.move(x, max(0, rect.top() + (rect.height() - self.hint.height()) // 2))
+        self.hint.show()
+        self.hint.raise_()
+        self._hint_timer.start()
+
+    # ---------------------------------------------------------------------------------------------
+    # the heading rows stay on screen while the rows below scroll (after Qt's “frozen column” example)
+
+    def _frozen_header(self) -> QTableView | None:
+        model = self.form_model()
+        if not model.layout.header_rows:
+            return None
+        frozen = QTableView(self)
+        frozen.setObjectName("frozen_header")
+        frozen.setModel(model)
+        frozen.setItemDelegate(CellDelegate(frozen))
+        frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        frozen.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        frozen.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        frozen.horizontalHeader().hide()
+        frozen.verticalHeader().hide()
+        frozen.setWordWrap(True)
+        frozen.setFrameShape(QTableView.Shape.NoFrame)
+        frozen.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        frozen.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        frozen.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        frozen.setPalette(self.palette())
+        frozen.verticalHeader().setMinimumSectionSize(4)
+        for c in model.spans():
+            if c.row < model.layout.header_rows:
+                frozen.setSpan(c.row, c.col, c.rowspan, c.colspan)
+        self.horizontalScrollBar().valueChanged.connect(frozen.horizontalScrollBar().setValue)
+        self.viewport().stackUnder(frozen)
+        frozen.show()
+        return frozen
+
+    def frozen_height(self) -> int:
+        n = self.form_model().layout.header_rows
+        return sum(self.rowHeight(r) for r in range(n))
+
+    def _sync_frozen(self) -> None:
+        frozen = getattr(self, "frozen", None)
+        if frozen is None:
+            return
+        for c in range(self.form_model().columnCount()):
+            frozen.setColumnWidth(c, self.columnWidth(c))
+        for r in range(self.form_model().rowCount()):
+            frozen.setRowHeight(r, self.rowHeight(r))
+        frame = self.frameWidth()
+        frozen.setGeometry(frame, frame, self.viewport().width(), self.frozen_height())
+        frozen.horizontalScrollBar().setValue(self.horizontalScrollBar().value())
+
+    def scrollTo(self, index: QModelIndex, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:  # noqa: N802
+        super().scrollTo(index, hint)
+        # a cell under the frozen heading rows: scroll it out from under them
+        if getattr(self, "frozen", None) is not None and index.row() >= self.form_model().layout.header_rows:
+            top = self.visualRect(index).top()
+            covered = self.frozen_height() - top
+            if covered > 0:
+                bar = self.verticalScrollBar()
+                bar.setValue(bar.value() - covered)
 
     # ---------------------------------------------------------------------------------------------
     # widths: relative widths from the layout, in characters of the current font
@@ -372,7 +494,31 @@ class FormTableView(QTableView):
         rel = self.form_model().layout.widths
         available = self.viewport().width() - 2 if self.isVisible() else 0
         base = min(max(available / sum(rel), char * 4.5), char * 9)
-        return [max(char * 3, int(w * base)) for w in rel]
+        floors = self.word_widths()
+        widths = [max(char * 3, floors[i], int(w * base)) for i, w in enumerate(rel)]
+        # the room the whole words took, taken back from the widest columns while they stay readable
+        excess = sum(widths) - available
+        if available and excess > 0:
+            for i in sorted(range(len(widths)), key=lambda i: -widths[i]):
+                give = min(excess, widths[i] - max(floors[i], char * 3, int(rel[i] * char * 4.5)))
+                if give > 0:
+                    widths[i] -= give
+                    excess -= give
+        return widths
+
+    #: a heading of at most this many characters is a word (or two) that must not be broken inside
+    WORD_CHARS = 8
+
+    def word_widths(self) -> list[int]:
+        """Per column, the width a one-column heading of the form needs to be shown on one line (社会公益组织,
+        not 社会公益组/织) — headings longer than :attr:`WORD_CHARS` wrap as sentences do."""
+        fm = self.fontMetrics()
+        layout = self.form_model().layout
+        floors = [0] * layout.cols
+        for c in layout.cells:
+            if c.role in ("head", "title") and c.colspan == 1 and c.text and len(c.text) <= self.WORD_CHARS:
+                floors[c.col] = max(floors[c.col], fm.horizontalAdvance(c.text) + 12)
+        return floors
 
     def apply_widths(self, widths: list[int] | None = None) -> None:
         if widths and len(widths) == self.form_model().columnCount():
@@ -389,11 +535,14 @@ class FormTableView(QTableView):
         if not self._setting_widths:
             self.auto_widths = False
             self.fit_rows()
+        else:
+            self._sync_frozen()
 
     def resizeEvent(self, e) -> None:
         super().resizeEvent(e)
         if self.auto_widths:
             self.apply_widths()
+        self._sync_frozen()
 
     def fit_rows(self) -> None:
         """Row heights that show every label whole (wrapped within its columns)."""
@@ -417,6 +566,7 @@ class FormTableView(QTableView):
                         heights[r] += missing // c.rowspan + 1
         for r, h in enumerate(heights):
             self.setRowHeight(r, h)
+        self._sync_frozen()
 
     def widths(self) -> list[int]:
         return [self.columnWidth(i) for i in range(self.form_model().columnCount())]

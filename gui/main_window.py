@@ -6,7 +6,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,8 +31,10 @@ from model.report import Report, ReportError
 from .backend import ConflictError, StoreError, organ_names, status_label
 from .dialogs import HistoryDialog, NewReportDialog, default_new
 from .document import ReportDocument
+from .elsewhere import ElsewhereBanner
 from .findings_panel import FindingsPanel
 from .form_table import FormTableModel, FormTableView
+from .manual import rule_page
 from .prose import ProsePage
 from .settings import Settings
 from .start_page import StartPage
@@ -86,9 +88,12 @@ class ReportView(QWidget):
         lay.addWidget(self.banner)
         lay.addWidget(self.splitter, 1)
         self.findings.activated.connect(self.show_finding)
+        self.findings.helpRequested.connect(lambda rule: self.window().show_manual(rule_page(rule)))
         doc.infoChanged.connect(self._update_banner)
         self._update_banner()
         self.computed_banner = computed_banner(self)  # a 汇总 record: cells computed (gui/summary/record.py)
+        self.elsewhere = ElsewhereBanner(doc, self)  # changed in another window: 重新载入
+        lay.insertWidget(1, self.elsewhere)
 
     def _update_banner(self) -> None:
         self.banner.setVisible(self.doc.read_only)
@@ -131,7 +136,6 @@ class ReportView(QWidget):
         page.view.select_keys([k for k in cells if self.doc.form.cell(k).table == table])  # type: ignore[attr-defined]
         page.view.setCurrentIndex(page.model.index_of(primary[0]))  # type: ignore[attr-defined]
         page.view.select_keys([k for k in cells if self.doc.form.cell(k).table == table])  # type: ignore[attr-defined]
-        page.view.setFocus()  # type: ignore[attr-defined]
 
 
 class MainWindow(QMainWindow):
@@ -148,6 +152,7 @@ class MainWindow(QMainWindow):
         self.start.openRequested.connect(self.open_report)
         self.start.newRequested.connect(self.new_report)
         self.start.importRequested.connect(self.import_dialog)
+        self.start.deleteRequested.connect(self.discard_draft)
         self.stack.addWidget(self.start)
         self.setCentralWidget(self.stack)
         self.counter = QLabel(self)
@@ -155,7 +160,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._build_actions()
         self._build_menus()
-        self.resize(1200, 820)
+        self.resize(fit_to_screen(1200, 820, self.screen().availableGeometry() if self.screen() else None))
         geometry = self.settings.get("window/geometry")
         if geometry is not None and not geometry.isEmpty():
             self.restoreGeometry(geometry)
@@ -216,6 +221,7 @@ class MainWindow(QMainWindow):
         self.act_history = self._action(self.tr("修改历史(&H)…"), self.show_history, "Ctrl+H")
         self.act_finalize = self._action(self.tr("定稿(&F)…"), self.finalize)
         self.act_reopen = self._action(self.tr("取消定稿(&O)…"), self.reopen)
+        self.act_discard = self._action(self.tr("删除此草稿(&L)…"), lambda: self.discard_draft())
         self.act_export = self._output_action(self.tr("导出PDF(&E)…"), "export_pdf_dialog", "Ctrl+E")
         self.act_export_docx = self._output_action(self.tr("导出 Word(&W)…"), "export_docx_dialog")
         self.act_export_xlsx = self._output_action(self.tr("导出 Excel(&X)…"), "export_xlsx_dialog")
@@ -224,6 +230,7 @@ class MainWindow(QMainWindow):
         self.act_verify = self._output_action(self.tr("验证签章(&V)…"), "verify_dialog")
         self.act_cert = self._output_action(self.tr("创建签章证书(&C)…"), "create_certificate_dialog")
         self.act_about = self._action(self.tr("关于年报(&A)"), self.about)
+        self.act_manual = self._action(self.tr("使用手册(&M)"), lambda: self.show_manual(), S.HelpContents)
         self.report_actions = [
             self.act_close,
             self.act_undo,
@@ -239,6 +246,7 @@ class MainWindow(QMainWindow):
             self.act_history,
             self.act_finalize,
             self.act_reopen,
+            self.act_discard,
         ]
 
     def _output_action(self, text: str, name: str, shortcut=None) -> QAction:
@@ -286,7 +294,15 @@ class MainWindow(QMainWindow):
         ):
             m.addSeparator() if a is None else m.addAction(a)
         m = bar.addMenu(self.tr("报告(&R)"))
-        for a in (self.act_check, self.act_history, None, self.act_finalize, self.act_reopen):
+        for a in (
+            self.act_check,
+            self.act_history,
+            None,
+            self.act_finalize,
+            self.act_reopen,
+            None,
+            self.act_discard,
+        ):
             m.addSeparator() if a is None else m.addAction(a)
         m = bar.addMenu(self.tr("签章(&S)"))
         m.setToolTipsVisible(True)
@@ -294,6 +310,7 @@ class MainWindow(QMainWindow):
             m.addSeparator() if a is None else m.addAction(a)
         self.summary_menu = add_summary_menu(self)  # 汇总: batch import, summary, comparison (gui/summary)
         m = bar.addMenu(self.tr("帮助(&H)"))
+        m.addAction(self.act_manual)
         m.addAction(self.act_about)
 
     # ---------------------------------------------------------------------------------------------
@@ -304,7 +321,8 @@ class MainWindow(QMainWindow):
         for a in self.report_actions:
             a.setEnabled(doc is not None)
         if doc is None:
-            self.setWindowTitle(self.tr("年报 — 政府信息公开工作年度报告"))
+            # (the program's name, 年报, is added by Qt after the title: the application display name)
+            self.setWindowTitle(self.tr("政府信息公开工作年度报告"))
             self.counter.setText("")
             return
         editable = not doc.read_only
@@ -316,6 +334,7 @@ class MainWindow(QMainWindow):
             self.act_totals,
             self.act_date,
             self.act_finalize,
+            self.act_discard,
         ):
             a.setEnabled(editable)
         self.act_reopen.setEnabled(not editable)
@@ -329,7 +348,7 @@ class MainWindow(QMainWindow):
         )
         info = doc.info
         year = getattr(info, "year", None)
-        title = self.tr("%1 %2年度报告 [%3] — 年报") if year else self.tr("%1 报告 [%3] — 年报")
+        title = self.tr("%1 %2年度报告 [%3]") if year else self.tr("%1 报告 [%3]")
         title = title.replace("%3", status_label(info)).replace("%2", str(year))
         self.setWindowTitle(title.replace("%1", info.organ))
         self._update_counter()
@@ -344,7 +363,13 @@ class MainWindow(QMainWindow):
         self.counter.setStyleSheet("color:#a30000; font-weight:bold" if errors else "")
 
     def message(self, text: str, timeout: int = 8000) -> None:
-        self.statusBar().showMessage(text, timeout)
+        """A status-bar message, elided to leave the counter (错误 0 · 警告 0) clear; the whole text in the
+        tooltip."""
+        bar = self.statusBar()
+        room = bar.width() - self.counter.sizeHint().width() - 40
+        shown = bar.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room) if room > 200 else text
+        bar.showMessage(shown, timeout)
+        bar.setToolTip(text if shown != text else "")
 
     # ---------------------------------------------------------------------------------------------
     # opening and closing reports
@@ -415,8 +440,11 @@ class MainWindow(QMainWindow):
         if not last:
             return False
         try:
-            self.store.load(last)
+            _report, info = self.store.load(last)
         except Exception:  # noqa: BLE001 - a report deleted since: stay on the start page
+            self.settings.last_report = 0
+            return False
+        if getattr(info, "status", "") == "deleted":  # a draft deleted (recoverably) since
             self.settings.last_report = 0
             return False
         return self.open_report(last)
@@ -440,8 +468,11 @@ class MainWindow(QMainWindow):
         self.open_report(info.id)
 
     def import_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入已发布的年报"), "", self.tr(IMPORT_FILTER))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("导入已发布的年报"), self.settings.start_folder(), self.tr(IMPORT_FILTER)
+        )
         if path:
+            self.settings.used_folder(path)
             self.import_path(Path(path))
 
     def import_path(self, path: Path) -> int | None:
@@ -470,9 +501,7 @@ class MainWindow(QMainWindow):
             answer = QMessageBox.question(
                 self,
                 self.tr("导入"),
-                self.tr(
-                    "%1 %2 年度的报告已经存在。用导入的内容替换它吗？（替换前的内容可在“修改历史”中恢复）"
-                )
+                self.tr("%1 %2年度的报告已经存在。用导入的内容替换它吗？（替换前的内容可在“修改历史”中恢复）")
                 .replace("%1", organ)
                 .replace("%2", str(year)),
             )
@@ -599,7 +628,9 @@ class MainWindow(QMainWindow):
         if not self._date_for_finalising():
             return
         answer = QMessageBox.question(
-            self, self.tr("定稿"), self.tr("定稿后报告只能查看，不能再修改。确定定稿吗？")
+            self,
+            self.tr("定稿"),
+            self.tr("定稿后报告只能查看；如需修改，可在“报告”菜单中选择“取消定稿”。确定定稿吗？"),
         )
         if answer == QMessageBox.StandardButton.Yes and self.doc.finalize():
             self.message(self.tr("报告已定稿。"))
@@ -635,6 +666,47 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Yes and self.doc.reopen():
             self.message(self.tr("已取消定稿，可以修改。"))
 
+    def discard_draft(self, report_id: int | None = None) -> bool:
+        """Delete a draft made by mistake (the open one, or one chosen on the start page), after asking;
+        起始页 → 已删除的报告… brings it back."""
+        if report_id is None and self.doc is None:
+            return False
+        rid = report_id if report_id is not None else self.doc.report_id
+        try:
+            info = self.store.info(rid)
+        except StoreError as err:
+            QMessageBox.warning(self, self.tr("删除草稿"), str(err))
+            return False
+        if info.is_final:
+            QMessageBox.information(self, self.tr("删除草稿"), self.tr("已定稿的报告不能删除。"))
+            return False
+        answer = QMessageBox.question(
+            self,
+            self.tr("删除草稿"),
+            self.tr("删除%1 %2年度的草稿吗？\n删除后可在起始页的“已删除的报告…”中恢复。")
+            .replace("%1", info.organ)
+            .replace("%2", str(info.year)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        expected = self.doc.version if self.doc is not None and self.doc.report_id == rid else None
+        if self.doc is not None and self.doc.report_id == rid:
+            self.doc.flush()
+        try:
+            self.store.discard_draft(rid, expected_version=expected)
+        except StoreError as err:
+            QMessageBox.warning(self, self.tr("删除草稿"), str(err))
+            return False
+        if self.doc is not None and self.doc.report_id == rid:
+            self.show_start()
+        self.start.refresh()
+        self.message(
+            self.tr("已删除%1 %2年度的草稿。").replace("%1", info.organ).replace("%2", str(info.year))
+        )
+        return True
+
     def output(self, name: str) -> None:
         module = importlib.import_module("gui.output_dialogs")  # part of every build: no quiet fallback
         func = getattr(module, name)
@@ -642,14 +714,15 @@ class MainWindow(QMainWindow):
             func(self, organ=self.doc.info.organ if self.doc is not None else "")
             return
         if name in ("export_pdf_dialog", "print_dialog") and self.doc is not None:
-            # the open report: export it (the dialog asks where), then print exactly that PDF
+            # the open report: export it (the dialog asks where), or its print preview (nothing asked)
             self.doc.flush()
             self.doc.resync()  # a 汇总 record: its cells re-summed from the units' current reports first
+            if name == "print_dialog":
+                module.print_report(self, self.doc.report, self.doc.previous)
+                return
             path = module.export_pdf_dialog(self, self.doc.report, self.doc.previous)
             if path:
                 self._last_pdf = Path(path)
-                if name == "print_dialog":
-                    func(self, path)
             return
         if name in ("export_docx_dialog", "export_xlsx_dialog") and self.doc is not None:
             self.doc.flush()
@@ -659,11 +732,12 @@ class MainWindow(QMainWindow):
         if name in ("export_pdf_dialog", "export_docx_dialog", "export_xlsx_dialog"):
             self.message(self.tr("请先打开一份报告。"))
             return
-        start = str(self._last_pdf) if self._last_pdf else ""
+        start = str(self._last_pdf) if self._last_pdf else self.settings.start_folder()
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("选择 PDF 文件"), start, self.tr("PDF 文件 (*.pdf)")
         )
         if path:
+            self.settings.used_folder(path)
             result = func(self, Path(path))
             if name == "sign_dialog" and result:
                 self._last_pdf = Path(result)
@@ -677,7 +751,7 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             self.tr("归档签章版"),
-            self.tr("把签章后的 PDF 存入 %1 %2 年度报告的归档吗？")
+            self.tr("把签章后的 PDF 存入 %1 %2年度报告的归档吗？")
             .replace("%1", info.organ)
             .replace("%2", str(info.year)),
         )
@@ -691,6 +765,11 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("归档签章版"), str(err))
             return
         self.message(self.tr("签章版已存入归档：%1").replace("%1", str(path)))
+
+    def show_manual(self, page: str = "index.html"):
+        from .manual import open_manual
+
+        return open_manual(self, page)
 
     def about(self) -> None:
         QMessageBox.about(
@@ -708,6 +787,14 @@ class MainWindow(QMainWindow):
         self.settings.set("window/geometry", self.saveGeometry())
         self.settings.sync()
         super().closeEvent(e)
+
+
+def fit_to_screen(width: int, height: int, available) -> QSize:  # noqa: ANN001 - a QRect or None
+    """The default window size within the screen's free area (a 1366×768 laptop with its task bar), room
+    left for the title bar and frame."""
+    if available is None or available.isEmpty():
+        return QSize(width, height)
+    return QSize(min(width, available.width() - 16), min(height, available.height() - 48))
 
 
 def read_import(path: Path) -> Any:

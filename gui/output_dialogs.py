@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QProgressBar,
-    QProgressDialog,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -61,8 +60,17 @@ __all__ = [
     "sign_dialog",
     "verify_dialog",
     "print_dialog",
+    "print_report",
     "create_certificate_dialog",
 ]
+
+
+def _documents() -> str:
+    """The clerk's 文档 (Documents) folder: where a first export goes (never the program's folder)."""
+    from PySide6.QtCore import QStandardPaths
+
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return docs if docs and Path(docs).is_dir() else str(Path.home())
 
 
 def _settings() -> QSettings:
@@ -178,6 +186,20 @@ class _TaskDialog(QDialog):
         return self._running
 
 
+def confirm_overwrite(parent: QWidget | None, path: Path) -> bool:
+    """True when ``path`` does not exist yet, or the clerk agrees to replace it."""
+    if not path.exists():
+        return True
+    answer = QMessageBox.question(
+        parent,
+        QCoreApplication.translate("output_dialogs", "文件已存在"),
+        QCoreApplication.translate("output_dialogs", "“{0}”已经存在。要用新文件替换它吗？").format(path.name),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def _path_row(edit: QLineEdit, browse: Callable[[], None]) -> QWidget:
     w = QWidget()
     lay = QHBoxLayout(w)
@@ -204,7 +226,7 @@ class ExportDialog(_TaskDialog):
 
         self.report, self.previous = report, previous
         self.setWindowTitle(self.tr("导出 PDF"))
-        base = default_dir or Path(_settings().value("output/last_dir", str(Path.home())))
+        base = default_dir or Path(_settings().value("output/last_dir", "") or _documents())
         name = report_title(report).replace("/", "／").replace("\\", "＼")
         self.pdf_edit = QLineEdit(str(base / f"{name}.pdf"))
         self.html_box = QCheckBox(self.tr("同时导出网页版（.html，供网站发布）"))
@@ -242,7 +264,11 @@ class ExportDialog(_TaskDialog):
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("导出 PDF"), self.pdf_edit.text(), self.tr("PDF 文件 (*.pdf)")
+            self,
+            self.tr("导出 PDF"),
+            self.pdf_edit.text(),
+            self.tr("PDF 文件 (*.pdf)"),
+            options=QFileDialog.Option.DontConfirmOverwrite,  # asked once, when the file is written
         )
         if path:
             self.pdf_edit.setText(path)
@@ -260,6 +286,8 @@ class ExportDialog(_TaskDialog):
         if out.suffix.lower() != ".pdf":
             out = out.with_name(out.name + ".pdf")
         html = self.html_box.isChecked()
+        if not confirm_overwrite(self, out):
+            return
         report, previous = self.report, self.previous
         checking = self.tr("检查报告")
 
@@ -443,7 +471,11 @@ class SignDialog(_TaskDialog):
 
     def _browse_out(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("签章后的文件"), self.out_edit.text(), self.tr("PDF 文件 (*.pdf)")
+            self,
+            self.tr("签章后的文件"),
+            self.out_edit.text(),
+            self.tr("PDF 文件 (*.pdf)"),
+            options=QFileDialog.Option.DontConfirmOverwrite,  # asked once, when the file is written
         )
         if path:
             self.out_edit.setText(path)
@@ -459,6 +491,8 @@ class SignDialog(_TaskDialog):
             return
         seal = self.seal_edit.text().strip() or None
         out = Path(self.out_edit.text().strip() or self.pdf_path)
+        if not confirm_overwrite(self, out):
+            return
         password = self.password_edit.text()
         self.password_edit.clear()  # never kept longer than needed
         if not self._confirm(key, password, seal):
@@ -693,15 +727,27 @@ class VerifyDialog(QDialog):
 # print
 
 
+def available_printers() -> list[str]:
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    return list(QPrinterInfo.availablePrinterNames())
+
+
+def remembered_printer() -> str | None:
+    """The printer last printed on, while it is still installed (a removed printer is forgotten)."""
+    name = str(_settings().value("print/printer", "") or "")
+    return name if name and name in available_printers() else None
+
+
 def _printer_from_settings():
     from PySide6.QtGui import QPageLayout, QPageSize
     from PySide6.QtPrintSupport import QPrinter
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     s = _settings()
-    name = s.value("print/printer", "")
+    name = remembered_printer()
     if name:
-        printer.setPrinterName(str(name))
+        printer.setPrinterName(name)
     page_id = s.value("print/page_size")
     size = (
         QPageSize(QPageSize.PageSizeId(int(page_id)))
@@ -756,16 +802,23 @@ def _off_thread(fn: Callable[[], Any]) -> Any:
     return box["value"]
 
 
-def _page_image(pdf_path: str | Path, index: int, dpi: float, rotate: int) -> QImage:
+def _page_image(pdf_path: str | Path, index: int, dpi: float, rotate: int, gray: bool = False) -> QImage:
     from model.output.render import render_page
 
     im = render_page(pdf_path, index, dpi, rotate=rotate)
+    if gray:  # grayscale chosen: the pages go grey even to a driver that ignores the colour mode
+        im = im.convert("L").convert("RGB")
     data = im.tobytes("raw", "RGB")
     return QImage(data, im.width, im.height, im.width * 3, QImage.Format.Format_RGB888).copy()
 
 
 def paint_pdf(
-    printer, pdf_path: str | Path, *, max_dpi: int = 300, progress: Callable[[int, int], None] | None = None
+    printer,
+    pdf_path: str | Path,
+    *,
+    max_dpi: int = 300,
+    progress: Callable[[int, int], None] | None = None,
+    gray: bool = False,
 ) -> int:
     """Draw the PDF's pages onto ``printer`` (or any QPagedPaintDevice-like printer), one page each, fitted to
     the paper with their shape kept and centred; landscape pages are turned to fit portrait paper. Each page
@@ -786,7 +839,7 @@ def paint_pdf(
             paper_landscape = target.width() > target.height()
             rotate = 90 if (w > h) != paper_landscape else 0
             pw, ph = (h, w) if rotate else (w, h)
-            qimg = _off_thread(lambda i=i, rotate=rotate: _page_image(pdf_path, i, dpi, rotate))
+            qimg = _off_thread(lambda i=i, rotate=rotate: _page_image(pdf_path, i, dpi, rotate, gray))
             painter.drawImage(fit_rect(target, pw, ph), qimg)
             if progress:
                 progress(i + 1, len(sizes))
@@ -875,32 +928,15 @@ def create_certificate_dialog(parent: QWidget | None, organ: str = "") -> tuple[
 
 
 def print_dialog(parent: QWidget | None, pdf_path: str | Path) -> bool:
-    """Print preview of exactly the PDF's pages; printing from there. Paper and printer are remembered."""
-    from PySide6.QtPrintSupport import QPrintPreviewDialog
+    """Print preview of exactly the PDF's pages (gui/print_preview.py); printing from there. Paper and
+    printer are remembered."""
+    from .print_preview import print_pdf
 
-    printer = _printer_from_settings()
-    preview = QPrintPreviewDialog(printer, parent)
-    preview.setWindowTitle(
-        QCoreApplication.translate("output_dialogs", "打印预览 — {0}").format(Path(pdf_path).name)
-    )
+    return print_pdf(parent, pdf_path)
 
-    def paint(p) -> None:
-        bar = QProgressDialog(
-            QCoreApplication.translate("output_dialogs", "正在准备打印的页面…"), "", 0, 0, preview
-        )
-        bar.setCancelButton(None)
-        # not modal: a modal bar would let user input in (and a second paint) from setValue()
-        bar.setWindowModality(Qt.WindowModality.NonModal)
-        bar.setMinimumDuration(400)
-        try:
-            paint_pdf(p, pdf_path, progress=lambda done, total: (bar.setMaximum(total), bar.setValue(done)))
-        except OSError as err:
-            QMessageBox.warning(preview, QCoreApplication.translate("output_dialogs", "打印"), str(err))
-        finally:
-            bar.close()
 
-    preview.paintRequested.connect(paint)
-    accepted = preview.exec() == QDialog.DialogCode.Accepted
-    if accepted:
-        _save_printer_settings(printer)
-    return accepted
+def print_report(parent: QWidget | None, report, previous=None) -> bool:
+    """Ctrl+P: the open report's print preview, without asking for a file name first."""
+    from .print_preview import print_report as preview
+
+    return preview(parent, report, previous)

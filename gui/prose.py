@@ -3,7 +3,7 @@ findings underlined in place (message on hover) and, for section 一, its custom
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QFont, QKeySequence, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,6 +24,8 @@ UNDERLINE = {
     Severity.WARNING: QColor("#d08800"),
     Severity.HINT: QColor("#3070c0"),
 }
+#: the background of the span of the finding chosen in the findings panel
+SHOWN = QColor("#ffe08a")
 
 
 def qt_position(text: str, index: int) -> int:
@@ -118,6 +120,10 @@ class ProsePage(QWidget):
         lay.addLayout(bar)
         lay.addWidget(self.edit, 1)
         self._loading = False
+        #: the span a finding chosen in the panel shows (highlighted until the text changes)
+        self.shown_span: tuple[int, int] | None = None
+        #: the text under each underline when it was drawn (a changed one is stale)
+        self._flagged: list[str | None] = []
         self.load()
         self.edit.textChanged.connect(self._typed)
         doc.textChanged.connect(self._doc_text)
@@ -136,6 +142,7 @@ class ProsePage(QWidget):
             self._update_count()
             return
         self._loading = True
+        self.shown_span = None
         pos = py_index(self.edit.toPlainText(), self.edit.textCursor().position())
         self.edit.setPlainText(text)
         cursor = self.edit.textCursor()
@@ -150,6 +157,8 @@ class ProsePage(QWidget):
             self.skeleton.setEnabled(not self.doc.read_only)
 
     def _typed(self) -> None:
+        self.shown_span = None
+        self._drop_stale_underlines()
         self._update_count()
         if not self._loading:
             self.doc.edit_text(self.key, self.edit.toPlainText())
@@ -170,6 +179,18 @@ class ProsePage(QWidget):
         new = f"{text.rstrip()}\n{addition}" if text.strip() else addition
         self.doc.edit_text(self.key, new, self.tr("插入五个方面的提纲"))
 
+    def _drop_stale_underlines(self) -> None:
+        """An underline whose text was just changed or deleted goes at once (the check that follows, a
+        moment later, puts back what is still wrong)."""
+        kept = [
+            sel
+            for sel, flagged in zip(self.edit.extraSelections(), self._flagged, strict=False)
+            if flagged is not None and sel.cursor.selectedText() == flagged
+        ]
+        if len(kept) != len(self.edit.extraSelections()):
+            self._flagged = [sel.cursor.selectedText() for sel in kept]
+            self.edit.setExtraSelections(kept)
+
     def show_findings(self) -> None:
         spans = []
         selections = []
@@ -189,14 +210,35 @@ class ProsePage(QWidget):
             cursor.setPosition(qt_position(text, f.text.end), QTextCursor.MoveMode.KeepAnchor)
             sel.cursor = cursor
             selections.append(sel)
+        if self.shown_span is not None:
+            start, end = self.shown_span
+            if 0 <= start < end <= len(text):
+                sel = QTextEdit.ExtraSelection()
+                fmt = QTextCharFormat()
+                fmt.setBackground(SHOWN)
+                sel.format = fmt
+                cursor = QTextCursor(self.edit.document())
+                cursor.setPosition(qt_position(text, start))
+                cursor.setPosition(qt_position(text, end), QTextCursor.MoveMode.KeepAnchor)
+                sel.cursor = cursor
+                selections.append(sel)
         self.edit.spans = spans
         self.edit.setExtraSelections(selections)
+        self._flagged = [sel.cursor.selectedText() for sel in selections]
 
     def select_span(self, start: int, end: int) -> None:
+        """Show a finding's span: highlighted and scrolled into view, the cursor before it — with no
+        selection and without taking the keyboard (what is typed next never replaces the report's text)."""
         text = self.edit.toPlainText()
+        self.shown_span = (start, end)
         cursor = self.edit.textCursor()
         cursor.setPosition(qt_position(text, start))
-        cursor.setPosition(qt_position(text, end), QTextCursor.MoveMode.KeepAnchor)
         self.edit.setTextCursor(cursor)
         self.edit.centerCursor()
-        self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.show_findings()
+
+    def shown_text(self) -> str:
+        """The text of the span shown by :meth:`select_span` ("" when none)."""
+        if self.shown_span is None:
+            return ""
+        return self.edit.toPlainText()[self.shown_span[0] : self.shown_span[1]]

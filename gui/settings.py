@@ -6,9 +6,10 @@ upgrades of renamed or retyped options.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 T = TypeVar("T")
 
@@ -75,6 +76,7 @@ class Settings:
             Option("window/splitter", QByteArray(), QByteArray),
             Option("last_report", 0, int),
             Option("last_db", "", str),
+            Option("files/last_dir", "", str),
             Option("backup/reminder_days", 30, int),  # 备份提醒: a backup older than this is due; 0: never
         )
     }
@@ -107,6 +109,20 @@ class Settings:
 
     def set_column_widths(self, table: str, widths: list[int]) -> None:
         self._qs.setValue(f"columns/{table}", [int(w) for w in widths])
+
+    def start_folder(self) -> str:
+        """Where a file dialog opens: the folder used last, else the clerk's 文档 (Documents) — never the
+        program's own folder."""
+        last = self.get("files/last_dir")
+        if last and Path(last).is_dir():
+            return last
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return docs if docs and Path(docs).is_dir() else str(Path.home())
+
+    def used_folder(self, path: str | Path) -> None:
+        """Remember the folder of a file the clerk chose."""
+        p = Path(path)
+        self.set("files/last_dir", str(p if p.is_dir() else p.parent))
 
     def upgrade(self) -> None:
         version = self.get("version")

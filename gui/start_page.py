@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -47,7 +48,7 @@ class ReportListModel(ColumnsModel):
         if col == 0:
             return i.organ
         if col == 1:
-            return self.tr("%1 年度").replace("%1", str(i.year)) if i.year else ""
+            return self.tr("%1年度").replace("%1", str(i.year)) if i.year else ""
         if col == 2:
             return status_label(i)
         if col == 3:
@@ -59,6 +60,7 @@ class StartPage(QWidget):
     openRequested = Signal(int)
     newRequested = Signal()
     importRequested = Signal()
+    deleteRequested = Signal(int)
 
     def __init__(self, store: Any, parent=None):
         super().__init__(parent)
@@ -67,9 +69,10 @@ class StartPage(QWidget):
         self.organs.currentTextChanged.connect(self._organ_changed)
         self.model = ReportListModel(self)
         self.view = list_view(self.model, self)
-        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in (1, 2, 3):
-            self.view.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        # 机关 as wide as the names, the others beside it; the last column takes what is left
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.view.activated.connect(self._open)
         self.view.doubleClicked.connect(self._open)
         self.new_button = QPushButton(self.tr("新建年度报告…"), self)
@@ -78,12 +81,28 @@ class StartPage(QWidget):
         self.new_button.clicked.connect(self.newRequested)
         self.import_button.clicked.connect(self.importRequested)
         self.open_button.clicked.connect(lambda: self._open(self.view.currentIndex()))
+        self.delete_button = QPushButton(self.tr("删除草稿…"), self)
+        self.delete_button.setToolTip(self.tr("删除误建的草稿（已定稿的报告不能删除）"))
+        self.delete_button.clicked.connect(self._delete)
+        self.deleted_button = QPushButton(self.tr("已删除的报告…"), self)
+        self.deleted_button.clicked.connect(self.show_deleted)
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         title = QLabel(self.tr("<h2>政府信息公开工作年度报告</h2>"), self)
         hint = QLabel(
             self.tr("双击一份报告打开它。也可以把已发布的年报（文本、网页或 Word 文件）拖到此窗口导入。"),
             self,
         )
         hint.setWordWrap(True)
+        # while the database opens (start-up): said, with a busy bar, instead of greyed buttons alone
+        self.opening = QLabel(self.tr("正在打开数据库，请稍候…（新建、导入在打开后即可使用）"), self)
+        self.opening.setObjectName("opening_database")
+        self.opening.setStyleSheet("color:#5a4300;")
+        self.opening_bar = QProgressBar(self)
+        self.opening_bar.setRange(0, 0)
+        self.opening_bar.setMaximumHeight(10)
+        self.opening_bar.setTextVisible(False)
+        self.opening.hide()
+        self.opening_bar.hide()
         self.list_title = QLabel(self)
         left = QVBoxLayout()
         left.addWidget(QLabel(self.tr("机关"), self))
@@ -95,6 +114,8 @@ class StartPage(QWidget):
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.import_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.deleted_button)
+        buttons.addWidget(self.delete_button)
         buttons.addWidget(self.open_button)
         right.addLayout(buttons)
         body = QHBoxLayout()
@@ -104,8 +125,18 @@ class StartPage(QWidget):
         lay.setContentsMargins(24, 16, 24, 16)
         lay.addWidget(title)
         lay.addWidget(hint)
+        lay.addWidget(self.opening)
+        lay.addWidget(self.opening_bar)
         lay.addLayout(body, 1)
         self.refresh()
+
+    def set_opening(self, opening: bool) -> None:
+        """The database is being opened (start-up): say so; 新建 and 导入 wait for it."""
+        self.opening.setVisible(opening)
+        self.opening_bar.setVisible(opening)
+        tip = self.tr("数据库正在打开，请稍候") if opening else ""
+        for button in (self.new_button, self.import_button):
+            button.setToolTip(tip)
 
     ALL = QT_TRANSLATE_NOOP("StartPage", "全部机关")
 
@@ -126,7 +157,31 @@ class StartPage(QWidget):
         self.list_title.setText(self.tr("最近的报告") if everything else organ + self.tr(" 的各年度报告"))
         if self.model.rowCount():
             self.view.selectRow(0)
-        self.open_button.setEnabled(self.model.rowCount() > 0)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        info = self.model.row(self.view.currentIndex())
+        self.open_button.setEnabled(info is not None)
+        self.delete_button.setEnabled(info is not None and not getattr(info, "is_final", False))
+        try:
+            any_deleted = bool(self.store.deleted_reports())
+        except Exception:  # noqa: BLE001 - the store still opening (or one without deleted reports)
+            any_deleted = False
+        self.deleted_button.setVisible(any_deleted)
+
+    def _delete(self) -> None:
+        info = self.model.row(self.view.currentIndex())
+        if info is not None:
+            self.deleteRequested.emit(info.id)
+
+    def show_deleted(self) -> None:
+        from .dialogs import DeletedReportsDialog
+
+        dialog = DeletedReportsDialog(self.store, self)
+        dialog.exec()
+        if dialog.restored is not None:
+            self.refresh()
+            self.openRequested.emit(dialog.restored)
 
     def _open(self, index: QModelIndex) -> None:
         info = self.model.row(index)

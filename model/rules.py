@@ -21,7 +21,7 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from .findings import SEVERITY_ORDER, Finding, Severity
+from .findings import SEVERITY_ORDER, Finding, Severity, TextSpan
 from .form import CellKind, Form, Relation, RowRole
 from .report import SLASH, Report, format_value, numeric, value_problem
 
@@ -331,6 +331,39 @@ def _prose(report: Report, previous: Report | None, form: Form) -> Iterator[Find
     yield from check_prose(report)
 
 
+_CLAUSE = re.compile(r"[^。；！？\n]+")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?|[二两][〇零○][一二三四五六七八九〇零○]{2}")
+
+
+def carried_prose_findings(report: Report, previous: Report | None, form: Form) -> Iterator[Finding]:
+    """Prose copied from last year's report (新建 with its text carried over): every year and figure in a
+    clause that stands unchanged from last year's text is flagged with its span — “2024年度…4件” in the
+    2025 report is most likely last year's fact."""
+    if previous is None or not report.year or previous.year != report.year - 1:
+        return
+    for section, text in report.text.items():
+        before = previous.text.get(section) or ""
+        if not text or not before:
+            continue
+        old_clauses = {m.group().strip() for m in _CLAUSE.finditer(before)}
+        for clause in _CLAUSE.finditer(text):
+            body = clause.group().strip()
+            if len(body) < 6 or body not in old_clauses:
+                continue
+            for figure in _FIGURE.finditer(clause.group()):
+                start = clause.start() + figure.start()
+                end = clause.start() + figure.end()
+                yield Finding(
+                    "prose.carried_over",
+                    Severity.WARNING,
+                    (),
+                    f"“{body[:30]}{'…' if len(body) > 30 else ''}”与{previous.year}年度报告一字不差，其中的"
+                    f"“{figure.group()}”可能是上年的数字或年份。请改为本年度的，或附加说明。",
+                    text=TextSpan(section, start, end),
+                    explainable=True,
+                )
+
+
 def _punctuation(report: Report, previous: Report | None, form: Form) -> Iterator[Finding]:
     from .punctuation import punctuation_findings  # half-width marks in Chinese prose (hint, with its fix)
 
@@ -347,6 +380,7 @@ RULES: tuple[Rule, ...] = (
     _prose,
     plausibility_findings,
     _punctuation,
+    carried_prose_findings,
 )
 
 

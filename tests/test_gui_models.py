@@ -128,7 +128,7 @@ def test_history_and_report_list_models(qtmodeltester, doc, store):
     reports.set_reports(store.reports())
     qtmodeltester.check(reports, force_py=True)
     assert reports.data(reports.index(0, 0)) == ORGAN
-    assert reports.data(reports.index(0, 1)) == "2024 年度"
+    assert reports.data(reports.index(0, 1)) == "2024年度"
 
 
 def test_text_edits_merge_into_one_undo_step(doc):

@@ -21,6 +21,7 @@ ALIGN = Qt.ItemDataRole.TextAlignmentRole
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 FAILED_BG = QColor("#fde2e1")
+FIXABLE_BG = QColor("#fffbe6")  # a failed row's 单位 / 年度: type or pick them here
 WARN_BG = QColor("#fff3c4")
 OK_FG = QColor("#1d6b2a")
 BIG_BG = QColor("#ffd8a8")
@@ -74,12 +75,51 @@ class ImportResultModel(ColumnsModel):
                 return f"{item.reason}；{extra}" if item.reason else extra
             return (item.path.name, item.label, item.organ, str(item.year or ""), item.reason)[col]
         if role == TOOLTIP:
+            if self.fixable(index):
+                return self.tr("双击填写或选择，再点“导入改正的行”")
             return f"{item.path}\n{item.message}"
+        if role == Qt.ItemDataRole.EditRole and col in (2, 3):
+            return item.organ if col == 2 else (item.year or 0)
         if role == BACKGROUND and not item.ok:
-            return QBrush(FAILED_BG)
+            return QBrush(FIXABLE_BG if self.fixable(index) else FAILED_BG)
         if role == FOREGROUND and item.ok and col == 1:
             return QBrush(OK_FG)
         return None
+
+    # a failed row is fixed in place: its 单位 and 年度 are typed or picked, then imported again
+
+    def fixable(self, index: QModelIndex) -> bool:
+        item = self.row(index)
+        return item is not None and not item.ok and index.column() in (2, 3)
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsEditable if self.fixable(index) else flags
+
+    def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not self.fixable(index):
+            return False
+        item = self.row(index)
+        if index.column() == 2:
+            item.organ = str(value or "").strip()
+        else:
+            try:
+                year = int(str(value).strip())
+            except ValueError:
+                return False
+            if not 2008 <= year <= 2100:
+                return False
+            item.year = year
+        self.dataChanged.emit(index.siblingAtColumn(0), index.siblingAtColumn(4))
+        return True
+
+    def fixed_rows(self) -> list[int]:
+        """The failed rows whose unit and year are now filled in (ready to import again)."""
+        return [r for r, i in enumerate(self.items) if not i.ok and i.organ.strip() and i.year]
+
+    def replace(self, row: int, item: ImportItem) -> None:
+        self.items[row] = item
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
 
 class UnitsModel(ColumnsModel):

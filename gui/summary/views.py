@@ -3,6 +3,7 @@ year against earlier years, per cell, with the charts)."""
 
 from __future__ import annotations
 
+import datetime as _dt
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,13 @@ def _table(model, parent) -> QTableView:
 
 def _years(store: Any, organs: set[str]) -> list[int]:
     return sorted({i.year for i in store.reports() if i.organ in organs})
+
+
+def default_year(store: Any) -> int:
+    """The year a 汇总 starts on when its units have no report yet: the latest year in the store, or last
+    year (never the bottom of the range)."""
+    years = [i.year for i in store.reports() if i.year]
+    return max(years) if years else _dt.date.today().year - 1
 
 
 class UnitCheckWorker(QThread):
@@ -197,7 +205,7 @@ class SummaryDialog(QDialog):
     def _parent_changed(self, name: str, year: int | None = None) -> None:
         years = _years(self.store, set(units_of(self.store, name))) if name else []
         self.year_box.blockSignals(True)
-        self.year_box.setValue(year or (years[-1] if years else self.year_box.value()))
+        self.year_box.setValue(year or (years[-1] if years else default_year(self.store)))
         self.year_box.blockSignals(False)
         self.refresh()
 
@@ -277,7 +285,7 @@ class SummaryDialog(QDialog):
             QMessageBox.warning(self, self.tr("无法汇总"), str(err))
             return
         self.banner.setText(
-            self.tr("%1 %2 年度汇总 — %3")
+            self.tr("%1 %2年度汇总 — %3")
             .replace("%1", name)
             .replace("%2", str(year))
             .replace("%3", self.summary.banner)
@@ -307,7 +315,7 @@ class SummaryDialog(QDialog):
             self.findings.addItem(
                 self.tr("本机关自身报告中的数字与所属单位合计一致。")
                 if own
-                else self.tr("本机关没有 %1 年度自己的报告，无从核对。").replace("%1", str(year))
+                else self.tr("本机关没有%1年度自己的报告，无从核对。").replace("%1", str(year))
             )
         for f in findings:
             mark = "⚠ " if f.severity is Severity.WARNING else "ⓘ "
@@ -508,7 +516,7 @@ class CompareDialog(QDialog):
         self.year_box.blockSignals(True)
         self.year_box.clear()
         for y in sorted(self.reports, reverse=True):
-            self.year_box.addItem(self.tr("%1 年度").replace("%1", str(y)), y)
+            self.year_box.addItem(self.tr("%1年度").replace("%1", str(y)), y)
         self.year_box.blockSignals(False)
         self.update_view()
 
@@ -529,14 +537,14 @@ class CompareDialog(QDialog):
             self.banner.setText("⚠ " + c.findings[0].message)
         elif year - 1 not in self.reports:
             self.banner.setStyleSheet(BANNER)
-            self.banner.setText(self.tr("没有 %1 年度的报告，无法计算变化。").replace("%1", str(year - 1)))
+            self.banner.setText(self.tr("没有%1年度的报告，无法计算变化。").replace("%1", str(year - 1)))
         else:
             self.banner.setStyleSheet(BANNER)
             big = len(c.big)
             self.banner.setText(
-                self.tr("与 %1 年度相比，%2 个格变化较大（已用橙色标出），请核对或在正文中说明原因。")
+                self.tr("与%1年度相比，%2 个格变化较大（已用橙色标出），请核对或在正文中说明原因。")
                 .replace("%1", str(year - 1))
                 .replace("%2", str(big))
                 if big
-                else self.tr("与 %1 年度相比没有较大变化。").replace("%1", str(year - 1))
+                else self.tr("与%1年度相比没有较大变化。").replace("%1", str(year - 1))
             )

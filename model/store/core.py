@@ -45,7 +45,10 @@ from .schema import texts as t_texts
 
 DRAFT = "draft"
 FINAL = "final"
-STATUS_LABEL = {DRAFT: "草稿", FINAL: "已定稿"}
+#: a draft deleted by the clerk: kept (its year stored as -id, so that the organ and year are free again)
+#: until it is brought back from 已删除的报告
+DELETED = "deleted"
+STATUS_LABEL = {DRAFT: "草稿", FINAL: "已定稿", DELETED: "已删除"}
 META_LABEL = {"agency": "机关名称", "title": "标题", "date": "成文日期", "template": "格式版本"}
 WHAT_LABEL = {
     "cell": "单元格",
@@ -423,7 +426,11 @@ class Store:
         )
 
     def reports(self, organ: str | None = None) -> list[ReportInfo]:
-        q = self._info_query().order_by(t_organs.c.name, t_reports.c.year)
+        q = (
+            self._info_query()
+            .where(t_reports.c.status != DELETED)
+            .order_by(t_organs.c.name, t_reports.c.year)
+        )
         if organ is not None:
             q = q.where(t_organs.c.name == organ)
         with self._read() as conn:
@@ -650,7 +657,9 @@ class Store:
     @staticmethod
     def _check_editable(row, expected_version: int | None) -> None:  # noqa: ANN001
         if row.status == FINAL:
-            raise FrozenError("本报告已定稿，不能修改。如确需修改，请先“打开新修订版”。")
+            raise FrozenError("本报告已定稿，不能修改。如确需修改，请先“取消定稿”。")
+        if row.status == DELETED:
+            raise FrozenError("本报告已删除。如需修改，请先在“已删除的报告”中恢复它。")
         if expected_version is not None and row.version != expected_version:
             raise ConflictError(
                 f"报告已被其他窗口或其他用户修改（现为第 {row.version} 版，您看到的是第 {expected_version} 版）。"
@@ -984,7 +993,7 @@ class Store:
         with self._write() as conn:
             row = self._lock(conn, report_id)
             if row.status != FINAL:
-                raise StoreError("只有已定稿的报告才需要打开新修订版。")
+                raise StoreError("只有已定稿的报告才能取消定稿。")
             t = now()
             conn.execute(
                 sa.update(t_reports)
@@ -1004,6 +1013,90 @@ class Store:
                 )
             )
             return row.version + 1
+
+    def discard_draft(self, report_id: int, expected_version: int | None = None) -> int:
+        """Delete a draft made by mistake, recoverably: it leaves every list and its organ and year are free
+        again, its content and history stay (:meth:`deleted_reports`, :meth:`undelete`). Returns the new
+        version."""
+        with self._write() as conn:
+            row = self._lock(conn, report_id)
+            self._check_editable(row, expected_version)
+            year = conn.execute(sa.select(t_reports.c.year).where(t_reports.c.id == report_id)).scalar_one()
+            t = now()
+            conn.execute(
+                sa.update(t_reports)
+                .where(t_reports.c.id == report_id)
+                .values(status=DELETED, year=-report_id, version=row.version + 1, updated_at=t)
+            )
+            conn.execute(
+                sa.insert(t_rev).values(
+                    report_id=report_id,
+                    at=t,
+                    what="status",
+                    key=str(year),
+                    old=DRAFT,
+                    new=DELETED,
+                    version=row.version + 1,
+                )
+            )
+            return row.version + 1
+
+    def _deleted_year(self, conn: Connection, report_id: int) -> int:
+        key = conn.execute(
+            sa.select(t_rev.c.key)
+            .where(t_rev.c.report_id == report_id, t_rev.c.what == "status", t_rev.c.new == DELETED)
+            .order_by(t_rev.c.id.desc())
+            .limit(1)
+        ).scalar_one()
+        return int(key)
+
+    def deleted_reports(self) -> list[ReportInfo]:
+        """The deleted drafts (newest first), each with the year it had."""
+        with self._read() as conn:
+            rows = conn.execute(
+                self._info_query()
+                .where(t_reports.c.status == DELETED)
+                .order_by(t_reports.c.updated_at.desc())
+            ).all()
+            return [replace(self._info(r), year=self._deleted_year(conn, r.id)) for r in rows]
+
+    def undelete(self, report_id: int) -> ReportInfo:
+        """Bring a deleted draft back (refused while another report of its organ and year exists)."""
+        with self._write() as conn:
+            row = self._lock(conn, report_id)
+            if row.status != DELETED:
+                raise StoreError("这份报告没有被删除。")
+            year = self._deleted_year(conn, report_id)
+            info = self._info_row(conn, report_id)
+            taken = conn.execute(
+                sa.select(t_reports.c.id).where(
+                    t_reports.c.organ_id == info.organ_id,
+                    t_reports.c.year == year,
+                    t_reports.c.id != report_id,
+                )
+            ).first()
+            if taken is not None:
+                raise StoreError(
+                    f"{info.organ} {year}年度已经有一份报告，不能恢复这份已删除的报告。请先删除或改用现有的报告。"
+                )
+            t = now()
+            conn.execute(
+                sa.update(t_reports)
+                .where(t_reports.c.id == report_id)
+                .values(status=DRAFT, year=year, version=row.version + 1, updated_at=t)
+            )
+            conn.execute(
+                sa.insert(t_rev).values(
+                    report_id=report_id,
+                    at=t,
+                    what="status",
+                    key=str(year),
+                    old=DELETED,
+                    new=DRAFT,
+                    version=row.version + 1,
+                )
+            )
+            return self._info_row(conn, report_id)
 
     def delete_report(self, report_id: int) -> None:
         """Delete a draft (a final report is kept)."""

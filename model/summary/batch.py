@@ -18,7 +18,7 @@ from ..store import Store, StoreError
 from ..store.core import slots
 from .core import SUMMARY_SUFFIX
 
-__all__ = ["IMPORT_SUFFIXES", "ImportItem", "collect_files", "import_batch", "summary_line"]
+__all__ = ["IMPORT_SUFFIXES", "ImportItem", "collect_files", "import_batch", "import_fixed", "summary_line"]
 
 #: the kinds of file a folder is searched for
 IMPORT_SUFFIXES = (".json", ".txt", ".htm", ".html", ".docx")
@@ -120,9 +120,32 @@ def import_batch(
     return items
 
 
-def _import_one(
-    store: Store, path: Path, parent: str, year: int | None, done: dict[tuple[str, int], Path]
+def import_fixed(
+    store: Store,
+    item: ImportItem,
+    parent: str,
+    organ: str,
+    year: int,
+    others: Iterable[ImportItem] = (),
 ) -> ImportItem:
+    """A failed file of a batch again, with the organ and year the clerk typed or picked (what the file does
+    not say: a published report that does not name its organ). ``others``: the batch's other items (a unit
+    and year imported from another file is not imported twice). Returns the file's new item."""
+    done = {(i.organ, i.year): i.path for i in others if i.ok and i.year is not None and i.path != item.path}
+    return _import_one(store, item.path, (parent or "").strip(), None, done, organ=organ, the_year=year)
+
+
+def _import_one(
+    store: Store,
+    path: Path,
+    parent: str,
+    year: int | None,
+    done: dict[tuple[str, int], Path],
+    *,
+    organ: str | None = None,
+    the_year: int | None = None,
+) -> ImportItem:
+    """``organ`` / ``the_year``: given by the clerk for a file that does not say them (they win)."""
     try:
         result = import_file(path)
     except ReportError as err:
@@ -130,14 +153,22 @@ def _import_one(
     except (OSError, ValueError, RecursionError) as err:  # the importer should say it in Chinese itself
         return ImportItem(path, FAILED, reason=f"无法读取此文件（{err}）")
     report = result.report
-    organ = (report.agency or "").strip()
-    the_year = report.year if report.year is not None else year
+    if organ and organ.strip():
+        organ = organ.strip()
+        if not (report.agency or "").strip():
+            report.agency = organ
+    else:
+        organ = (report.agency or "").strip()
+    if the_year is not None:
+        report.year = the_year
+    else:
+        the_year = report.year if report.year is not None else year
     item = ImportItem(path, FAILED, organ, the_year, missing=list(result.missing or []))
     if not organ:
-        item.reason = "文件中没有写明机关名称，无法确定是哪个单位的报告"
+        item.reason = "文件中没有写明机关名称，无法确定是哪个单位的报告：请在“单位”一栏填写或选择"
         return item
     if the_year is None:
-        item.reason = f"文件中没有写明年度（{organ}），请在导入时指定年度"
+        item.reason = f"文件中没有写明年度（{organ}）：请在“年度”一栏填写，或在导入时指定年度"
         return item
     if organ.endswith(SUMMARY_SUFFIX):
         item.reason = "这是一份汇总报告，不是单位的报告"
