@@ -136,3 +136,8 @@ def test_short_sentences_in_text_that_looks_wrapped_stay_paragraphs():
     """Lines too short to be text wrapped at a width (a fill-in form's "0。" lines) end their paragraphs at
     each finished sentence (found by the importer's property test)."""
     assert _paras(prose(["0。", "0。", "无。"], wrapped=True)) == ["0。", "0。", "无。"]
+
+
+def test_two_finished_sentences_on_two_lines_stay_two_paragraphs_in_wrapped_text():
+    # found by the render → import property test: the wider of two lines is no evidence of a wrap width
+    assert prose(["00作、、、、、、、。", "0。"], wrapped=True) == "00作、、、、、、、。\n0。"

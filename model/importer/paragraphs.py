@@ -36,6 +36,8 @@ HEADING_MAX = 30
 #: the narrowest width (in half-width characters) text is wrapped at; lines all shorter than this are not
 #: wrapped text, and each finished sentence on them ends its paragraph
 MIN_FULL = 20
+#: the fewest lines of a section from which the width its text is wrapped at can be told
+MIN_LINES_FOR_WIDTH = 3
 
 
 def is_wrapped(lines: list[str]) -> bool:
@@ -89,7 +91,9 @@ def prose(lines: list[str], wrapped: bool | None = None) -> str:
     cleaned = [_MD_HEADING.sub("", x) for x in nonblank]
     indented = wrapped and any(_INDENTED.match(x) for x in cleaned)
     widths = sorted(_width(x.strip()) for x in cleaned)
-    full = widths[(len(widths) * 3) // 4] if widths else 0  # a full line of text wrapped at a fixed width
+    # a full line of text wrapped at a fixed width; a section of one or two lines cannot show that width (its
+    # widest line may be a whole short paragraph), so there a finished sentence ends its paragraph
+    full = widths[(len(widths) * 3) // 4] if len(widths) >= MIN_LINES_FOR_WIDTH else 0
 
     paras: list[str] = []
     cur = ""
