@@ -394,6 +394,7 @@ def test_status_title_start_page_and_wording(qtbot, window, monkeypatch):
     window.doc.edit_cells(
         __import__("model.fill", fromlist=["zero_blanks"]).zero_blanks(window.doc.report), "0"
     )
+    assert window.doc.set_date("2025-01-20")  # a final report needs its 成文日期 (else a dialog asks for it)
     window.act_finalize.trigger()
     assert "取消定稿" in asked[-1] and "不能再修改" not in asked[-1]
 
