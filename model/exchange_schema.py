@@ -72,11 +72,16 @@ _KIND = {
 }
 
 _validator = None
+#: the editions the validator was built for: an edition added later (a new form) gets a new validator
+_validator_editions: tuple[str, ...] = ()
 
 
 def _get_validator():  # noqa: ANN202
-    global _validator
-    if _validator is None:
+    global _validator, _validator_editions
+    editions = tuple(FORMS)
+    if _validator is None or editions != _validator_editions:
+        SCHEMA["properties"]["template"] = {"enum": [*editions, "", None]}
+        _validator_editions = editions
         import jsonschema
 
         base = jsonschema.Draft202012Validator
