@@ -1,4 +1,4 @@
-"""Start the window: ``run(argv)`` (called by ``model.cli.main`` when there is no sub-command)."""
+"""Start the window: ``run(argv)`` (called by ``cli.main.main`` when there is no sub-command)."""
 
 from __future__ import annotations
 

@@ -426,7 +426,7 @@ def test_frozen_program_passes_its_self_test(bundle):
 
 
 def test_frozen_command_line_imports_checks_and_exports(bundle, tmp_path):
-    """The sub-commands are imported by name (model.cli.COMMAND_MODULES): each must be in the bundle."""
+    """The sub-commands are imported by name (cli.main.COMMAND_MODULES): each must be in the bundle."""
     exe = str(build.executable(bundle))
 
     def nianbao(*args: str) -> subprocess.CompletedProcess:

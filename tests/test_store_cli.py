@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_store import SAMPLE, needs_rules, sample
 
-from model.cli import main
+from cli.main import main
 from model.store import Store, sqlite_url
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 from test_store import A_KEY, needs_rules, sample
 
+from cli.main import main
 from model import files
-from model.cli import main
 from model.store import ConflictError, Store, StoreError, sqlite_url
 from model.store.db import translate
 
@@ -172,7 +172,7 @@ def test_a_closed_pipe_is_quiet(tmp_path):
 
 
 def test_broken_pipe_in_a_command_exits_quietly(monkeypatch, capsys):
-    import model.cli as cli
+    import cli.main as cli
 
     def broken(_args):  # noqa: ANN001, ANN202
         raise BrokenPipeError(32, "Broken pipe")

@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..cli import CommandError
-from ..commands import read_report
-from .errors import StoreError
+from model.store.errors import StoreError
+
+from .main import CommandError
+from .report import read_report
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -49,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _open(args: argparse.Namespace):  # noqa: ANN202
-    from . import Store
+    from model.store import Store
 
     try:
         return Store.open(getattr(args, "db", None))
@@ -109,7 +110,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def _finalize(args: argparse.Namespace) -> int:
     def action(store) -> int:  # noqa: ANN001
-        from ..finalize import finalize
+        from model.finalize import finalize
 
         done = finalize(store, _find(store, args.organ, args.year).id)
         print(f"已定稿并归档：{done.folder}")
@@ -138,7 +139,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     def action(store) -> int:  # noqa: ANN001
-        from .maintenance import backup_store
+        from model.store.maintenance import backup_store
 
         out = backup_store(store, Path(args.out))  # the time recorded: the window's reminder counts it
         print(f"已备份到：{out}")
@@ -148,7 +149,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from . import Store, default_db_url
+    from model.store import Store, default_db_url
 
     try:
         Store.restore_backup(Path(args.zip), getattr(args, "db", None) or default_db_url())

@@ -11,13 +11,14 @@ import json
 import sys
 from pathlib import Path
 
-from .cli import CommandError
-from .report import Report, ReportError
+from model.report import Report, ReportError
+
+from .main import CommandError
 
 
 def read_report(path: str) -> Report:
     """Any file ``import`` reads, as a report; :class:`CommandError` (exit 2) if it cannot be read."""
-    from .importer import import_file
+    from model.importer import import_file
 
     try:
         result = import_file(Path(path))
@@ -38,7 +39,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .rules import check, has_errors
+    from model.rules import check, has_errors
 
     report = read_report(args.file)
     previous = read_report(args.previous) if args.previous else None

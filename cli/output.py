@@ -39,8 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _reports(args):
     """The report to export and last year's: from FILE (and --previous), or from the store by --organ/--year.
     With a report from the store, returns its id too (to archive what is exported of a final report)."""
-    from model.cli import CommandError
-    from model.commands import read_report
+    from cli.main import CommandError
+    from cli.report import read_report
 
     if args.file and (args.organ or args.year):
         raise CommandError("请指定报告文件，或用 --organ 与 --year 从数据库中选择报告，二者不能同时使用。")
@@ -65,7 +65,7 @@ def _reports(args):
 
 
 def _password(args) -> str:
-    from model.cli import CommandError
+    from cli.main import CommandError
 
     if args.password_file:
         try:
@@ -89,11 +89,10 @@ def run_export(args) -> int:
 
 
 def _export(args, report, previous, store, info) -> int:
-    from model.cli import CommandError
-
-    from . import fonts
-    from .pdf import ExportError, export_pdf, report_has_errors, write_atomic
-    from .sign import SigningError, sign_pdf
+    from cli.main import CommandError
+    from model.output import fonts
+    from model.output.pdf import ExportError, export_pdf, report_has_errors, write_atomic
+    from model.output.sign import SigningError, sign_pdf
 
     out = Path(args.output)
     if args.seal and not args.sign:
@@ -115,7 +114,7 @@ def _export(args, report, previous, store, info) -> int:
         else:
             export_pdf(report, out, previous=previous, draft=draft)
         if args.html:
-            from .html import render_html
+            from model.output.html import render_html
 
             write_atomic(Path(args.html), render_html(report).encode("utf-8"))
     except (ExportError, SigningError) as err:
@@ -136,9 +135,8 @@ def _export(args, report, previous, store, info) -> int:
 
 
 def run_verify(args) -> int:
-    from model.cli import CommandError
-
-    from .sign import VerifyError, verify_pdf
+    from cli.main import CommandError
+    from model.output.sign import VerifyError, verify_pdf
 
     try:
         results = verify_pdf(args.file)
