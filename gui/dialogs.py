@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from model.store.wording import describe
+
 from .backend import local_time
 from .listmodel import ColumnsModel, list_view
 
@@ -97,7 +99,7 @@ class HistoryModel(ColumnsModel):
             if col == 0:
                 return local_time(r.at, "%Y-%m-%d %H:%M:%S")
             if col == 1:
-                text = r.describe() if hasattr(r, "describe") else f"{r.what} {r.key or ''}"
+                text = describe(r)
                 return text if role == Qt.ItemDataRole.ToolTipRole or len(text) <= 80 else text[:79] + "…"
             if col == 2:
                 return str(r.version)

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..importer import import_file
 from ..report import ReportError
 from ..store import Store, StoreError
-from ..store.core import slots
+from ..store.changes import slots
 from .core import SUMMARY_SUFFIX
 
 __all__ = ["IMPORT_SUFFIXES", "ImportItem", "collect_files", "import_batch", "summary_line"]
