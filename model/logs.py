@@ -13,6 +13,8 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 from .files import app_data_dir
 
@@ -22,7 +24,7 @@ LOG_BYTES = 1_000_000
 LOG_COUNT = 5
 
 log = logging.getLogger("nianbao")
-_STATE: dict = {}
+_STATE: dict[str, Any] = {}
 
 
 def log_dir() -> Path:
@@ -121,7 +123,9 @@ def setup_logging(folder: Path | None = None) -> Path | None:
     return path
 
 
-def format_exception(exc_type, exc, tb) -> str:  # noqa: ANN001
+def format_exception(
+    exc_type: type[BaseException], exc: BaseException | None, tb: TracebackType | None
+) -> str:
     import traceback
 
     return "".join(traceback.format_exception(exc_type, exc, tb))
@@ -133,7 +137,7 @@ def install_hooks(show: Callable[[str], None] | None = None) -> None:
     interpreter itself (a fault in Qt, a DLL) to ``logs/崩溃记录.txt``."""
     setup_logging()
 
-    def hook(exc_type, exc, tb) -> None:  # noqa: ANN001
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from .findings import SEVERITY_ORDER, Finding, Severity
 from .form import T2_RULE_MAKING_ROW, CellKind, Form, Relation
-from .report import SLASH, Report, format_value, numeric, value_problem
+from .report import SLASH, Report, Value, format_value, numeric, value_problem
 
 
 def _fmt(v: object) -> str:
@@ -40,7 +40,7 @@ def relation_findings(report: Report, form: Form) -> Iterator[Finding]:
         yield from _relation(rel, cells, form)
 
 
-def _relation(rel: Relation, cells: dict, form: Form) -> Iterator[Finding]:
+def _relation(rel: Relation, cells: dict[str, Value], form: Form) -> Iterator[Finding]:
     keys = rel.total + rel.parts
     values = [cells.get(k) for k in keys]
     nums = [numeric(v) for v in values]

@@ -69,7 +69,7 @@ Every error is a :class:`StoreError` with a Chinese message: :class:`ConflictErr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import (
     ConflictError,
@@ -93,7 +93,7 @@ if TYPE_CHECKING:
 _CORE = {"Change", "ChangeKind", "Organ", "ReportInfo", "Revision", "Store", "default_archive_root"}
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _CORE:
         from . import core
 

@@ -24,12 +24,16 @@ import sqlite3
 import uuid
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from .. import files
 from ..files import sha256_file
 from .db import head_revision, known_revisions, sqlite_path
 from .errors import CorruptError, NewerDatabaseError, StoreError
 from .paths import atomic_path, os_error, probe_writable
+
+if TYPE_CHECKING:
+    from .core import Store
 
 FORMAT = "nianbao-backup"
 INDEX = "backup.json"
@@ -49,7 +53,7 @@ def sqlite_copy(src: Path, dst: Path) -> None:
         s.close()
 
 
-def make_backup(store, zip_path: Path) -> Path:  # noqa: ANN001
+def make_backup(store: Store, zip_path: Path) -> Path:
     db = store.path
     if db is None:
         raise StoreError(
@@ -89,7 +93,8 @@ def make_backup(store, zip_path: Path) -> Path:  # noqa: ANN001
 def _schema_of(db: Path) -> str | None:
     con = sqlite3.connect(str(db))
     try:
-        return con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        version: str | None = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        return version
     except sqlite3.Error:
         return None
     finally:

@@ -79,7 +79,7 @@ def encode(value: Any, key: str = "") -> str | None:
         except ValueError:
             raise StoreError(f"单元格 {key} 的值“{value}”不是数字，也不是“/”。") from None
         if value is None or value == SLASH:
-            return value  # type: ignore[return-value]
+            return None if value is None else SLASH
     if isinstance(value, float):
         value = Decimal(repr(value))
     if isinstance(value, int):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.engine import Connection, Engine
 
 from ..form import ALL_CELL_KEYS, TEXT_KEYS
 from ..report import Report, Value
@@ -40,7 +40,7 @@ from .db import (
 )
 from .errors import FrozenError, StoreError
 from .paths import ARCHIVE_DIR, DB_FILE, default_db_url
-from .reports import FINAL, Organ, ReportInfo, check_year
+from .reports import FINAL, AnyRow, Organ, ReportInfo, check_year
 from .schema import explanations as t_expl
 from .schema import organs as t_organs
 from .schema import reports as t_reports
@@ -142,7 +142,7 @@ class Store:
 
     # --- listing ------------------------------------------------------------------------------------
 
-    def _info(self, r: Row[Any]) -> ReportInfo:
+    def _info(self, r: AnyRow) -> ReportInfo:
         return reports.info_of(r, self.archive_root)
 
     def reports(self, organ: str | None = None) -> list[ReportInfo]:
@@ -250,7 +250,7 @@ class Store:
         report_id: int,
         expected_version: int | None,
         build: Callable[[Connection], list[Change]],
-        extra: Callable[[Row[Any]], list[Change]] | None = None,
+        extra: Callable[[AnyRow], list[Change]] | None = None,
     ) -> int:
         """Lock the report, check it may be edited, apply ``build(conn)``'s changes as one new version; the
         revisions ``extra(row)`` (if given) are recorded beside them. No change: no new version."""

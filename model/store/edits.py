@@ -6,15 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from .changes import CONTENT, Change, ChangeKind, Revision, State, as_number, diff
 from .db import now
 from .errors import ConflictError, FrozenError, NotFoundError, StoreError
-from .reports import FINAL, aware
+from .reports import FINAL, AnyRow, aware
 from .schema import cells as t_cells
 from .schema import explanations as t_expl
 from .schema import reports as t_reports
@@ -25,7 +24,7 @@ from .schema import texts as t_texts
 TYPING_GAP = dt.timedelta(seconds=30)
 
 
-def lock(conn: Connection, report_id: int) -> Row[Any]:
+def lock(conn: Connection, report_id: int) -> AnyRow:
     """The report's (id, version, status, revision_no), its row locked for this transaction."""
     row = conn.execute(
         sa.select(t_reports.c.id, t_reports.c.version, t_reports.c.status, t_reports.c.revision_no)
@@ -37,7 +36,7 @@ def lock(conn: Connection, report_id: int) -> Row[Any]:
     return row
 
 
-def check_editable(row: Row[Any], expected_version: int | None) -> None:
+def check_editable(row: AnyRow, expected_version: int | None) -> None:
     if row.status == FINAL:
         raise FrozenError("本报告已定稿，不能修改。如确需修改，请先“打开新修订版”。")
     if expected_version is not None and row.version != expected_version:
@@ -48,7 +47,7 @@ def check_editable(row: Row[Any], expected_version: int | None) -> None:
         )
 
 
-def commit(conn: Connection, row: Row[Any], changes: list[Change], extra: list[Change] | None = None) -> int:
+def commit(conn: Connection, row: AnyRow, changes: list[Change], extra: list[Change] | None = None) -> int:
     """Apply ``changes`` to the locked report ``row`` as one new version, recorded with the revisions
     ``extra`` beside them; returns the new version."""
     new_version: int = row.version + 1
@@ -83,7 +82,7 @@ def commit(conn: Connection, row: Row[Any], changes: list[Change], extra: list[C
 
 
 def continue_typing(
-    conn: Connection, row: Row[Any], changes: list[Change], t: dt.datetime, new_version: int
+    conn: Connection, row: AnyRow, changes: list[Change], t: dt.datetime, new_version: int
 ) -> bool:
     """The window saves prose at every keystroke: a text change that follows the report's last revision,
     a change of the same section less than :data:`TYPING_GAP` ago, extends that revision (its ``old``
@@ -154,7 +153,7 @@ def cell_values(conn: Connection, rid: int, keys: Iterable[str]) -> dict[str, st
 # the history
 
 
-def revision_of(r: Row[Any]) -> Revision:
+def revision_of(r: AnyRow) -> Revision:
     at = aware(r.at)
     assert at is not None
     return Revision(r.id, at, ChangeKind(r.what), r.key, r.old, r.new, r.version)

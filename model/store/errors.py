@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class StoreError(Exception):
     """Something the store could not do; ``str(err)`` is a Chinese message fit to show."""
@@ -22,7 +24,7 @@ class FrozenError(StoreError):
 class NotFinalizableError(StoreError):
     """Finalising a report that still has errors; ``findings`` holds them."""
 
-    def __init__(self, message: str, findings: list | None = None):
+    def __init__(self, message: str, findings: list[Any] | None = None):
         super().__init__(message)
         self.findings = findings or []
 

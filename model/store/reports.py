@@ -7,10 +7,10 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from ..form import ALL_CELL_KEYS, TEXT_KEYS, form_for
 from ..report import Explanation, Report
@@ -23,6 +23,12 @@ from .schema import organs as t_organs
 from .schema import reports as t_reports
 from .schema import revisions as t_rev
 from .schema import texts as t_texts
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Row
+
+#: a row of any columns, as SQLAlchemy gives it back
+AnyRow: TypeAlias = "Row[*tuple[Any, ...]]"
 
 DRAFT = "draft"
 FINAL = "final"
@@ -98,7 +104,7 @@ def info_query() -> sa.Select[Any]:
     )
 
 
-def info_of(r: Row[Any], archive_root: Path) -> ReportInfo:
+def info_of(r: AnyRow, archive_root: Path) -> ReportInfo:
     """A row of :func:`info_query` as a :class:`ReportInfo`."""
     created, updated = aware(r.created_at), aware(r.updated_at)
     assert created is not None and updated is not None

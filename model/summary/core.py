@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import ModuleType
 
 from ..findings import Finding, Severity
 from ..form import ALL_CELL_KEYS, FORM_2021, TEXT_KEYS
@@ -50,7 +51,7 @@ def summary_organ(parent: str) -> str:
     return f"{parent.strip()}{SUMMARY_SUFFIX}"
 
 
-def is_summary_organ(organ) -> bool:  # noqa: ANN001 - an Organ
+def is_summary_organ(organ: object) -> bool:  # an Organ
     return getattr(organ, "code", None) == SUMMARY_CODE
 
 
@@ -365,9 +366,11 @@ def unit_status(store: Store, parent: str, year: int, check: bool = True) -> lis
     then drafts."""
     infos = {i.organ: i for i in store.reports() if i.year == year}
     out: list[UnitStatus] = []
-    rules = None
+    rules: ModuleType | None = None
     if check:
-        from .. import rules
+        from .. import rules as rules_module
+
+        rules = rules_module
     for organ in units_of(store, parent):
         info = infos.get(organ)
         if info is None:
