@@ -16,9 +16,9 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
+from conftest import needs_rules, sample  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
-from test_store import needs_rules, sample  # noqa: E402
 
 from gui import maintenance  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402

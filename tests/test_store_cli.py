@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_store import SAMPLE, needs_rules, sample
+from conftest import SAMPLE, needs_rules, sample
 
 from cli.main import main
 from model.store import Store, sqlite_url

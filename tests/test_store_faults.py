@@ -19,8 +19,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import A_KEY, FEE, needs_rules, sample
 from sqlalchemy import event
-from test_store import A_KEY, FEE, needs_rules, sample
 
 from model.form import FORM_2021
 from model.store import CorruptError, DiskFullError, Store, StoreError, sqlite_url

@@ -11,8 +11,8 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
+from conftest import sample  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
-from test_store import sample  # noqa: E402
 
 from gui.database_dialog import DatabaseDialog, choose_database  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
@@ -183,8 +183,8 @@ def test_a_postgresql_server(qtbot, home, pg_url):
 
 
 def test_restore_and_finalize_in_the_window_refuse_a_stale_version(qtbot, window, monkeypatch):
+    from conftest import A_KEY, needs_rules
     from PySide6.QtWidgets import QMessageBox
-    from test_store import A_KEY, needs_rules
 
     needs_rules()
     shown = []

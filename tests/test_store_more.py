@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from test_store import A_KEY, needs_rules, sample
+from conftest import A_KEY, needs_rules, sample
 
 from cli.main import main
 from model import files
