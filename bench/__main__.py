@@ -1,4 +1,7 @@
-"""``python -m bench [--compare] [--only NAME ...]`` — every benchmark's figures as one JSON object."""
+"""``python -m bench [--compare] [--check] [--only NAME ...]`` — every benchmark's figures as one JSON object on
+stdout, progress on stderr. With ``--check`` the exit status is 1 when a figure misses its budget (a
+``…_within_budget`` that is false, at any depth) or a benchmark could not run; CI does not run the timing (the
+figures are too noisy on a shared machine)."""
 
 from __future__ import annotations
 
@@ -6,9 +9,10 @@ import argparse
 import importlib
 import json
 import sys
+import time
 
 #: benchmark modules, each with ``run() -> dict`` (``run(compare=True)`` where it supports it)
-MODULES = ("check", "store", "output", "startup", "bundle", "summary")
+MODULES = ("check", "cli", "store", "output", "startup", "bundle", "summary")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,9 +21,12 @@ def main(argv: list[str] | None = None) -> int:
         "--compare", action="store_true", help="also run LibreOffice for comparison when installed"
     )
     parser.add_argument("--only", nargs="*", choices=MODULES, help="run only these benchmarks")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a figure misses its budget")
     args = parser.parse_args(argv)
     results: dict = {}
     for name in args.only or MODULES:
+        started = time.perf_counter()
+        print(f"[bench] {name} …", file=sys.stderr, flush=True)
         try:
             module = importlib.import_module(f"bench.{name}")
         except ModuleNotFoundError as err:
@@ -33,9 +40,30 @@ def main(argv: list[str] | None = None) -> int:
             results[name] = module.run(**kwargs)
         except Exception as err:  # a benchmark that cannot run here says why
             results[name] = {"error": f"{err.__class__.__name__}: {err}"}
+        print(f"[bench] {name} done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     json.dump(results, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
-    return 0
+    sys.stdout.flush()
+    if not args.check:
+        return 0
+    missed = misses(results)
+    for line in missed:
+        print(f"[bench] over budget: {line}", file=sys.stderr)
+    return 1 if missed else 0
+
+
+def misses(results: dict, path: str = "") -> list[str]:
+    """Every ``…_within_budget`` that is false and every benchmark that failed, as ``module.key`` paths."""
+    out: list[str] = []
+    for key, value in results.items():
+        where = f"{path}.{key}" if path else key
+        if isinstance(value, dict):
+            out += misses(value, where)
+        elif key.endswith("within_budget") and value is False:
+            out.append(where)
+        elif key == "error":
+            out.append(f"{where}: {value}")
+    return out
 
 
 if __name__ == "__main__":

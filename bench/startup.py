@@ -6,19 +6,23 @@ shown — the moment a click would be handled. The program starts the way a cler
 a store that holds last year's report and the settings pointing at it, so the window reopens it. Its settings
 and store live in a temporary folder (``XDG_CONFIG_HOME``; on Windows QSettings would use the registry).
 
-The program shows its window first and opens the store right after (SQLAlchemy is imported in a thread while
-the event loop turns), so two more figures keep that honest: the time until last year's report is back on
-screen, and the longest the event loop stood still between the window showing and that moment (a click
-waits at most that long). The window counts as ready for input only if that stall is short
-(≤ ``MAX_STALL_MS``, the threshold below which a delay is not perceived).
+The program shows its window first, then reads last year's report straight from the SQLite file (no
+SQLAlchemy: ``model/store/peek.py``) and shows it, read-only, while the store opens (SQLAlchemy is imported
+in a thread while the event loop turns); then the store takes the report over and it can be edited. So more
+figures keep that honest: the time until last year's report is back on screen, the time until it can be
+edited, and the longest the event loop stood still between the window showing and that last moment (a
+click waits at most that long). The window counts as ready for input only if that stall is short
+(≤ ``MAX_STALL_MS``, the threshold below which a delay is not perceived; the median over the starts of each
+start's longest stall).
 
-Budget (issue 6): the program ≤ 3 × the bare window. Also reported: which heavy libraries were already
+Budgets (issue 14): the program's window ready for input ≤ 1.5 × the bare window; last year's report back on
+screen ≤ 2.5 × the bare window. Both run with Python's bytecode cache, as an installed program does (see
+``bench/_process.py``). Also reported: which heavy libraries were already
 loaded when the window was ready (the PDF and signing stack should load only when first used).
 """
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
@@ -26,8 +30,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench._process import child_env, load, progress
+
 ROOT = Path(__file__).resolve().parents[1]
-BUDGET_RATIO = 3.0
+BUDGET_RATIO = 1.5
+BUDGET_REOPENED_RATIO = 2.5
 #: the longest the event loop may stand still after the window shows, for it to count as ready for input
 MAX_STALL_MS = 100.0
 #: libraries that must not load before the window is ready (they load on first export / sign / import)
@@ -54,12 +61,18 @@ def _tick():
     _state["stall"] = max(_state["stall"], now - _state["last"] - TICK)
     _state["last"] = now
     window = _window()
-    done = not _state["wait_report"] or (window is not None and getattr(window, "doc", None) is not None)
+    doc = getattr(window, "doc", None) if window is not None else None
+    if doc is not None and "reopened" not in _state:
+        _state["reopened"] = now - T0  # on screen (read from the file while the store opens)
+    # editable: the store proper has taken over the report
+    done = not _state["wait_report"] or (doc is not None and not getattr(doc.store, "opening", False))
     if done or now - T0 - _state["shown"] > 30:
         _state["timer"].stop()
+        reopened = _state.get("reopened", now - T0)
         print(
-            "READY", _state["window"], int(getattr(window, "doc", None) is not None), _state["heavy"],
-            "%.1f %.1f %.1f" % (_state["shown"] * 1000, (now - T0) * 1000, _state["stall"] * 1000),
+            "READY", _state["window"], int(doc is not None), _state["heavy"],
+            "%.1f %.1f %.1f %.1f" % (_state["shown"] * 1000, reopened * 1000, (now - T0) * 1000,
+                                     _state["stall"] * 1000),
             flush=True,
         )
         QApplication.instance().quit()
@@ -149,12 +162,13 @@ def _start(code: str, args: list[str], env: dict[str, str], timeout: float) -> d
         raise RuntimeError("启动超时") from None
     if not line.startswith("READY"):
         raise RuntimeError(f"窗口未就绪（退出码 {proc.returncode}）：{(err or '').strip()[-400:]}")
-    _, window, doc, heavy, shown_ms, end_ms, stall_ms = line.split()
+    _, window, doc, heavy, shown_ms, reopened_ms, end_ms, stall_ms = line.split()
     # the child's clock starts after the interpreter did; the parent's line arrives at the child's end
     shown = elapsed - (float(end_ms) - float(shown_ms)) / 1000
     return {
         "shown": shown,
-        "reopened": elapsed,
+        "reopened": elapsed - (float(end_ms) - float(reopened_ms)) / 1000,
+        "editable": elapsed,
         "stall": float(stall_ms),
         "window": window == "1",
         "doc": doc == "1",
@@ -162,40 +176,54 @@ def _start(code: str, args: list[str], env: dict[str, str], timeout: float) -> d
     }
 
 
-def run(rounds: int = 5, timeout: float = 120) -> dict:
+def run(rounds: int = 7, timeout: float = 120) -> dict:
     heavy = tuple(HEAVY)
     bare_code = BARE.replace("{heavy!r}", repr(heavy))
     program_code = PROGRAM.replace("{heavy!r}", repr(heavy))
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-", ignore_cleanup_errors=True) as tmp:
         folder = Path(tmp)
         url = _prepare(folder)
-        env = dict(os.environ)
-        env.setdefault("QT_QPA_PLATFORM", "offscreen")
-        env["XDG_CONFIG_HOME"] = str(folder / "config")
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-        env["NIANBAO_ARCHIVE"] = str(folder / "归档")
+        env = child_env(
+            folder / "pycache",
+            {"XDG_CONFIG_HOME": str(folder / "config"), "NIANBAO_ARCHIVE": str(folder / "归档")},
+        )
         # one start of each first: fills the OS file cache and Python's bytecode caches
         _start(bare_code, [], env, timeout)
         _start(program_code, [url], env, timeout)
         bare, program = [], []
+        progress(f"startup: the bare window and the program in turn, {rounds} pairs")
         for _ in range(rounds):
             bare.append(_start(bare_code, [], env, timeout))
             program.append(_start(program_code, [url], env, timeout))
     bare_ms = statistics.median(b["shown"] for b in bare) * 1000
     program_ms = statistics.median(p["shown"] for p in program) * 1000
     reopened_ms = statistics.median(p["reopened"] for p in program) * 1000
-    stall_ms = max(p["stall"] for p in program)
-    ratio = program_ms / bare_ms
+    editable_ms = statistics.median(p["editable"] for p in program) * 1000
+    # the longest stall of each start; its median is what is held to the limit (on a shared machine a start
+    # now and then loses the processor for longer — the worst start is reported beside it)
+    stall_ms = statistics.median(p["stall"] for p in program)
+    worst_stall_ms = max(p["stall"] for p in program)
+    # the ratio per pair (they ran in turn), the median of those
+    ratio = statistics.median(p["shown"] / b["shown"] for b, p in zip(bare, program, strict=True))
+    reopened_ratio = statistics.median(p["reopened"] / b["shown"] for b, p in zip(bare, program, strict=True))
     return {
+        "machine": load(),
         "startup_bare_table_window_ms_median": round(bare_ms, 1),
         "startup_program_window_ms_median": round(program_ms, 1),
         "startup_ratio": round(ratio, 2),
         "startup_budget_ratio": BUDGET_RATIO,
-        "startup_longest_event_loop_stall_ms": round(stall_ms, 1),
+        "startup_longest_event_loop_stall_ms_median": round(stall_ms, 1),
+        "startup_longest_event_loop_stall_ms_worst_start": round(worst_stall_ms, 1),
         "startup_stall_limit_ms": MAX_STALL_MS,
         "startup_within_budget": ratio <= BUDGET_RATIO and stall_ms <= MAX_STALL_MS,
         "startup_program_report_reopened_ms_median": round(reopened_ms, 1),
-        "startup_report_reopened_ratio": round(reopened_ms / bare_ms, 2),
+        "startup_report_reopened_ratio": round(reopened_ratio, 2),
+        "startup_report_reopened_budget_ratio": BUDGET_REOPENED_RATIO,
+        "startup_report_reopened_within_budget": reopened_ratio <= BUDGET_REOPENED_RATIO,
+        "startup_program_report_editable_ms_median": round(editable_ms, 1),
+        "startup_report_editable_ratio": round(
+            statistics.median(p["editable"] / b["shown"] for b, p in zip(bare, program, strict=True)), 2
+        ),
         "startup_rounds": rounds,
         "startup_report_reopened": all(p["doc"] for p in program),
         "startup_heavy_modules_loaded": sorted({m for p in program for m in p["heavy"]}),

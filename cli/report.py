@@ -10,15 +10,18 @@ import argparse
 import json
 import sys
 from pathlib import Path
-
-from model.report import Report, ReportError
+from typing import TYPE_CHECKING
 
 from .main import CommandError
+
+if TYPE_CHECKING:
+    from model.report import Report
 
 
 def read_report(path: str) -> Report:
     """Any file ``import`` reads, as a report; :class:`CommandError` (exit 2) if it cannot be read."""
     from model.importer import import_file
+    from model.report import ReportError
 
     try:
         result = import_file(Path(path))

@@ -5,7 +5,6 @@ A guard against a PySide6 defect runs on import (see :func:`_guard_singleton_ref
 
 from __future__ import annotations
 
-import ctypes
 import sys
 
 
@@ -25,6 +24,8 @@ def _guard_singleton_refcounts() -> bool:
         return False
     if not PySide6.__version__.startswith("6.12."):
         return False
+    import ctypes  # only here: ~5–15 ms of every start otherwise
+
     for obj in (True, False, None):
         ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
     return True

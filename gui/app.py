@@ -89,6 +89,9 @@ class OpeningStore:
     the database come right after, off the UI thread, so the window answers input meanwhile. Lists are
     empty; anything else says the database is still opening (the actions that need it are disabled)."""
 
+    #: the store proper is not open yet (``gui/summary/record.py`` asks no 汇总 question of it)
+    opening = True
+
     def organs(self) -> list:
         return []
 
@@ -101,13 +104,82 @@ class OpeningStore:
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
+        return _still_opening
 
-        def opening(*_args, **_kwargs):
-            from model.store.errors import StoreError
 
-            raise StoreError(QCoreApplication.translate("OpeningStore", "数据库正在打开，请稍候再试。"))
+def _still_opening(*_args, **_kwargs):  # noqa: ANN202
+    from model.store.errors import StoreError
 
-        return opening
+    raise StoreError(QCoreApplication.translate("OpeningStore", "数据库正在打开，请稍候再试。"))
+
+
+class PeekStore(OpeningStore):
+    """The store while it opens, when last year's report could be read straight from the SQLite file
+    (:func:`model.store.peek.peek`): that report and the one before it are there to show and check; anything
+    else — every write among it — says the database is still opening, until the store proper takes over
+    (:func:`_adopt`)."""
+
+    def __init__(self, peeked) -> None:  # noqa: ANN001 - a model.store.peek.Peek
+        self._peeked = peeked
+
+    def load(self, report_id: int):  # noqa: ANN201
+        if report_id != self._peeked.info.id:
+            _still_opening()
+        import copy
+
+        return copy.deepcopy(self._peeked.report), self._peeked.info
+
+    def previous_report(self, report_id: int):  # noqa: ANN201
+        if report_id != self._peeked.info.id:
+            _still_opening()
+        import copy
+
+        return copy.deepcopy(self._peeked.previous)
+
+
+def _peek_last(window, url: str | None) -> bool:  # noqa: ANN001
+    """Last year's report on screen from the SQLite file while the store opens (read-only until then)."""
+    from model.store.paths import default_db_url
+    from model.store.peek import peek
+
+    last = window.settings.last_report
+    if not last:
+        return False
+    try:
+        peeked = peek(default_db_url(url), last)
+    except Exception:  # noqa: BLE001 - no glance: the window waits for the store as before
+        peeked = None
+    if peeked is None:
+        return False
+    window.store = PeekStore(peeked)
+    return window.open_report(last)
+
+
+def _adopt(window, store) -> None:  # noqa: ANN001
+    """The store is open: the report read from the file at start goes on with it when the store holds the same
+    version and it is an ordinary report (not a 汇总 record, whose cells are summed on opening); otherwise the
+    report is opened again from the store. Prose typed meanwhile (it could not be saved) is saved now."""
+    from .backend import StoreError
+    from .summary.record import computed_parent
+
+    window.store = store
+    doc = window.doc
+    if doc is None or not getattr(doc.store, "opening", False):
+        return
+    try:
+        report, info = store.load(doc.report_id)
+    except StoreError:
+        window.show_start()
+        return
+    if info.version != doc.version or computed_parent(store, doc.report_id):
+        window.open_report(doc.report_id)
+        return
+    typed = {s: t for s, t in doc.report.text.items() if t != report.text.get(s, "")}
+    doc.store = store
+    doc.info = info
+    for section, text in typed.items():
+        doc.write_text(section, text)
+    doc.infoChanged.emit()
 
 
 def _store_actions(window) -> list:
@@ -122,16 +194,17 @@ def _store_actions(window) -> list:
     return [w for w in out if w is not None and (isinstance(w, QWidget) or hasattr(w, "setEnabled"))]
 
 
-#: what opening the store and reopening the last report import on first use: loaded in the thread
-PRELOADED = ("model.store.core", "model.prose", "model.rules")
+#: what the checks of the reopened report import, then what opening the store imports: loaded in the thread
+CHECKS = ("model.prose", "model.rules")
+PRELOADED = (*CHECKS, "model.store.core")
 
 
-def _import_store_code() -> None:
+def _import_store_code(names: tuple[str, ...] = PRELOADED) -> None:
     """The store's code and SQLAlchemy, and what the checks of the reopened report import — only imports,
     safe in any thread (the import lock serialises them)."""
     import importlib
 
-    for name in PRELOADED:
+    for name in names:
         importlib.import_module(name)
 
 
@@ -145,6 +218,8 @@ def after_open(window, store, files: list[str]) -> None:  # noqa: ANN001
 
     if files:
         window.import_path(Path(files[0]))
+    elif window.doc is not None and getattr(window.doc.store, "opening", False):
+        _adopt(window, store)  # the report read from the SQLite file at start goes on with the store
     else:
         window.reopen_last()
     notes = []
@@ -166,9 +241,11 @@ def after_open(window, store, files: list[str]) -> None:  # noqa: ANN001
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Show the window at once, then open the store: the import of SQLAlchemy and the store's code runs in a
-    thread while the event loop turns (a click is handled meanwhile); opening the database, refreshing the
-    start page and reopening the last report happen on the UI thread when it is done."""
+    """Show the window at once, then open the store: the imports run in a thread while the event loop turns (a
+    click is handled meanwhile) — first what the checks need, then (the UI thread has shown last year's report
+    read from the SQLite file meanwhile, :func:`_peek_last`) SQLAlchemy and the store's code; opening the
+    database, refreshing the start page and handing the report to the store happen on the UI thread when it
+    is done. The two threads take turns rather than compete for the interpreter."""
     import threading
 
     from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -212,20 +289,42 @@ def run(argv: list[str] | None = None) -> int:
         window.setAcceptDrops(drops)
         QTimer.singleShot(0, lambda: after_open(window, store, args.files))  # after a turn of the event loop
 
-    class Relay(QObject):
-        """Lives on the UI thread: the worker's signal reaches it queued."""
+    peeked = threading.Event()
 
+    def peek() -> None:
+        # last year's report from the SQLite file (a few ms, no SQLAlchemy), checked, on screen — unless a
+        # file to import was given on the command line
+        try:
+            if not args.files:
+                _peek_last(window, args.db)
+        finally:
+            peeked.set()
+
+    class Relay(QObject):
+        """Lives on the UI thread: the worker's signals reach it queued."""
+
+        checks = Signal()
         imported = Signal(str)
+
+        @Slot()
+        def checks_ready(self) -> None:
+            peek()
 
         @Slot(str)
         def done(self, error: str) -> None:
             store_code_ready(error)
 
     relay = Relay()
+    relay.checks.connect(relay.checks_ready)
     relay.imported.connect(relay.done)
 
     def import_in_thread() -> None:
         try:
+            try:
+                _import_store_code(CHECKS)
+            finally:
+                relay.checks.emit()
+            peeked.wait(10)  # the UI thread reads and shows the report meanwhile: no contest for the GIL
             _import_store_code()
         except Exception as err:  # noqa: BLE001 - a broken installation: said on the UI thread
             relay.imported.emit(f"{err.__class__.__name__}: {err}")

@@ -23,7 +23,22 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 QMessageBox.critical = staticmethod(lambda parent, title, text, *a, **k: print("CRITICAL", text, flush=True))
+import gui.app
 from gui.app import make_app, run
+
+_peek_last = gui.app._peek_last
+
+
+def peek_last(window, url):
+    shown = _peek_last(window, url)  # last year's report from the file: on screen before SQLAlchemy loads
+    print("PEEKED", int(shown), int("sqlalchemy" in sys.modules), type(window.store).__name__, flush=True)
+    if shown:
+        doc = window.doc
+        print("OPENING", doc.report.agency, int(doc.write_cells({"t2.normative_docs.issued": 7})), flush=True)
+    return shown
+
+
+gui.app._peek_last = peek_last
 
 
 def window():
@@ -40,9 +55,12 @@ def first_turn():
 
 def poll():
     w = window()
-    if w is not None and getattr(w, "doc", None) is not None:
-        print("REOPENED", w.doc.report.agency, int(w.start.new_button.isEnabled()), flush=True)
+    doc = getattr(w, "doc", None) if w is not None else None
+    if doc is not None and not getattr(doc.store, "opening", False):
+        print("REOPENED", doc.report.agency, int(w.start.new_button.isEnabled()), flush=True)
         print("DATABASE", int(w.act_database.isEnabled()), flush=True)
+        ok = doc.write_cells({"t2.normative_docs.issued": 9})  # the store proper has taken over: edits are saved
+        print("SAVED", int(ok), doc.store.load(doc.report_id)[0].cells.get("t2.normative_docs.issued"), flush=True)
         heavy = ("reportlab", "pikepdf", "pyhanko", "cryptography", "PIL", "lxml", "docx")
         print("HEAVY", ",".join(m for m in heavy if m in sys.modules) or "-", flush=True)
         QApplication.instance().exit(0)
@@ -92,10 +110,14 @@ def test_window_first_then_store_then_last_report(tmp_path):
     proc = _start(tmp_path, url)
     lines = proc.stdout.splitlines()
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "FIRST 1 0" in lines, lines  # shown, SQLAlchemy not yet imported
+    agency = sample_report().agency
+    assert lines.index("FIRST 1 0") < lines.index("PEEKED 1 0 PeekStore"), lines  # shown, then the report
+    # read from the file, SQLAlchemy not yet imported; an edit meanwhile is refused (the database is opening)
+    assert f"OPENING {agency} 0" in lines, lines
     reopened = [line for line in lines if line.startswith("REOPENED")]
-    assert reopened == [f"REOPENED {sample_report().agency} 1"], lines  # and 新建 enabled again
+    assert reopened == [f"REOPENED {agency} 1"], lines  # the store took over, and 新建 is enabled again
     assert [line for line in lines if line.startswith("DATABASE")] == ["DATABASE 0", "DATABASE 1"], lines
+    assert "SAVED 1 9" in lines, lines
     assert "HEAVY -" in lines, lines  # the PDF, signing and import stacks load on first use only
 
 

@@ -19,6 +19,8 @@ BANNER = "background:#e8f0fb; color:#1d3f6e; padding:6px; border:1px solid #9db8
 
 def computed_parent(store: Any, report_id: int) -> str | None:
     """The parent whose 汇总 ``report_id`` is, or None (any other report, or a store that cannot say)."""
+    if getattr(store, "opening", False) is True:  # the store is still opening (gui/app.py): no SQLAlchemy yet
+        return None
     try:
         from model.summary import summary_parent
 

@@ -23,6 +23,9 @@ from pathlib import Path
 from model import files as files_mod
 from model.files import app_data_dir
 
+from .offline import keep_offline
+
+keep_offline()  # before pyHanko is imported: its network time-stamp client (aiohttp) stays unloaded
 logging.getLogger("pyhanko").addHandler(logging.NullHandler())
 logging.getLogger("pyhanko_certvalidator").addHandler(logging.NullHandler())
 
@@ -281,6 +284,14 @@ def _signer_class():
     return LoadedKeySigner
 
 
+def _bytes_reserved(signer) -> int:
+    """Room for the signature container in the PDF (hex digits): the certificates it carries plus 4 KiB for the
+    signed attributes and the signature value (1 KiB even for an RSA-8192 key). Said beforehand, pyHanko does
+    not make a whole dry-run signature first to estimate it (a third of the time a signature takes)."""
+    certs = [signer.signing_cert, *(signer.cert_registry or ())]
+    return 2 * (sum(len(c.dump()) for c in certs if c is not None) + 4096)
+
+
 def load_key(p12_path: str | Path, password: str, *, at: dt.datetime | None = None):
     """(pyHanko signer, asn1crypto certificate) from a PKCS#12 file; :class:`SigningError` if it cannot be
     used (missing, unreadable, wrong password, no key, expired)."""
@@ -482,7 +493,7 @@ def sign_pdf(
         out = io.BytesIO()
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-            pdf_signer.sign_pdf(writer, output=out)
+            pdf_signer.sign_pdf(writer, output=out, bytes_reserved=_bytes_reserved(signer))
         except Exception as err:
             raise SigningError(f"签章失败：{err}") from None
     try:

@@ -27,28 +27,54 @@ API::
 
 from __future__ import annotations
 
-from .batch import ImportItem, collect_files, import_batch, summary_line
-from .charts import ChartData, Series, chart_data, outcome_categories
-from .compare import BIG_MIN, BIG_PCT, Comparison, Line, compare, organ_years
-from .core import (
-    PARENT_RULE,
-    SUMMARY_CODE,
-    Summary,
-    UnitStatus,
-    cell_units,
-    check_parent,
-    is_summary_organ,
-    parents,
-    resync_record,
-    save_summary_text,
-    summarize,
-    summary_organ,
-    summary_parent,
-    summary_years,
-    sync_summary,
-    unit_status,
-    units_of,
-)
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .batch import ImportItem, collect_files, import_batch, summary_line
+    from .charts import ChartData, Series, chart_data, outcome_categories
+    from .compare import BIG_MIN, BIG_PCT, Comparison, Line, compare, organ_years
+    from .core import (
+        PARENT_RULE,
+        SUMMARY_CODE,
+        Summary,
+        UnitStatus,
+        cell_units,
+        check_parent,
+        is_summary_organ,
+        parents,
+        resync_record,
+        save_summary_text,
+        summarize,
+        summary_organ,
+        summary_parent,
+        summary_years,
+        sync_summary,
+        unit_status,
+        units_of,
+    )
+
+#: where each name lives — imported on first use, so that ``import model.summary`` (the command line's
+#: ``--help``, the window's first paint) does not pay for the store (SQLAlchemy) or the importer
+_WHERE = {
+    **dict.fromkeys(("ImportItem", "collect_files", "import_batch", "summary_line"), "batch"),
+    **dict.fromkeys(("ChartData", "Series", "chart_data", "outcome_categories"), "charts"),
+    **dict.fromkeys(("BIG_MIN", "BIG_PCT", "Comparison", "Line", "compare", "organ_years"), "compare"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__ and not name.startswith("__"):
+        from importlib import import_module
+
+        where = _WHERE.get(name, "core")
+        module = import_module(f".{where}", __name__)
+        # every name of that module at once: importing ``.compare`` set ``compare`` to the module itself
+        for other in __all__:
+            if _WHERE.get(other, "core") == where:
+                globals()[other] = getattr(module, other)
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BIG_MIN",
