@@ -89,6 +89,7 @@ def key_of(view) -> str:
     return view.form_model().key_at(view.currentIndex())
 
 
+@pytest.mark.slow
 def test_type_the_fixture_see_errors_and_fix_them(qtbot, window):
     new_report(window)
     doc = window.doc

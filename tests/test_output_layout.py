@@ -62,6 +62,7 @@ def reports():
         yield f"random{i}", r
 
 
+@pytest.mark.slow
 def test_every_part_of_a_spanning_label_is_tall_enough_for_its_text():
     cut = 0
     checked = 0

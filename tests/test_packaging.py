@@ -245,6 +245,7 @@ def test_icon_has_every_windows_size():
 # --- the self-test --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_self_test_passes():
     proc = subprocess.run(
         [sys.executable, "main.py", "--self-test"],

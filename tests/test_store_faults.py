@@ -504,6 +504,7 @@ def test_restore_checks_the_whole_zip_before_replacing_anything(tmp_path, damage
     assert not (tmp_path / "evil.txt").exists()
 
 
+@pytest.mark.slow
 def test_processes_opening_one_new_database_at_once(tmp_path):
     """The first opening creates the schema; several processes doing it at once must not trip over each other."""
     db = tmp_path / "新库.sqlite"

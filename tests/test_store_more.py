@@ -340,6 +340,7 @@ def test_store_open_and_the_command_line_follow_the_saved_choice(monkeypatch, tm
 # CI cannot go green without PostgreSQL
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("require", "outcome"),
     [({"NIANBAO_REQUIRE_PG": "1"}, "1 error"), ({"CI": "true"}, "1 error"), ({}, "1 skipped")],

@@ -23,7 +23,6 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..form import ALL_CELL_KEYS, TEXT_KEYS
 from ..report import Report, Value
-from . import archive as archive_mod
 from . import edits, finalizing, reports, sums
 from . import paths as paths_mod
 from .changes import Change, ChangeKind, Revision, diff, encode, explanation_key, slots
@@ -401,55 +400,15 @@ class Store:
     def archive_files(self, report_id: int, files: dict[str, Path]) -> Path:
         """Copy ``files`` ({name in the archive: source path}, e.g. the PDF and the signed PDF) into the
         archive folder of the final report and update its manifest. Returns the folder."""
-        info = self.info(report_id)
-        if not info.is_final or not info.archive_dir:
-            raise StoreError(f"{info.organ} {info.year} 年度的报告尚未定稿，没有归档文件夹。")
-        folder = Path(info.archive_dir)
-        if not folder.is_dir():
-            raise StoreError(f"归档文件夹不存在：{folder}")
-        archive_mod.add_files(folder, {n: Path(p) for n, p in files.items()})
-        return folder
+        return finalizing.archive_files(self, report_id, files)
 
     def archive_verify(self, archive_root: Path | None = None) -> list[str]:
         """Recompute every hash; a list of problems (Chinese), empty when all is well."""
         return self.archive_check(archive_root)[0]
 
     def archive_check(self, archive_root: Path | None = None) -> tuple[list[str], list[str]]:
-        """(problems, elsewhere): every hash recomputed — the problems (Chinese), and the final reports whose
-        archive was written on another computer (a shared PostgreSQL server: each machine keeps its own
-        archive folder) and is not here: “在另一台电脑（名称）上”, which is no problem of this one."""
-        roots = [Path(archive_root)] if archive_root else [self.archive_root]
-        problems: list[str] = []
-        elsewhere: list[str] = []
-        for root in roots:
-            problems += archive_mod.verify(root)
-        if archive_root is None:
-            with self._read() as conn:
-                finals = conn.execute(reports.info_query().where(t_reports.c.status == FINAL)).all()
-            checked = {f for root in roots for f in archive_mod.manifests(root)}
-            here = archive_mod.this_host()
-            for r in finals:
-                folder = (
-                    Path(str(reports.archive_abs(r.archive_dir, self.archive_root)))
-                    if r.archive_dir
-                    else None
-                )
-                if folder is None or not (folder / archive_mod.MANIFEST).is_file():
-                    host = r.archive_host
-                    if host and host.casefold() != here.casefold():
-                        where = (
-                            Path(r.archive_root) / r.archive_dir
-                            if r.archive_root and r.archive_dir
-                            else folder
-                        )
-                        elsewhere.append(
-                            f"{r.organ_name} {r.year} 年度的归档在另一台电脑（{host}）上：{where}"
-                        )
-                    else:
-                        problems.append(f"{r.organ_name} {r.year} 年度已定稿，但归档文件夹缺失：{folder}")
-                elif folder not in checked:
-                    problems += archive_mod.verify_folder(folder)
-        return problems, elsewhere
+        """(problems, elsewhere): every hash recomputed (:func:`.finalizing.archive_check`)."""
+        return finalizing.archive_check(self, archive_root)
 
     # --- the 汇总's queries -------------------------------------------------------------------------
 

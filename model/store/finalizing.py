@@ -1,6 +1,7 @@
 """Finalising in the store: the report checked (``model.rules.check`` against last year's), frozen, and its
-archive folder written; a final report reopened as a new revision. :meth:`Store.finalize` and
-:meth:`Store.reopen` are these; :mod:`model.finalize` adds the PDF to the archive folder."""
+archive folder written; a final report reopened as a new revision; files added to a final report's archive
+folder and every archive checked. :class:`Store`'s ``finalize``, ``reopen``, ``archive_files`` and
+``archive_check`` are these; :mod:`model.finalize` adds the PDF to the archive folder."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from . import archive as archive_mod
+from . import reports
 from .changes import ChangeKind
 from .db import now
 from .edits import lock
@@ -139,3 +141,52 @@ def reopen(store: Store, report_id: int) -> int:
         )
         new_version: int = row.version + 1
         return new_version
+
+
+# -------------------------------------------------------------------------------------------------
+# the archive of final reports
+
+
+def archive_files(store: Store, report_id: int, files: dict[str, Path]) -> Path:
+    """Copy ``files`` ({name in the archive: source path}, e.g. the PDF and the signed PDF) into the archive
+    folder of the final report and update its manifest. Returns the folder."""
+    info = store.info(report_id)
+    if not info.is_final or not info.archive_dir:
+        raise StoreError(f"{info.organ} {info.year} 年度的报告尚未定稿，没有归档文件夹。")
+    folder = Path(info.archive_dir)
+    if not folder.is_dir():
+        raise StoreError(f"归档文件夹不存在：{folder}")
+    archive_mod.add_files(folder, {n: Path(p) for n, p in files.items()})
+    return folder
+
+
+def archive_check(store: Store, archive_root: Path | None = None) -> tuple[list[str], list[str]]:
+    """(problems, elsewhere): every hash recomputed — the problems (Chinese), and the final reports whose
+    archive was written on another computer (a shared PostgreSQL server: each machine keeps its own archive
+    folder) and is not here: “在另一台电脑（名称）上”, which is no problem of this one."""
+    roots = [Path(archive_root)] if archive_root else [store.archive_root]
+    problems: list[str] = []
+    elsewhere: list[str] = []
+    for root in roots:
+        problems += archive_mod.verify(root)
+    if archive_root is None:
+        with store._read() as conn:
+            finals = conn.execute(reports.info_query().where(t_reports.c.status == FINAL)).all()
+        checked = {f for root in roots for f in archive_mod.manifests(root)}
+        here = archive_mod.this_host()
+        for r in finals:
+            folder = (
+                Path(str(reports.archive_abs(r.archive_dir, store.archive_root))) if r.archive_dir else None
+            )
+            if folder is None or not (folder / archive_mod.MANIFEST).is_file():
+                host = r.archive_host
+                if host and host.casefold() != here.casefold():
+                    where = (
+                        Path(r.archive_root) / r.archive_dir if r.archive_root and r.archive_dir else folder
+                    )
+                    elsewhere.append(f"{r.organ_name} {r.year} 年度的归档在另一台电脑（{host}）上：{where}")
+                else:
+                    problems.append(f"{r.organ_name} {r.year} 年度已定稿，但归档文件夹缺失：{folder}")
+            elif folder not in checked:
+                problems += archive_mod.verify_folder(folder)
+    return problems, elsewhere
