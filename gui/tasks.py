@@ -79,7 +79,14 @@ class Task(QObject):
     done = Signal()
     _result = Signal(object, object)  # (value, error) from the worker thread
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, name: str = "task", parent=None, **kwargs: Any):  # noqa: ANN001
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        name: str = "task",
+        parent: QObject | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(parent)
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.name = name

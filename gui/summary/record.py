@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QWidget
 
 BANNER = "background:#e8f0fb; color:#1d3f6e; padding:6px; border:1px solid #9db8dd;"
 
@@ -64,7 +64,7 @@ def computed_banner(view: QWidget) -> QLabel | None:
     label.setWordWrap(True)
     label.setStyleSheet(BANNER)
     layout = view.layout()
-    if layout is not None:
+    if isinstance(layout, QBoxLayout):
         layout.insertWidget(1, label)
 
     def update() -> None:
