@@ -1,7 +1,8 @@
 """``export`` and ``verify`` on the command line.
 
 python main.py export FILE -o OUT.pdf [--previous FILE] [--sign KEY.p12 --password-file F] [--seal SEAL.png]
-                      [--html OUT.html]
+                      [--html OUT.html] [--docx OUT.docx] [--xlsx OUT.xlsx]
+python main.py export FILE --docx OUT.docx    # without -o: only the Word file (likewise --xlsx: tables 二–四)
 python main.py [--db URL] export --organ NAME --year N -o OUT.pdf [...]   # the report from the store
 python main.py verify OUT.pdf      # 0: every signature intact; 1: broken / changed after signing / none;
                                    # 2: the file cannot be read
@@ -23,12 +24,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--organ", metavar="NAME", help="从数据库取报告：机关名称（与 --year 一起使用）")
     p.add_argument("--year", metavar="N", type=int, help="从数据库取报告：年度")
-    p.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="输出的 PDF 文件")
+    p.add_argument("-o", "--output", metavar="OUT.pdf", help="输出的 PDF 文件")
     p.add_argument("--previous", metavar="FILE", help="上年度报告（用于跨年度核对）")
     p.add_argument("--sign", metavar="KEY.p12", help="用此证书文件（.p12/.pfx）签章")
     p.add_argument("--password-file", metavar="F", help="证书密码所在的文本文件（第一行）")
     p.add_argument("--seal", metavar="SEAL.png", help="印章图片（PNG）")
     p.add_argument("--html", metavar="OUT.html", help="同时导出网页版")
+    p.add_argument("--docx", metavar="OUT.docx", help="导出 Word 文档（不带 -o 时只导出 Word）")
+    p.add_argument("--xlsx", metavar="OUT.xlsx", help="把表二、表三、表四导出为 Excel 工作簿")
     p.set_defaults(func=run_export)
 
     v = sub.add_parser("verify", help="核验 PDF 中的数字签名")
@@ -90,6 +93,14 @@ def run_export(args) -> int:
 
 def _export(args, report, previous, store, info) -> int:
     from cli.main import CommandError
+
+    if not args.output:
+        if args.sign or args.seal or args.html:
+            raise CommandError("--sign、--seal 与 --html 需要与 -o OUT.pdf 一起使用。")
+        if not (args.docx or args.xlsx):
+            raise CommandError("请用 -o 指定输出的 PDF 文件（或用 --docx、--xlsx 导出 Word、Excel）。")
+        return _export_office(args, report, previous)
+
     from model.output import fonts
     from model.output.pdf import ExportError, export_pdf, report_has_errors, write_atomic
     from model.output.sign import SigningError, sign_pdf
@@ -131,6 +142,30 @@ def _export(args, report, previous, store, info) -> int:
     print(f"已导出 {out}{note}" + ("，已签章" if args.sign else ""))
     if args.html:
         print(f"已导出网页 {args.html}")
+    return _export_office(args, report, previous, draft)
+
+
+def _export_office(args, report, previous, draft: bool | None = None) -> int:
+    """``--docx`` and ``--xlsx``: the report for Word, tables 二–四 for Excel."""
+    from cli.main import CommandError
+    from model.output.pdf import ExportError, report_has_errors
+
+    if not (args.docx or args.xlsx):
+        return 0
+    if draft is None:
+        draft = report_has_errors(report, previous)
+    note = "（草稿：报告仍有错误）" if draft else ""
+    try:
+        if args.docx:
+            from model.output.docx import export_docx
+
+            print(f"已导出 Word 文档 {export_docx(report, args.docx, draft=draft)}{note}")
+        if args.xlsx:
+            from model.output.xlsx import export_xlsx
+
+            print(f"已导出 Excel 工作簿 {export_xlsx(report, args.xlsx)}{note}")
+    except ExportError as err:
+        raise CommandError(str(err)) from None
     return 0
 
 

@@ -152,6 +152,19 @@ class ReportDocument(QObject):
         old = self.report.text.get(section, "")
         self.undo_stack.push(SetTextCommand(self, section, old, text, step, typing=step is None))
 
+    def apply_fix(self, finding: Finding) -> bool:
+        """The correction a finding offers (``extra["fix"]``: half-width punctuation made full-width), made
+        as one undoable edit; False when there is none or the text has changed since the check."""
+        from model.punctuation import apply_fix
+
+        fixed = None if self.read_only else apply_fix(self.report, finding)
+        if fixed is None:
+            return False
+        section, text = fixed
+        self.edit_text(section, text, self.tr("改正标点"))
+        self.recheck()
+        return True
+
     def explain(self, finding: Finding, text: str) -> None:
         from .commands import ExplainCommand
 

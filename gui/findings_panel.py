@@ -109,6 +109,9 @@ class FindingsPanel(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._current)
         self.explanation = QLineEdit(self)
         self.explanation.setPlaceholderText(self.tr("为所选警告填写说明（例如：本年有文件到期自然失效）"))
+        self.fix_button = QPushButton(self.tr("一键改正"), self)
+        self.fix_button.setToolTip(self.tr("按所选提示改正文字（可撤销）"))
+        self.fix_button.clicked.connect(self.fix)
         self.explain_button = QPushButton(self.tr("附加说明"), self)
         self.explain_button.clicked.connect(self.attach)
         self.explanation.returnPressed.connect(self.attach)
@@ -117,6 +120,7 @@ class FindingsPanel(QWidget):
         row.addWidget(QLabel(self.tr("说明："), self))
         row.addWidget(self.explanation, 1)
         row.addWidget(self.explain_button)
+        row.addWidget(self.fix_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.title)
@@ -148,6 +152,8 @@ class FindingsPanel(QWidget):
         self.explain_button.setEnabled(can)
         if not self.explanation.hasFocus():
             self.explanation.setText((f.explanation or "") if f is not None else "")
+        # a finding that carries its correction (half-width punctuation): 一键改正
+        self.fix_button.setEnabled(f is not None and bool(f.extra.get("fix")) and not self.doc.read_only)
 
     def _clicked(self, index: QModelIndex) -> None:
         f = self.model.row(index)
@@ -165,3 +171,9 @@ class FindingsPanel(QWidget):
         if f is None or not f.explainable or self.doc.read_only:
             return
         self.doc.explain(f, self.explanation.text())
+
+    def fix(self) -> None:
+        """Make the correction the selected finding offers (one undoable edit)."""
+        f = self._selected
+        if f is not None and f.extra.get("fix"):
+            self.doc.apply_fix(f)

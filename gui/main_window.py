@@ -200,6 +200,8 @@ class MainWindow(QMainWindow):
         self.act_finalize = self._action(self.tr("定稿(&F)…"), self.finalize)
         self.act_reopen = self._action(self.tr("取消定稿(&O)…"), self.reopen)
         self.act_export = self._output_action(self.tr("导出PDF(&E)…"), "export_pdf_dialog", "Ctrl+E")
+        self.act_export_docx = self._output_action(self.tr("导出 Word(&W)…"), "export_docx_dialog")
+        self.act_export_xlsx = self._output_action(self.tr("导出 Excel(&X)…"), "export_xlsx_dialog")
         self.act_print = self._output_action(self.tr("打印(&P)…"), "print_dialog", S.Print)
         self.act_sign = self._output_action(self.tr("签章(&S)…"), "sign_dialog")
         self.act_verify = self._output_action(self.tr("验证签章(&V)…"), "verify_dialog")
@@ -240,6 +242,8 @@ class MainWindow(QMainWindow):
             self.act_start,
             None,
             self.act_export,
+            self.act_export_docx,
+            self.act_export_xlsx,
             self.act_print,
             None,
             self.act_close,
@@ -599,7 +603,12 @@ class MainWindow(QMainWindow):
                 if name == "print_dialog":
                     func(self, path)
             return
-        if name == "export_pdf_dialog":
+        if name in ("export_docx_dialog", "export_xlsx_dialog") and self.doc is not None:
+            self.doc.flush()
+            self.doc.resync()
+            func(self, self.doc.report, self.doc.previous)
+            return
+        if name in ("export_pdf_dialog", "export_docx_dialog", "export_xlsx_dialog"):
             self.message(self.tr("请先打开一份报告。"))
             return
         start = str(self._last_pdf) if self._last_pdf else ""

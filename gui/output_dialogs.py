@@ -51,6 +51,9 @@ from .settings import default_qsettings
 
 __all__ = [
     "ExportDialog",
+    "OfficeExportDialog",
+    "export_docx_dialog",
+    "export_xlsx_dialog",
     "SignDialog",
     "CertificateDialog",
     "VerifyDialog",
@@ -279,6 +282,105 @@ class ExportDialog(_TaskDialog):
         text = self.tr("已导出：{0}").format(path)
         if draft:
             text += self.tr("\n报告仍有错误，导出的是草稿（每页印有“草稿”），不能签章或归档。")
+        self.message.setText(text)
+
+
+class OfficeExportDialog(_TaskDialog):
+    """Where the Word document (``kind`` "docx") or the Excel workbook of tables 二–四 ("xlsx") goes; written
+    on the worker thread with progress, like the PDF."""
+
+    KINDS = {
+        "docx": (
+            QT_TRANSLATE_NOOP("OfficeExportDialog", "导出 Word"),
+            QT_TRANSLATE_NOOP("OfficeExportDialog", "Word 文件："),
+            QT_TRANSLATE_NOOP("OfficeExportDialog", "Word 文档 (*.docx)"),
+        ),
+        "xlsx": (
+            QT_TRANSLATE_NOOP("OfficeExportDialog", "导出 Excel"),
+            QT_TRANSLATE_NOOP("OfficeExportDialog", "Excel 文件："),
+            QT_TRANSLATE_NOOP("OfficeExportDialog", "Excel 工作簿 (*.xlsx)"),
+        ),
+    }
+
+    def __init__(
+        self,
+        report,
+        kind: str,
+        previous=None,
+        parent: QWidget | None = None,
+        *,
+        default_dir: Path | None = None,
+    ):
+        super().__init__(parent)
+        from model.output.fonts import report_title
+
+        self.report, self.previous, self.kind = report, previous, kind
+        title, label, self._filter = (self.tr(x) for x in self.KINDS[kind])
+        suffix = ""
+        if kind == "xlsx":  # the workbook holds the tables only: （表二、表三、表四）
+            tables = "、".join(
+                self.tr("表%1").replace("%1", s.numeral) for s in report.form.sections if s.table
+            )
+            suffix = f"（{tables}）"
+        self.setWindowTitle(title)
+        base = default_dir or Path(_settings().value("output/last_dir", str(Path.home())))
+        name = report_title(report).replace("/", "／").replace("\\", "＼") + suffix
+        self.path_edit = QLineEdit(str(base / f"{name}.{kind}"))
+        form = QFormLayout()
+        form.addRow(label, _path_row(self.path_edit, self._browse))
+        self.buttons = QDialogButtonBox()
+        self.export_button = self.buttons.addButton(self.tr("导出"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = self.buttons.addButton(self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.export_button.clicked.connect(self.run_export)
+        self.close_button.clicked.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.message)
+        lay.addWidget(self.buttons)
+        self.resize(560, 160)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.windowTitle(), self.path_edit.text(), self._filter)
+        if path:
+            self.path_edit.setText(path)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.export_button.setEnabled(not busy)
+        self.close_button.setEnabled(not busy)
+
+    def run_export(self) -> None:
+        text = self.path_edit.text().strip()
+        if not text:
+            self._on_failed(self.tr("请选择文件的位置。"))
+            return
+        out = Path(text)
+        if out.suffix.lower() != f".{self.kind}":
+            out = out.with_name(f"{out.name}.{self.kind}")
+        report, previous, kind = self.report, self.previous, self.kind
+        checking = self.tr("检查报告")
+
+        def work(progress):
+            from model.output.pdf import report_has_errors
+
+            progress(0.0, checking)
+            draft = report_has_errors(report, previous)
+            if kind == "docx":
+                from model.output.docx import export_docx
+
+                return export_docx(report, out, progress=progress, draft=draft), draft
+            from model.output.xlsx import export_xlsx
+
+            return export_xlsx(report, out, progress=progress), draft
+
+        _settings().setValue("output/last_dir", str(out.parent))
+        self.start(work)
+
+    def done_message(self, value) -> None:
+        path, draft = value
+        text = self.tr("已导出：{0}").format(path)
+        if draft:
+            text += self.tr("\n注意：报告仍有错误，请改正后再报送。")
         self.message.setText(text)
 
 
@@ -660,6 +762,20 @@ def paint_pdf(
 def export_pdf_dialog(parent: QWidget | None, report, previous=None) -> Path | None:
     """Export the report as PDF (and optionally HTML); returns the PDF path or ``None``."""
     dlg = ExportDialog(report, previous, parent)
+    dlg.exec()
+    return dlg.result_value[0] if dlg.result_value else None
+
+
+def export_docx_dialog(parent: QWidget | None, report, previous=None) -> Path | None:
+    """Export the report as a Word document; returns its path or ``None``."""
+    dlg = OfficeExportDialog(report, "docx", previous, parent)
+    dlg.exec()
+    return dlg.result_value[0] if dlg.result_value else None
+
+
+def export_xlsx_dialog(parent: QWidget | None, report, previous=None) -> Path | None:
+    """Export tables 二–四 as an Excel workbook; returns its path or ``None``."""
+    dlg = OfficeExportDialog(report, "xlsx", previous, parent)
     dlg.exec()
     return dlg.result_value[0] if dlg.result_value else None
 

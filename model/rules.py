@@ -278,6 +278,12 @@ def _prose(report: Report, previous: Report | None, form: Form) -> Iterator[Find
     yield from check_prose(report)
 
 
+def _punctuation(report: Report, previous: Report | None, form: Form) -> Iterator[Finding]:
+    from .punctuation import punctuation_findings  # half-width marks in Chinese prose (hint, with its fix)
+
+    yield from punctuation_findings(report)
+
+
 RULES: tuple[Rule, ...] = (
     lambda r, p, f: cell_findings(r, f),
     lambda r, p, f: relation_findings(r, f),
@@ -285,6 +291,7 @@ RULES: tuple[Rule, ...] = (
     cross_year_findings,
     _prose,
     plausibility_findings,
+    _punctuation,
 )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from ..form import FORM_2019, FORM_2021, T2_2019_HEADS, Section, form_for
 from ..report import Report, ReportError
 from .normalize import cn_number, fold, key, similarity
+from .paragraphs import is_wrapped, prose
 from .tables import TableRead, is_page_number, read_tables, tokenize
 
 
@@ -242,60 +243,7 @@ def read_meta(lines: list[str], preamble_end: int, overview: str, signature: Sig
 # --------------------------------------------------------------------------------------------------
 # prose
 
-_SENTENCE_END = re.compile(r"[。！？!?:：;；]\s*$")
-_PARA_START = re.compile(
-    r"^\s*(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、是]|\d+[.、．])"
-)
-
-
-def is_wrapped(lines: list[str]) -> bool:
-    """Whether prose lines are a paragraph broken into short lines (text from a PDF)."""
-    nonblank = [x for x in lines if x.strip() and not is_page_number(x)]
-    if len(nonblank) < 3:
-        return False
-    lengths = sorted(len(x.strip()) for x in nonblank)
-    median = lengths[len(lengths) // 2]
-    unended = sum(1 for x in nonblank if not _SENTENCE_END.search(x))
-    return median <= 45 and unended >= 0.5 * len(nonblank)
-
-
-def prose(lines: list[str], wrapped: bool | None = None) -> str:
-    body = [re.sub(r"^\s*#{1,6}\s*", "", x.rstrip()) for x in lines if not is_page_number(x)]
-    nonblank = [x for x in body if x.strip()]
-    if not nonblank:
-        return ""
-    if wrapped is None:
-        wrapped = is_wrapped(body)
-    indented = wrapped and sum(1 for x in nonblank if re.match(r"^\s{2,}\S", x)) >= 1
-    paras: list[str] = []
-    cur = ""
-    for line in body:
-        s = line.strip()
-        if not s:
-            if cur and not wrapped:
-                paras.append(cur)
-                cur = ""
-            continue
-        if not cur:
-            cur = s
-            continue
-        if not wrapped:
-            paras.append(cur)
-            cur = s
-            continue
-        new_para = (
-            bool(re.match(r"^\s{2,}\S", line))
-            if indented
-            else (bool(_SENTENCE_END.search(cur)) or bool(_PARA_START.match(s)))
-        )
-        if new_para:
-            paras.append(cur)
-            cur = s
-        else:
-            cur += s
-    if cur:
-        paras.append(cur)
-    return "\n".join(p for p in paras if p)
+# the prose of sections 一, 五, 六 (lines joined into paragraphs): .paragraphs
 
 
 @dataclass
