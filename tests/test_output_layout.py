@@ -119,6 +119,7 @@ def _last_page_text(data: bytes, pages: int, tmp_path: Path) -> str:
     return "".join(out.split())
 
 
+@pytest.mark.slow
 @needs_poppler
 def test_last_page_has_body_text_above_the_signature(tmp_path):
     cases = [("017", fixture_report("published/017_shuyang-county-gov_2025.txt"))]

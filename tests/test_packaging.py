@@ -262,6 +262,7 @@ def test_self_test_passes():
     assert "自检通过" in proc.stdout
 
 
+@pytest.mark.slow
 def test_self_test_fails_with_a_message_when_a_step_fails():
     code = (
         "import sys, model.rules\n"

@@ -62,6 +62,7 @@ def test_check_without_streams_exits_1_and_logs_the_findings(tmp_path):
     assert "nianbao.stdout" in log and '"findings"' in log and "t3.outcome_sum" in log
 
 
+@pytest.mark.slow
 def test_backup_without_streams_writes_its_file(tmp_path):
     from model.sample import sample_report
     from model.store import Store, sqlite_url
