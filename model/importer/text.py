@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..form import FORM_2019, FORM_2021, T2_2019_HEADS, Section, form_for
+from ..form import FORM_2019, FORM_2021, T2_2019_HEADS, Form, Section, form_for
 from ..report import Report, ReportError
 from .normalize import cn_number, fold, key, similarity
 from .paragraphs import is_wrapped, prose
@@ -408,7 +408,7 @@ def read_text(text: str) -> ImportResult:
     return ImportResult(report, _missing(form, heads, reads, report))
 
 
-def _missing(form, heads: dict[str, int], reads: dict[str, TableRead], report: Report) -> list[str]:
+def _missing(form: Form, heads: dict[str, int], reads: dict[str, TableRead], report: Report) -> list[str]:
     notes: list[str] = []
     numerals = {s.text_key: s for s in form.sections if s.text_key}
     for tk, s in numerals.items():
