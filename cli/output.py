@@ -111,6 +111,8 @@ def _export(args, report, previous, store, info) -> int:
     draft = report_has_errors(report, previous)
     if args.sign and draft:
         raise CommandError("报告仍有错误，只能导出草稿，不能签章。请先用 check 命令查看并改正错误。")
+    if args.sign and not (report.date or "").strip():
+        raise CommandError("报告没有成文日期，不能签章。请先在报告中填写成文日期。")
     password = _password(args) if args.sign else ""
     missing = fonts.unprintable_characters(report)
     if missing:
@@ -118,6 +120,13 @@ def _export(args, report, previous, store, info) -> int:
         print(f"警告：以下字符无法打印，在 PDF 中将显示为空框：{where}", file=sys.stderr)
     try:
         if args.sign:
+            from model.output.sign import seal_warnings, signer_of
+
+            who = signer_of(args.sign, password)
+            if report.agency and who != report.agency:
+                print(f"警告：证书的签章人“{who}”不是报告的机关“{report.agency}”。", file=sys.stderr)
+            for w in seal_warnings(args.seal) if args.seal else []:
+                print(f"警告：{w}", file=sys.stderr)
             with files_mod.temp_dir(prefix="nianbao-export-") as tmp:
                 unsigned = Path(tmp) / "unsigned.pdf"
                 export_pdf(report, unsigned, previous=previous, draft=draft)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -147,3 +148,37 @@ class HistoryDialog(QDialog):
         version = self.selected_version()
         if version is not None and self.doc.restore(version):
             self.accept()
+
+
+class DateDialog(QDialog):
+    """The report's 成文日期 (the date under the organ's name at the end)."""
+
+    def __init__(self, iso: str | None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("成文日期"))
+        self.edit = QDateEdit(self)
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat(self.tr("yyyy年M月d日"))
+        date = QDate.fromString(iso or "", "yyyy-MM-dd")
+        self.edit.setDate(date if date.isValid() else QDate.currentDate())
+        form = QFormLayout()
+        form.addRow(self.tr("成文日期："), self.edit)
+        note = QLabel(self.tr("印在落款处机关名称之下；定稿和签章前必须填写。"))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(note)
+        lay.addWidget(buttons)
+
+    def iso(self) -> str:
+        return self.edit.date().toString("yyyy-MM-dd")
+
+
+def ask_date(parent, iso: str | None) -> str | None:
+    """The date the clerk chose (ISO), or None when cancelled."""
+    dlg = DateDialog(iso, parent)
+    return dlg.iso() if dlg.exec() == QDialog.DialogCode.Accepted else None

@@ -217,6 +217,17 @@ class ReportDocument(QObject):
         self.textChanged.emit(section)
         return ok
 
+    def set_date(self, iso: str | None) -> bool:
+        """The 成文日期 (ISO, or None to remove it): saved in the store at once (not on the undo stack)."""
+        try:
+            self._track(self.store.set_meta(self.report_id, date=iso or None, expected_version=self.version))
+        except StoreError as err:
+            return self._fail(err)
+        self.report.date = iso or None
+        self.infoChanged.emit()
+        self.recheck()
+        return True
+
     def flush(self) -> bool:
         """Check the report now if a check waits (every edit is in the store already)."""
         if self._check_timer.isActive():

@@ -106,7 +106,19 @@ class ReportView(QWidget):
         self.tabs.setCurrentWidget(page)
         return page
 
+    def edit_date(self) -> None:
+        from .dialogs import ask_date
+
+        if self.doc.read_only:
+            return
+        iso = ask_date(self, self.doc.report.date)
+        if iso:
+            self.doc.set_date(iso)
+
     def show_finding(self, f: Finding) -> None:
+        if f.rule == "meta.date":  # no 成文日期: where it is set
+            self.edit_date()
+            return
         if f.text is not None and f.text.section in self.pages:
             page = self.show_tab(f.text.section)
             page.select_span(f.text.start, f.text.end)  # type: ignore[attr-defined]
@@ -195,6 +207,12 @@ class MainWindow(QMainWindow):
             "F9",
             self.tr("按表格的勾稽关系，由各分项算出每个合计格"),
         )
+        self.act_date = self._action(
+            self.tr("成文日期(&A)…"),
+            lambda: self.view.edit_date() if self.view else None,
+            None,
+            self.tr("落款处的成文日期；定稿和签章前必须填写"),
+        )
         self.act_check = self._action(self.tr("重新检查(&K)"), self._recheck, "F5")
         self.act_history = self._action(self.tr("修改历史(&H)…"), self.show_history, "Ctrl+H")
         self.act_finalize = self._action(self.tr("定稿(&F)…"), self.finalize)
@@ -217,6 +235,7 @@ class MainWindow(QMainWindow):
             self.act_delete,
             self.act_zero,
             self.act_totals,
+            self.act_date,
             self.act_check,
             self.act_history,
             self.act_finalize,
@@ -267,6 +286,8 @@ class MainWindow(QMainWindow):
             None,
             self.act_zero,
             self.act_totals,
+            None,
+            self.act_date,
         ):
             m.addSeparator() if a is None else m.addAction(a)
         m = bar.addMenu(self.tr("报告(&R)"))
@@ -298,6 +319,7 @@ class MainWindow(QMainWindow):
             self.act_delete,
             self.act_zero,
             self.act_totals,
+            self.act_date,
             self.act_finalize,
         ):
             a.setEnabled(editable)

@@ -420,6 +420,12 @@ class SignDialog(_TaskDialog):
         lay.addWidget(self.message)
         lay.addWidget(self.buttons)
         self.resize(600, 260)
+        from model.output.sign import NO_DATE, report_facts
+
+        self.facts = report_facts(self.pdf_path)
+        if self.facts.get("date") == "":  # the report has no 成文日期: signing is refused, say so at once
+            self.message.setText(NO_DATE)
+            self.sign_button.setEnabled(False)
 
     def _browse_key(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -455,6 +461,8 @@ class SignDialog(_TaskDialog):
         out = Path(self.out_edit.text().strip() or self.pdf_path)
         password = self.password_edit.text()
         self.password_edit.clear()  # never kept longer than needed
+        if not self._confirm(key, password, seal):
+            return
         src = self.pdf_path
         s = _settings()
         s.setValue("sign/last_key", key)
@@ -468,6 +476,32 @@ class SignDialog(_TaskDialog):
             return sign_pdf(src, out, key, password, seal)
 
         self.start(work)
+
+    def _confirm(self, key: str, password: str, seal: str | None) -> bool:
+        """Before signing: say when the certificate's signer is not the report's organ, and when the seal image
+        is too coarse for print; the clerk decides whether to sign all the same."""
+        from model.output.sign import SigningError, seal_warnings, signer_of
+
+        try:
+            who = signer_of(key, password)
+            notes = seal_warnings(seal) if seal else []
+        except SigningError as err:
+            self._on_failed(str(err))
+            return False
+        organ = self.facts.get("organ", "")
+        if organ and who != organ:
+            notes.insert(0, self.tr("证书的签章人“{0}”不是报告的机关“{1}”。").format(who, organ))
+        if not notes:
+            return True
+        self.message.setText("\n".join(notes))
+        answer = QMessageBox.question(
+            self,
+            self.tr("数字签章"),
+            "\n\n".join(notes) + "\n\n" + self.tr("仍要签章吗？"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def done_message(self, value) -> None:
         self.message.setText(self.tr("已签章：{0}").format(value))

@@ -270,6 +270,18 @@ def plausibility_findings(report: Report, previous: Report | None, form: Form) -
 Rule = Callable[[Report, "Report | None", Form], Iterator[Finding]]
 
 
+def date_findings(report: Report, final: bool = False) -> Iterator[Finding]:
+    """The 成文日期 under the organ's name (GB/T 9704 7.3.5): a report without it is not finished. A hint
+    while the report is written; an error when it is to be finalised or signed (``final``)."""
+    if not (report.date or "").strip():
+        yield Finding(
+            "meta.date",
+            Severity.ERROR if final else Severity.HINT,
+            (),
+            "报告没有成文日期。落款处的成文日期（如“2025年1月20日”）是公文的必备要素，填写后才能定稿和签章。",
+        )
+
+
 def _prose(report: Report, previous: Report | None, form: Form) -> Iterator[Finding]:
     try:
         from .prose import check_prose
@@ -288,6 +300,7 @@ RULES: tuple[Rule, ...] = (
     lambda r, p, f: cell_findings(r, f),
     lambda r, p, f: relation_findings(r, f),
     lambda r, p, f: blank_findings(r, f),
+    lambda r, p, f: date_findings(r),
     cross_year_findings,
     _prose,
     plausibility_findings,
@@ -295,10 +308,13 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def check(report: Report, previous: Report | None = None) -> list[Finding]:
-    """Every finding on ``report`` (optionally against last year's), errors first."""
+def check(report: Report, previous: Report | None = None, *, final: bool = False) -> list[Finding]:
+    """Every finding on ``report`` (optionally against last year's), errors first. ``final``: the report is
+    about to be finalised or signed — what it must then have (the 成文日期) is an error, not a warning."""
     form = report.form
     findings = [f for rule in RULES for f in rule(report, previous, form)]
+    if final:
+        findings = [f for f in findings if f.rule != "meta.date"] + list(date_findings(report, final=True))
     for f in findings:
         if f.explainable:
             e = report.explanation_for(*f.identity)

@@ -26,6 +26,25 @@ SHARED = ROOT.parent / "shared"
 PUBLISHED = SHARED / "fixtures" / "published"
 
 
+@pytest.fixture(autouse=True)
+def pdfa_checked(monkeypatch):
+    """Every PDF the program writes in a test (export, signing) passes the independent PDF/A-2b checks of
+    ``tests/pdfcheck.py``: embedded widths, Info/XMP agreement, OutputIntent, fonts embedded. A PDF made in a
+    subprocess is checked by its test (``pdfcheck.assert_pdfa``)."""
+    from model.output import pdf
+    from tests.pdfcheck import assert_pdfa
+
+    write = pdf.write_atomic
+
+    def checked(out, data: bytes) -> None:
+        write(out, data)
+        if data[:5] == b"%PDF-":
+            assert_pdfa(data)
+
+    monkeypatch.setattr(pdf, "write_atomic", checked)
+    yield
+
+
 @pytest.fixture
 def shared_published() -> Path:
     if not PUBLISHED.is_dir():

@@ -69,6 +69,13 @@ def new_report(window: MainWindow, year: int = 2024) -> None:
     assert window.open_report(info.id)
 
 
+def set_date(window: MainWindow, monkeypatch, iso: str = "2025-01-20") -> None:
+    """编辑 → 成文日期…, the date picked (a report needs it to be finalised)."""
+    monkeypatch.setattr("gui.dialogs.ask_date", lambda parent, current: iso)
+    window.act_date.trigger()
+    assert window.doc.report.date == iso
+
+
 def grid(window: MainWindow, table: str):
     page = window.view.show_tab(table)
     page.view.setFocus()
@@ -302,6 +309,7 @@ def test_final_report_is_read_only_with_a_banner(qtbot, window, monkeypatch):
 
     new_report(window)
     window.act_zero.trigger()
+    set_date(window, monkeypatch)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     window.act_finalize.trigger()
     doc = window.doc
@@ -327,6 +335,7 @@ def test_finalising_in_the_window_archives_the_pdf_and_the_signed_copy(qtbot, wi
 
     new_report(window)
     window.act_zero.trigger()
+    set_date(window, monkeypatch)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     window.act_finalize.trigger()  # the archive dialog runs the export on the pool and closes itself
     folder = window.doc.info.archive_dir
@@ -445,3 +454,27 @@ def test_settings_remember_splitter_and_columns(qtbot, window, settings):
     new_report(window, 2025)
     assert window.view.pages["t3"].view.columnWidth(2) == 333
     assert not QApplication.instance().translate("QDialogButtonBox", "Cancel") == ""
+
+
+def test_no_date_is_a_finding_that_opens_the_date_and_blocks_finalising(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    new_report(window)
+    window.act_zero.trigger()
+    doc = window.doc
+    found = [f for f in doc.findings if f.rule == "meta.date"]
+    assert len(found) == 1 and found[0].severity is Severity.HINT
+    messages: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: messages.append(text))
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a: messages.append(text))
+    window.act_finalize.trigger()
+    assert not doc.read_only  # refused: no 成文日期
+    asked: list[str | None] = []
+    monkeypatch.setattr("gui.dialogs.ask_date", lambda parent, current: asked.append(current) or "2025-01-20")
+    window.view.show_finding(found[0])  # activating the finding asks for the date
+    assert asked == [None] and doc.report.date == "2025-01-20"
+    assert window.store.load(doc.report_id)[0].date == "2025-01-20"
+    assert not [f for f in doc.findings if f.rule == "meta.date"]
+    window.act_finalize.trigger()
+    assert doc.read_only

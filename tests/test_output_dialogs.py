@@ -82,7 +82,14 @@ def test_export_dialog_names_unprintable_characters(qtbot, tmp_path):
     assert "𠀀" in dlg.draft_note.text()
 
 
-def test_sign_dialog(qtbot, tmp_path, key):
+def test_sign_dialog(qtbot, tmp_path, key, monkeypatch):
+    asked: list[str] = []
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return od.QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(od.QMessageBox, "question", question)
     pdf = export_pdf(sample_report(), tmp_path / "r.pdf", draft=False)
     dlg = od.SignDialog(pdf)
     qtbot.addWidget(dlg)
@@ -98,6 +105,8 @@ def test_sign_dialog(qtbot, tmp_path, key):
     with qtbot.waitSignal(dlg.finished_ok, timeout=30000):
         dlg.sign_button.click()
     assert [s.ok for s in verify_pdf(out)] == [True]
+    # asked first: the 240-pixel seal is too coarse for print at 42 mm (issue 12)
+    assert len(asked) == 1 and "145 dpi" in asked[0] and "签章人" not in asked[0]
     assert od._settings().value("sign/last_key") == str(key)
     assert "pass-word" not in (tmp_path / "settings.ini").read_text(encoding="utf-8")
 
@@ -226,3 +235,32 @@ def test_fit_rect():
     assert (r.x(), r.y(), r.width(), r.height()) == (0, 100, 200, 200)
     r = od.fit_rect(QRect(10, 0, 400, 100), 210, 297)
     assert abs(r.height() - 100) < 1e-9 and abs(r.center().x() - 210) < 1e-9
+
+
+def test_sign_dialog_says_when_the_signer_is_not_the_organ(qtbot, tmp_path, monkeypatch):
+    asked: list[str] = []
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return od.QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(od.QMessageBox, "question", question)
+    other = create_organ_certificate(tmp_path / "o.p12", "另一个县人民政府", "pass-word")[0]
+    pdf = export_pdf(sample_report(), tmp_path / "r.pdf", draft=False)
+    dlg = od.SignDialog(pdf)
+    qtbot.addWidget(dlg)
+    dlg.key_edit.setText(str(other))
+    dlg.password_edit.setText("pass-word")
+    out = Path(dlg.out_edit.text())
+    dlg.sign_button.click()
+    assert len(asked) == 1 and "另一个县人民政府" in asked[0] and sample_report().agency in asked[0]
+    assert not out.exists() and not dlg.running  # the clerk said no: nothing signed
+
+
+def test_sign_dialog_refuses_a_report_without_date(qtbot, tmp_path):
+    r = sample_report()
+    r.date = None
+    pdf = export_pdf(r, tmp_path / "r.pdf", draft=False)
+    dlg = od.SignDialog(pdf)
+    qtbot.addWidget(dlg)
+    assert not dlg.sign_button.isEnabled() and "成文日期" in dlg.message.text()

@@ -94,7 +94,7 @@ def test_icu_package_round_trip_and_reduction():
 
 
 def test_shipped_faces_print_gbk_and_rare_characters():
-    """The reduced UMing (resources/fonts/make_fonts.py) with the other faces still prints all of GBK and the
+    """The shipped faces (resources/fonts/make_fonts.py) together still print all of GBK and the
     rarer characters the full face had (㛃, CJK Ext. A)."""
     code = (
         "from model.output import fonts\n"
@@ -116,7 +116,7 @@ def test_shipped_faces_print_gbk_and_rare_characters():
     missing, face = proc.stdout.splitlines()[-2:]
     assert missing == "''", missing
     if sys.platform != "win32":
-        assert face == "AR PL UMing CN"
+        assert face == "Zhuque Fangsong"  # 朱雀仿宋, the bundled body face
 
 
 # --- what the code imports ------------------------------------------------------------------------------------

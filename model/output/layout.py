@@ -6,7 +6,7 @@ Drawn by :mod:`model.output.pdf`; everything comes from :attr:`model.form.Table.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from model.form import GridCell, Table
 from model.report import Report, format_value
@@ -21,15 +21,10 @@ CELL_LEADING = 13.5
 PAD_X = 2.5
 PAD_Y = 3.0
 MIN_ROW = 20.0
-#: the narrowest a value column / a label column may be before the table needs a landscape page
-MIN_VALUE_COL = 14 * MM
-MIN_LABEL_COL = 12 * MM
-
-
-def needs_landscape(table: Table, width: float) -> bool:
-    lay = table.layout
-    value_cols = lay.cols - lay.label_cols
-    return value_cols * MIN_VALUE_COL + lay.label_cols * MIN_LABEL_COL > width + 0.01
+#: a number never wraps: when it is wider than its cell at 五号 it is set smaller, down to this (六号 7.5 pt)
+MIN_VALUE_SIZE = 6.5
+#: a value cell's side padding when the number is set smaller
+VALUE_PAD_X = 1.0
 
 
 def cell_text(cell: GridCell, report: Report) -> str:
@@ -72,6 +67,11 @@ class TableGrid:
     row_h: list[float]
     lines: dict[tuple[int, int], list[str]]  # (row, col) of a cell → its text lines
     header_rows: int
+    #: the point size of a value set smaller than 五号 so that it stays on one line
+    sizes: dict[tuple[int, int], float] = field(default_factory=dict)
+
+    def size(self, row: int, col: int) -> float:
+        return self.sizes.get((row, col), CELL_SIZE)
 
     @property
     def width(self) -> float:
@@ -105,9 +105,18 @@ def measure_table(table: Table, report: Report, width: float) -> TableGrid:
 
     lines: dict[tuple[int, int], list[str]] = {}
     need: dict[tuple[int, int], float] = {}
+    sizes: dict[tuple[int, int], float] = {}
     for c in lay.cells:
         inner = col_x[c.col + c.colspan] - col_x[c.col] - 2 * PAD_X
         text = cell_text(c, report)
+        if c.key:  # a number: one line, set smaller when it is too wide (9 999 999 in table 3)
+            wide = measure(text)
+            if wide > inner + 1e-6:
+                room = col_x[c.col + c.colspan] - col_x[c.col] - 2 * VALUE_PAD_X
+                sizes[(c.row, c.col)] = max(MIN_VALUE_SIZE, min(CELL_SIZE, CELL_SIZE * room / wide))
+            lines[(c.row, c.col)] = [text]
+            need[(c.row, c.col)] = CELL_LEADING + 2 * PAD_Y
+            continue
         ls: list[str] = []
         for para in text.split("\n"):
             if align_of(c) == "center" and not c.key:
@@ -127,7 +136,7 @@ def measure_table(table: Table, report: Report, width: float) -> TableGrid:
             if deficit > 0:
                 for r in range(c.row, c.row + c.rowspan):
                     row_h[r] += deficit / c.rowspan
-    return TableGrid(table, col_x, row_h, lines, lay.header_rows)
+    return TableGrid(table, col_x, row_h, lines, lay.header_rows, sizes)
 
 
 def label_need(grid: TableGrid, row: int, col: int) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["NO_START", "NO_END", "break_lines", "units"]
+__all__ = ["NO_START", "NO_END", "break_lines", "units", "title_lines"]
 
 #: characters that must not begin a line
 NO_START = frozenset("，。、；：！？）》”’」』】〕〉〗｝］…—～·％‰℃°,.;:!?)]}>%'\"”’‐-–々〃ゝゞヽヾー")
@@ -99,3 +99,94 @@ def break_lines(text: str, width: float, measure: Callable[[str], float]) -> lis
     if cur:
         lines.append(cur)
     return ["".join(line) for line in lines]
+
+
+#: the words of a report's title that a line must not break inside (the form's vocabulary): the fixed end
+#: 政府信息公开工作年度报告 and the parts of an organ's name
+TITLE_SUFFIX = "政府信息公开工作年度报告"
+TITLE_WORDS = (
+    "政府信息公开",
+    "工作",
+    "年度报告",
+    "人民政府",
+    "办公室",
+    "办公厅",
+    "委员会",
+    "管理委员会",
+    "街道办事处",
+    "办事处",
+    "人民代表大会",
+    "常务委员会",
+)
+#: one-character ends of the units of an organ's name (省, 市, 区, 县 …): a line may break after them
+_NAME_ENDS = "省市区县旗州盟镇乡局厅委办院所队站处部署会"
+_YEAR = re.compile(r"(?:19|20)\d\d\s*年(?:度)?")
+
+
+def title_lines(text: str, agency: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """A title in as few lines as fit ``width``, broken only between words: after the organ's name, before
+    政府信息公开工作年度报告, around the year, or at a word boundary of :data:`TITLE_WORDS`. Of the breaks that
+    give the fewest lines, the most important kind wins, then the most even lines; inside a long organ's
+    name, anywhere but inside a word. Only a word wider than a line is broken by :func:`break_lines`."""
+    if measure(text) <= width + 1e-6:
+        return [text]
+    n = len(text)
+    # rank of a break before index i (lower is better); inside a word: not allowed
+    rank: dict[int, int] = {}
+    inside: set[int] = set()
+
+    def allow(i: int, r: int) -> None:
+        if 0 < i < n:
+            rank[i] = min(rank.get(i, r), r)
+
+    if agency and text.startswith(agency):
+        allow(len(agency), 0)
+    k = text.rfind(TITLE_SUFFIX)
+    if k > 0:
+        allow(k, 1)
+    for m in _YEAR.finditer(text):
+        allow(m.start(), 2)
+        allow(m.end(), 2)
+        inside.update(range(m.start() + 1, m.end()))
+    for word in TITLE_WORDS:
+        start = text.find(word)
+        while start != -1:
+            allow(start, 3)
+            allow(start + len(word), 3)
+            inside.update(range(start + 1, start + len(word)))
+            start = text.find(word, start + 1)
+    for i, ch in enumerate(text[:-1]):
+        if ch in _NAME_ENDS:
+            allow(i + 1, 4)
+    for i in range(1, n):  # last: anywhere that is not inside a word (a long organ's name)
+        if text[i] not in NO_START and text[i - 1] not in NO_END:
+            allow(i, 5)
+    for i in inside:
+        rank.pop(i, None)
+    breaks = sorted(rank)
+
+    # fewest lines, then the best (lowest) worst rank, then the most even lines: dynamic programming over
+    # the allowed breaks (key of the best way to end a line before index i)
+    ends = [*breaks, n]
+    best: dict[int, tuple[int, int, float]] = {0: (0, 0, 0.0)}
+    back: dict[int, int] = {}
+    for i in ends:
+        for j in [0, *breaks]:
+            if j >= i or j not in best:
+                continue
+            w = measure(text[j:i])
+            if w > width + 1e-6:
+                continue
+            lines_, worst, sq = best[j]
+            key = (lines_ + 1, max(worst, rank.get(i, 0)), sq + (width - w) ** 2)
+            if i not in best or key < best[i]:
+                best[i], back[i] = key, j
+    if n in best:
+        out: list[str] = []
+        i = n
+        while i:
+            j = back[i]
+            out.append(text[j:i])
+            i = j
+        return out[::-1]
+    return break_lines(text, width, measure)

@@ -3,8 +3,10 @@
 A4; top margin 37 mm, binding margin 28 mm, text block 156 × 225 mm; title 22 pt; headings 一、… 黑体 16 pt;
 sub-headings （一） 楷体 16 pt; prose 仿宋 16 pt, 22 lines of 28 characters; tables 2–4 drawn from
 :attr:`model.form.Table.layout` (merged cells, group labels spanning their rows, header rows repeated on a
-new page, no row split across pages, no page holding a part of a spanning label too short for its text, a
-landscape page for a table wider than the text block); page numbers ``— 1 —`` 宋体 14 pt, odd pages right,
+new page, no row split across pages, no page holding a part of a spanning label too short for its text; every
+table in portrait within the text block — table 4's 15 columns 10.4 mm each, 结果/维持 on two lines — and a
+number never wrapped, set smaller when wider than its cell); page numbers ``— 1 —`` 宋体 14 pt, the dash 7 mm
+below the text block, odd pages right,
 even pages left; the organ's name and the date at the end, where the seal goes, never alone on the last page
 (the text's last lines go with them). While the report has errors every page says 草稿.
 
@@ -25,19 +27,25 @@ from model.report import Report
 from . import fonts
 from .layout import (
     CELL_LEADING,
-    CELL_SIZE,
     MM,
     PAD_X,
     PAD_Y,
     TableGrid,
     align_of,
     measure_table,
-    needs_landscape,
     paginate,
 )
-from .linebreak import break_lines
+from .linebreak import break_lines, title_lines
 
-__all__ = ["export_pdf", "render_pdf_bytes", "report_has_errors", "ExportError", "SEAL_KEY", "STATUS_KEY"]
+__all__ = [
+    "export_pdf",
+    "render_pdf_bytes",
+    "report_has_errors",
+    "ExportError",
+    "SEAL_KEY",
+    "STATUS_KEY",
+    "DATE_KEY",
+]
 
 Progress = Callable[[float, str], None]
 
@@ -49,11 +57,14 @@ PITCH = BLOCK_H / 22  # line pitch: 22 lines on the block
 GRID = BLOCK_W / 28  # character pitch: 28 characters a line
 TITLE = 22.0
 PAGE_NO = 14.0
+#: from the bottom of the text block down to the page number's dashes
+PAGE_NO_DROP = 7 * MM
 SEAL = 42 * MM
 
 #: document-information keys this module writes (kept through PDF/A and signing)
 SEAL_KEY = "/NianbaoSeal"  # "page x1 y1 x2 y2" of the box where the seal goes
 STATUS_KEY = "/NianbaoStatus"  # "草稿" (the report has errors) or "定稿"
+DATE_KEY = "/NianbaoDate"  # the 成文日期 (ISO), empty when the report has none: such a PDF is not signed
 
 _SUBHEAD = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 
@@ -86,28 +97,14 @@ def chinese_date(iso: str | None) -> str:
 
 @dataclass
 class _Geometry:
-    landscape: bool
+    """The page: A4 portrait, every page (the tables fit the text block)."""
 
-    @property
-    def size(self) -> tuple[float, float]:
-        return (A4[1], A4[0]) if self.landscape else A4
-
-    @property
-    def left(self) -> float:
-        return (A4[1] - 225 * MM) / 2 if self.landscape else LEFT
-
-    @property
-    def width(self) -> float:
-        return 225 * MM if self.landscape else BLOCK_W
-
-    @property
-    def top(self) -> float:
-        """y of the top of the text block."""
-        return self.size[1] - ((A4[0] - BLOCK_W) / 2 if self.landscape else TOP)
-
-    @property
-    def bottom(self) -> float:
-        return self.top - (BLOCK_W if self.landscape else BLOCK_H)
+    size: tuple[float, float] = A4
+    left: float = LEFT
+    width: float = BLOCK_W
+    #: y of the top and the bottom of the text block
+    top: float = A4[1] - TOP
+    bottom: float = A4[1] - TOP - BLOCK_H
 
 
 @dataclass
@@ -116,20 +113,20 @@ class _Writer:
     draft: bool
     progress: Progress | None = None
     page: int = 0
-    geo: _Geometry = field(default_factory=lambda: _Geometry(False))
+    geo: _Geometry = field(default_factory=_Geometry)
     y: float = 0.0
     seal: tuple[int, float, float, float, float] | None = None
     #: every part of a cell spanning rows as drawn: (table, page, text, box height, height its text needs, role)
     label_boxes: list[tuple[str, int, str, float, float, str]] = field(default_factory=list)
+    title_lines: list[str] = field(default_factory=list)
     _open: bool = False
 
     # -- pages ------------------------------------------------------------------------------------
 
-    def new_page(self, landscape: bool = False) -> None:
+    def new_page(self) -> None:
         c = self.canvas
         if self._open:
             self._finish_page()
-        self.geo = _Geometry(landscape)
         c.setPageSize(self.geo.size)
         self.page += 1
         self._open = True
@@ -143,7 +140,10 @@ class _Writer:
         font = fonts.font_chain("song")[0]
         c.setFillColorRGB(0, 0, 0)
         w = fonts.text_width(text, "song", PAGE_NO)
-        base = self.geo.bottom - 7 * MM - PAGE_NO * 0.8
+        # GB/T 9704 7.5: the dashes 7 mm below the text block (the middle of the dash's stroke)
+        ink = fonts.glyph_ink("—", fonts.split_runs("—", "song")[0][0])
+        mid = (ink[0] + ink[1]) / 2000 * PAGE_NO if ink else PAGE_NO * 0.3
+        base = self.geo.bottom - PAGE_NO_DROP - mid
         if self.page % 2:
             x = self.geo.left + self.geo.width - PAGE_NO - w
         else:
@@ -173,7 +173,7 @@ class _Writer:
 
     def ensure(self, height: float) -> None:
         if self.room() < height - 0.01:
-            self.new_page(self.geo.landscape)
+            self.new_page()
 
     # -- text -------------------------------------------------------------------------------------
 
@@ -270,31 +270,14 @@ class _Writer:
 
     def title(self, text: str, agency: str) -> None:
         width = self.geo.width
-        lines = [text]
-        if fonts.text_width(text, "title", TITLE) > width:
-            rest = text[len(agency) :]
-            if agency and text.startswith(agency) and fonts.text_width(rest, "title", TITLE) <= width:
-                lines = [agency, rest]
-            else:
-                lines = break_lines(text, width, lambda s: fonts.text_width(s, "title", TITLE))
+        lines = title_lines(text, agency, width, lambda s: fonts.text_width(s, "title", TITLE))
+        self.title_lines = lines
         pitch = TITLE * 1.6
-        c = self.canvas
         for line in lines:
             w = fonts.text_width(line, "title", TITLE)
             x = self.geo.left + (width - w) / 2
             baseline = self.y - pitch / 2 - TITLE * 0.35
-            if fonts.fake_bold_title:  # no 小标宋: fill and stroke for a heavier face
-                c.saveState()
-                c.setLineWidth(0.45)
-                t = c.beginText(x, baseline)
-                t.setTextRenderMode(2)
-                for font, run in fonts.split_runs(line, "title"):
-                    t.setFont(font, TITLE)
-                    t.textOut(run)
-                c.drawText(t)
-                c.restoreState()
-            else:
-                self._draw_runs(line, "title", None, x, baseline, TITLE)
+            self._draw_runs(line, "title", None, x, baseline, TITLE)
             self.y -= pitch
         self.blank(1)
 
@@ -316,13 +299,13 @@ class _Writer:
 
         pages = plan()
         if pages and not pages[0]:
-            self.new_page(self.geo.landscape)
+            self.new_page()
             pages = plan()
         self.heading(heading, keep_with=0.0)
         x0 = self.geo.left + (self.geo.width - grid.width) / 2
         for n, units in enumerate(pages or [[]]):
             if n:
-                self.new_page(self.geo.landscape)
+                self.new_page()
             segment: list[tuple[int, float]] = []  # (row, y top) on this page
             for r in list(range(hr)) + [r for first, last in units for r in range(first, last + 1)]:
                 segment.append((r, self.y))
@@ -364,14 +347,15 @@ class _Writer:
             c.clipPath(p, stroke=0, fill=0)
             y = (y_top + y_bot) / 2 + text_h / 2
             align = align_of(cell)
+            size = grid.size(cell.row, cell.col)
             for line in lines:
-                baseline = y - CELL_LEADING / 2 - CELL_SIZE * 0.35
-                w = fonts.text_width(line, "song", CELL_SIZE)
+                baseline = y - CELL_LEADING / 2 - size * 0.35
+                w = fonts.text_width(line, "song", size)
                 if align == "left":
                     x = x1 + PAD_X
                 else:
                     x = (x1 + x2 - w) / 2
-                self._draw_runs(line, "song", None, x, baseline, CELL_SIZE)
+                self._draw_runs(line, "song", None, x, baseline, size)
                 y -= CELL_LEADING
             c.restoreState()
 
@@ -458,7 +442,7 @@ def render_pdf_bytes(report: Report, *, draft: bool, progress: Progress | None =
     c.setSubject("政府信息公开工作年度报告")
     c.setCreator("年报")
     w = _Writer(c, draft, progress)
-    w.new_page(False)
+    w.new_page()
     w.title(title, report.agency or "")
     n = len(form.sections)
     date = chinese_date(report.date)
@@ -470,13 +454,10 @@ def render_pdf_bytes(report: Report, *, draft: bool, progress: Progress | None =
             progress(0.1 + 0.6 * i / n, f"排版{section.heading}")
         if section.table:
             table = form.table[section.table]
-            landscape = needs_landscape(table, BLOCK_W)
-            if landscape:
-                w.new_page(True)
-            grid = measure_table(table, report, w.geo.width)
+            grid = measure_table(
+                table, report, w.geo.width
+            )  # portrait, within the text block: never landscape
             w.table(grid, report, section.heading)
-            if landscape:
-                w.new_page(False)
             continue
         paras = _paragraphs(report.text.get(section.text_key or "", ""))
         keep = PITCH if paras else 0.0
@@ -488,7 +469,13 @@ def render_pdf_bytes(report: Report, *, draft: bool, progress: Progress | None =
     w.signature_block(report.agency or "", date)
     w.finish()
     c.save()
-    info = {"pages": w.page, "seal": w.seal, "title": title, "label_boxes": w.label_boxes}
+    info = {
+        "pages": w.page,
+        "seal": w.seal,
+        "title": title,
+        "title_lines": w.title_lines,
+        "label_boxes": w.label_boxes,
+    }
     return buf.getvalue(), info
 
 
@@ -521,7 +508,7 @@ def export_pdf(
     data, info = render_pdf_bytes(report, draft=draft, progress=progress)
     if progress:
         progress(0.75, "转换为 PDF/A-2b")
-    extra = {STATUS_KEY: "草稿" if draft else "定稿"}
+    extra = {STATUS_KEY: "草稿" if draft else "定稿", DATE_KEY: (report.date or "").strip()}
     if info["seal"]:
         extra[SEAL_KEY] = " ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in info["seal"])
     data = pdfa.make_pdfa(data, extra_info=extra)

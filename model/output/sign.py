@@ -34,6 +34,9 @@ __all__ = [
     "SignatureStatus",
     "create_organ_certificate",
     "sign_pdf",
+    "seal_warnings",
+    "report_facts",
+    "signer_of",
     "verify_pdf",
     "trust_store_dir",
     "import_trusted_certificate",
@@ -47,6 +50,9 @@ SEAL_GAP = 4 * 72 / 25.4
 TEXT_SIZE = 6.5
 #: the band under the seal for the signer and the time
 TEXT_BAND = 2 * (TEXT_SIZE + 1.5) + 3
+#: the seal's printed size (the box model.output.pdf leaves for it) and the least resolution for print there
+SEAL_MM = 42
+SEAL_MIN_DPI = 300
 
 
 class SigningError(Exception):
@@ -358,8 +364,51 @@ def safe_seal_image(png_path: str | Path):
     return im
 
 
+NO_DATE = "这份报告没有成文日期，不能签章。请先填写成文日期，再重新导出 PDF。"
+
+
+def report_facts(pdf_path: str | Path) -> dict[str, str]:
+    """What the PDF says of its report (the document information this program writes): ``organ``, ``date``
+    (ISO; empty when the report has none, absent when the PDF does not say), ``status`` (草稿 / 定稿)."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(pdf_path) as pdf:
+            info = {k: str(v) for k, v in pdf.docinfo.items()}
+    except (pikepdf.PdfError, OSError):
+        return {}
+    out = {"organ": info.get("/Author", ""), "status": info.get("/NianbaoStatus", "")}
+    if "/NianbaoDate" in info:
+        out["date"] = info["/NianbaoDate"].strip()
+    return out
+
+
+def signer_of(p12_path: str | Path, password: str) -> str:
+    """The certificate's signer (its common name); :class:`SigningError` when the key cannot be read."""
+    _signer, cert = load_key(p12_path, password)
+    return _cn(cert.subject)
+
+
+def seal_warnings(png_path: str | Path) -> list[str]:
+    """What the clerk should know about a seal image before signing, in Chinese (empty: nothing): an image
+    too coarse for print — under 300 dpi at the seal's 42 mm."""
+    im = safe_seal_image(png_path)
+    px = min(im.size)
+    dpi = px / (SEAL_MM / 25.4)
+    if dpi < SEAL_MIN_DPI - 0.5:
+        need = int(SEAL_MIN_DPI * SEAL_MM / 25.4 + 0.999)
+        return [
+            f"印章图片只有 {im.size[0]}×{im.size[1]} 像素，按 {SEAL_MM} 毫米印出时约 {dpi:.0f} dpi，"
+            f"打印会模糊（至少需要 {SEAL_MIN_DPI} dpi，即 {need}×{need} 像素）。请换用更清晰的印章图片。"
+        ]
+    return []
+
+
 def _appearance_pdf(path: Path, width: float, height: float, seal, lines: list[str]) -> None:
-    """A one-page PDF of the box's size: the seal image and the signer's lines (embedded CJK face)."""
+    """A one-page PDF of the box's size: the seal image and the signer's lines (embedded CJK face).
+
+    The seal is drawn with multiply blending (PDF/A-2 allows blend modes): like ink on paper, its red darkens
+    what is under it and the organ's name and the date stay readable through it."""
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
@@ -375,6 +424,8 @@ def _appearance_pdf(path: Path, width: float, height: float, seal, lines: list[s
         iw, ih = seal.size
         scale = min(width / iw, (height - text_h) / ih)
         w, h = iw * scale, ih * scale
+        c.saveState()
+        c.setBlendMode("Multiply")
         c.drawImage(
             ImageReader(seal),
             (width - w) / 2,
@@ -383,6 +434,7 @@ def _appearance_pdf(path: Path, width: float, height: float, seal, lines: list[s
             h,
             mask="auto" if seal.mode == "RGBA" else None,
         )
+        c.restoreState()
     size = TEXT_SIZE
     c.setFillColorRGB(0.55, 0.0, 0.0)
     y = 2 + (len(lines) - 1) * (size + 1.5)
@@ -417,6 +469,21 @@ def _seal_box(docinfo, n_existing: int, page_count: int):
     if box[0] < 0:
         return None
     return page_i, tuple(int(round(v)) for v in box)
+
+
+def _one_producer(writer) -> None:
+    """pyHanko appends its name to the document information's Producer but writes only its name into the XMP
+    metadata's: PDF/A wants the two equal. So the Producer becomes pyHanko's name before it signs (it then
+    leaves it as it is)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    ref = writer._info
+    if ref is None:
+        return
+    info = ref.get_object()
+    info["/Producer"] = generic.TextStringObject(VENDOR)
+    writer.mark_update(ref)
 
 
 def sign_pdf(
@@ -462,6 +529,8 @@ def sign_pdf(
         raise SigningError(f"“{in_path.name}”不是可读的 PDF 文件。") from None
     if status == "草稿":
         raise SigningError("这份报告仍有错误（草稿），不能签章。请先改正错误，再重新导出 PDF。")
+    if "/NianbaoDate" in docinfo and not docinfo["/NianbaoDate"].strip():
+        raise SigningError(NO_DATE)
     problems = check_pdfa(data)
     if problems:
         raise SigningError("文件不符合 PDF/A-2b，不能签章：" + "；".join(problems))
@@ -493,6 +562,7 @@ def sign_pdf(
         out = io.BytesIO()
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+            _one_producer(writer)
             pdf_signer.sign_pdf(writer, output=out, bytes_reserved=_bytes_reserved(signer))
         except Exception as err:
             raise SigningError(f"签章失败：{err}") from None

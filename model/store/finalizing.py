@@ -61,7 +61,7 @@ def finalize(
             info.version,
         )
     rules = _rules()
-    findings = rules.check(report, store.previous_report(report_id))
+    findings = rules.check(report, store.previous_report(report_id), final=True)
     errors = [f for f in findings if getattr(f.severity, "value", f.severity) == "error"]
     if errors:
         shown = "；".join(f.message for f in errors[:5])
