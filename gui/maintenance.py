@@ -228,7 +228,7 @@ def restore(window: Any, path: Path | str | None = None, confirm: bool = True) -
                 from model.store import Store
 
                 use(Store.open(url, root))
-            except Exception:  # noqa: BLE001 - said below
+            except Exception:  # said below
                 pass
         _say(
             window,

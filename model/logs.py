@@ -146,7 +146,7 @@ def install_hooks(show: Callable[[str], None] | None = None) -> None:
         if show is not None:
             try:
                 show(text)
-            except Exception:  # noqa: BLE001 - the message box itself failed: the log has it
+            except Exception:  # the message box itself failed: the log has it
                 log.exception("错误提示框未能显示")
 
     def thread_hook(args: threading.ExceptHookArgs) -> None:
@@ -158,7 +158,7 @@ def install_hooks(show: Callable[[str], None] | None = None) -> None:
         if show is not None:
             try:
                 show(text)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("错误提示框未能显示")
 
     sys.excepthook = hook
@@ -174,7 +174,7 @@ def enable_faulthandler() -> Path | None:
     try:
         log_dir().mkdir(parents=True, exist_ok=True)
         path = log_dir() / FAULT_FILE
-        fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - open for the life of the process
+        fh = open(path, "a", encoding="utf-8")  # open for the life of the process
         faulthandler.enable(file=fh, all_threads=True)
     except (OSError, ValueError, RuntimeError):
         return None

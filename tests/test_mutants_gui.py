@@ -6,8 +6,8 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from gui.form_table import FormTableModel  # noqa: E402
-from model.form import FORM_2021  # noqa: E402
+from gui.form_table import FormTableModel
+from model.form import FORM_2021
 
 
 def test_a_paste_starts_at_the_cell_pasted_into_not_at_the_rows_first_column(doc):

@@ -94,12 +94,12 @@ class ChartWidget(QWidget):
         self.data = data
         self.update()
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(560, 340)
 
     # --- drawing --------------------------------------------------------------------------------
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
+    def paintEvent(self, _event) -> None:
         p = QPainter(self)
         try:
             self.draw(p, QRectF(self.rect()))

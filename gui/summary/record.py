@@ -25,7 +25,7 @@ def computed_parent(store: Any, report_id: int) -> str | None:
         from model.summary import summary_parent
 
         return summary_parent(store, report_id)
-    except Exception:  # noqa: BLE001 - a stand-in store, or no database yet: an ordinary report
+    except Exception:  # a stand-in store, or no database yet: an ordinary report
         return None
 
 

@@ -65,7 +65,9 @@ def _import_real(name: str) -> types.ModuleType:
 
 
 def _proxy_class(module: str, name: str) -> type:
-    def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:  # noqa: N807 - the real class's object, the real module loaded now
+    def __new__(
+        cls: type, *args: Any, **kwargs: Any
+    ) -> Any:  # the real class's object, the real module loaded now
         return getattr(_real(module), name)(*args, **kwargs)
 
     doc = "pyHanko 的网络组件，首次使用时加载"

@@ -51,7 +51,7 @@ def _said_done(progress: Progress | None, text: str) -> None:
     """The last word, once the work is done and kept: a cancel that comes now is too late to matter."""
     try:
         _say(progress, 1.0, text)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         if not getattr(err, "cancelled", False):
             raise
 
