@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench._postgres import fresh_postgres
+from model.form import CURRENT_EDITION
 from model.sample import sample_report
 from model.store import Store, sqlite_url
 from model.store.changes import encode
@@ -45,7 +46,7 @@ def populate(store: Store, units: int = UNITS, year: int = 2024) -> None:
         for i, oid in enumerate(organ_ids):
             rid = conn.execute(
                 sa.insert(reports)
-                .values(organ_id=oid, year=year, template="2021", created_at=t, updated_at=t)
+                .values(organ_id=oid, year=year, template=CURRENT_EDITION, created_at=t, updated_at=t)
                 .returning(reports.c.id)
             ).scalar_one()
             for k, v in cells.items():

@@ -41,7 +41,7 @@ from .summary import add_menu as add_summary_menu
 from .summary.record import computed_banner
 
 IMPORT_FILTER = QT_TRANSLATE_NOOP(
-    "MainWindow", "已发布的年报 (*.txt *.htm *.html *.docx *.json);;所有文件 (*)"
+    "MainWindow", "已发布的年报 (*.txt *.htm *.html *.docx *.pdf *.json);;所有文件 (*)"
 )
 
 
@@ -451,7 +451,8 @@ class MainWindow(QMainWindow):
 
     def import_path(self, path: Path) -> int | None:
         try:
-            report, missing = read_report(path)
+            result = read_import(path)
+            report, missing = result.report, list(result.missing)
         except (ReportError, ValueError, OSError) as err:
             QMessageBox.warning(self, self.tr("无法导入"), f"{path.name}：{err}")
             return None
@@ -488,6 +489,13 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("无法导入"), str(err))
             return None
         self.open_report(info.id)
+        lines = result.unread_lines() if hasattr(result, "unread_lines") else []
+        sections = list(getattr(result, "sections_missing", []) or [])
+        if lines or sections:
+            from .import_summary import ImportSummaryDialog
+
+            self.import_summary = ImportSummaryDialog(path.name, sections, lines, self)
+            self.import_summary.open()
         if missing:
             self.message(
                 self.tr("已导入。有 %1 项未能从文件中读出，请补填。").replace("%1", str(len(missing))), 15000
@@ -682,6 +690,14 @@ class MainWindow(QMainWindow):
         self.settings.set("window/geometry", self.saveGeometry())
         self.settings.sync()
         super().closeEvent(e)
+
+
+def read_import(path: Path) -> Any:
+    """The importer's result for a published file or an exchange JSON file (``.report``, ``.missing``,
+    and what it left blank: ``.unread_lines()``, ``.sections_missing``)."""
+    from model.importer import import_file
+
+    return import_file(path)
 
 
 def read_report(path: Path) -> tuple[Report, list]:

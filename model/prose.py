@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .findings import Finding, Severity, TextSpan
-from .form import FORM_2021, T3_ORG_COLUMNS, T3_ORGS, TEXT_KEYS, Form, form_for
+from .form import CURRENT_FORM, TEXT_KEYS, Form, form_for
 from .report import Report, numeric
 
 __all__ = [
@@ -151,25 +151,29 @@ PHRASES: tuple[tuple[str, str | None, str | None], ...] = (
     (INHERIT, r"申请", None),
 )
 
-#: (wording, table, what it picks, keys): "columns" — the applicant (表三) or result (表四) columns added up;
-#: "rows" — the lawsuit group of 表四.  Searched in the clause before the number.
-QUALIFIERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    (r"商业企业", "t3", "columns", ("commercial",)),
-    (r"科研机构", "t3", "columns", ("research",)),
-    (r"社会公益组织", "t3", "columns", ("social_welfare",)),
-    (r"法律服务机构", "t3", "columns", ("legal_service",)),
-    (r"法人(?:或者|或|和|及|与|、)?(?:其他)?(?:组织)?", "t3", "columns", T3_ORG_COLUMNS),
-    (r"自然人|公民", "t3", "columns", ("natural_person",)),
-    (r"(?:结果)?维持", "t4", "columns", ("upheld",)),
-    (r"(?:结果)?纠正", "t4", "columns", ("corrected",)),
-    (r"其他结果", "t4", "columns", ("other",)),
-    (r"尚未审结|未审结|未结案?", "t4", "columns", ("pending",)),
-    (r"未经复议直接起诉|直接(?:提起)?(?:行政)?(?:起诉|诉讼)", "t4", "rows", ("litigation_direct",)),
-    (r"复议后(?:提起)?(?:行政)?(?:起诉|诉讼)", "t4", "rows", ("litigation_after_review",)),
-)
+
+def qualifiers(form: Form) -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
+    """(wording, table, what it picks, keys), from how the form says prose names its columns and rows:
+    "columns" — the applicant (表三) or result (表四) columns added up; "rows" — the lawsuit group of 表四.
+    Searched in the clause before the number, in this order: a column under a common heading before the
+    heading's wording (社会公益组织 is no 法人…组织), then the heading, then the other columns; rows last."""
+    out: list[tuple[str, str, str, tuple[str, ...]]] = []
+    for t in form.tables:
+        grouped = {k for g in t.column_groups for k in g.columns}
+        out += [(c.spoken, t.key, "columns", (c.key,)) for c in t.columns if c.spoken and c.key in grouped]
+        out += [(g.spoken, t.key, "columns", g.columns) for g in t.column_groups if g.spoken]
+        out += [
+            (c.spoken, t.key, "columns", (c.key,)) for c in t.columns if c.spoken and c.key not in grouped
+        ]
+    for t in form.tables:
+        out += [(r.spoken, t.key, "rows", (r.key,)) for r in t.rows if r.spoken]
+    return tuple(out)
+
+
+QUALIFIERS = qualifiers(CURRENT_FORM)
 
 #: the total column of each table, for a clause that names no column
-TOTAL_COLUMN = "total"
+TOTAL_COLUMN = CURRENT_FORM.table["t3"].total_column
 
 #: the sentence speaks of another scope than the report's tables: a mismatch is only a hint
 SCOPE_MARKERS = r"代表|各部门|各单位|各镇|各乡镇|各街道|各地|各县|各区|县直|区直|市直|所属|下属|本级"
@@ -257,11 +261,13 @@ def _validate(form: Form) -> None:
         table = form.table[table_key]
         names = {c.key for c in table.columns} if kind == "columns" else {r.key for r in table.rows}
         assert set(keys) <= names, f"prose: qualifier keys {keys} not in {table_key}"
+    for key in ("t3", "t4"):
+        assert form.table[key].total_column == TOTAL_COLUMN, f"prose: {key} totals in another column"
     for q, _, _ in PHRASES:
         assert q == INHERIT or q in QUANTITIES, q
 
 
-_validate(FORM_2021)
+_validate(CURRENT_FORM)
 
 # ==================================================================================================
 # Reading the text
@@ -411,99 +417,160 @@ def extract_claims(text: str) -> tuple[Claim, ...]:
     )
 
 
-def _claims(text: str) -> list[Claim]:
-    claims: list[Claim] = []
+@dataclass(frozen=True)
+class _Sentence:
+    """A sentence and what the text around it says: about applications, about 政府信息公开, in what scope."""
+
+    start: int
+    end: int
+    application: bool
+    disclosure: bool
+    scope: re.Match[str] | None
+
+
+def _sentences(text: str) -> list[_Sentence]:
+    """Phase 1: the sentences, each with its context (its own or the previous sentence on applications)."""
     contexts = _spans(_CONTEXT_SENTENCE, text, 0, len(text))
     has_application = [bool(_APPLICATION.search(text, s, e)) for s, e in contexts]
     has_disclosure = [bool(_INFO_DISCLOSURE.search(text, s, e)) for s, e in contexts]
+    out: list[_Sentence] = []
     ci = 0
-    for s_start, s_end in _spans(_SENTENCE, text, 0, len(text)):
-        while ci + 1 < len(contexts) and contexts[ci][1] <= s_start:
+    for start, end in _spans(_SENTENCE, text, 0, len(text)):
+        while ci + 1 < len(contexts) and contexts[ci][1] <= start:
             ci += 1
         application = has_application[ci] or (ci > 0 and has_application[ci - 1])
-        disclosure = has_disclosure[ci]
+        out.append(_Sentence(start, end, application, has_disclosure[ci], _SCOPE.search(text, start, end)))
+    return out
+
+
+@dataclass(frozen=True)
+class _Number:
+    """A number with its unit in a clause, and the clause's text before and after it (up to its neighbours)."""
+
+    match: re.Match[str]
+    value: int
+    seg_start: int
+    before: str
+    after: str
+
+    @property
+    def approximate(self) -> bool:
+        return bool(
+            self.match["approx"] or _APPROX_BEFORE.search(self.before) or _APPROX_AFTER.search(self.after)
+        )
+
+
+def _numbers(text: str, start: int, end: int) -> list[_Number]:
+    """Phase 2: the numbers of a clause (not 一起 = together)."""
+    found = list(_NUMBER.finditer(text, start, end))
+    out: list[_Number] = []
+    for i, m in enumerate(found):
+        value = parse_number(m["num"])
+        if value is None or (m["num"] == "一" and m["unit"] == "起"):
+            continue
+        seg_start = found[i - 1].end() if i else start
+        seg_end = found[i + 1].start() if i + 1 < len(found) else end
+        out.append(_Number(m, value, seg_start, text[seg_start : m.start()], text[m.end() : seg_end]))
+    return out
+
+
+def _phrase(n: _Number) -> tuple[str, int, int]:
+    """Phase 3: the quantity the wording around the number names (INHERIT if none) and the phrase's span."""
+    m = n.match
+    for q, rx_before, rx_after in _PHRASES:
+        mb = rx_before.search(n.before) if rx_before else None
+        if rx_before and not mb:
+            continue
+        ma = rx_after.match(n.after) if rx_after else None
+        if rx_after and not ma:
+            continue
+        return q, (n.seg_start + mb.start() if mb else m.start()), (m.end() + ma.end() if ma else m.end())
+    return INHERIT, m.start(), m.end()
+
+
+def _readings(
+    q: Quantity, own: dict[str, tuple[str, ...]], topic: _Topic | None, inherited: bool
+) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    """Phase 4: the rows and columns a claim may mean — its own qualifiers, else the sentence's topic's."""
+    same_table = topic is not None and QUANTITIES[topic.quantity].table == q.table
+    columns: tuple[tuple[str, ...], ...]
+    if "columns" in own:
+        columns = (own["columns"],)
+    elif topic is not None and topic.columns and same_table:
+        # the sentence's applicant: maybe this clause's, maybe it speaks of all
+        columns = (topic.columns,) if inherited else (topic.columns, (TOTAL_COLUMN,))
+    else:
+        columns = ((TOTAL_COLUMN,),)
+    rows = q.readings
+    narrowed = own.get("rows") or (topic.rows if topic is not None and inherited and same_table else None)
+    if narrowed:
+        rows = tuple(r for r in rows if set(r) <= set(narrowed)) or rows
+    return rows, columns
+
+
+def _uncertainty(text: str, sentence: _Sentence, q: Quantity, m: re.Match[str]) -> str:
+    """Phase 5: why a difference would only be a hint ("" when it is a contradiction)."""
+    scope = sentence.scope if sentence.scope and sentence.scope.end() <= m.start() else None
+    if scope:
+        return f"这句话带有“{scope.group()}”，说的范围可能与表格统计的范围不同"
+    if q.table == "t4" and not sentence.disclosure and _REVIEW_BODY.search(text, sentence.start, m.end()):
+        return "这句话说的可能是本机关办理的全部行政复议案件，而不只是政府信息公开引起的"
+    return ""
+
+
+def _claim(text: str, sentence: _Sentence, n: _Number, topic: _Topic | None) -> tuple[Claim, bool] | None:
+    """A number's claim (and whether it inherits the sentence's quantity), or ``None`` if it claims none."""
+    quantity, phrase_start, phrase_end = _phrase(n)
+    if _OTHER_CRITERIA.search(n.before):
+        return None
+    qual = _qualify(n.before)
+    inherited = False
+    if quantity == INHERIT:
+        # a sub-count of the sentence's quantity: 其中… or a clause naming only a qualifier
+        if topic is None or not qual.get(QUANTITIES[topic.quantity].table):
+            return None
+        quantity, inherited = topic.quantity, True
+        phrase_start = n.seg_start + len(n.before) - len(n.before.lstrip(" \t，、：:"))
+    q = QUANTITIES[quantity]
+    if q.needs_application and not sentence.application:
+        return None
+    rows, columns = _readings(q, qual.get(q.table, {}), topic, inherited)
+    m = n.match
+    claim = Claim(
+        m.start(),
+        m.end(),
+        phrase_start,
+        phrase_end,
+        n.value,
+        quantity,
+        q.table,
+        rows,
+        columns,
+        n.approximate,
+        _uncertainty(text, sentence, q, m),
+    )
+    return claim, inherited
+
+
+def _claims(text: str) -> list[Claim]:
+    """Every number the prose states about a table quantity: sentences → clauses → numbers → the phrase
+    naming each → its rows and columns → how sure; a clause's claim becomes the topic the next inherit."""
+    claims: list[Claim] = []
+    for sentence in _sentences(text):
         topic: _Topic | None = None
-        first_scope = _SCOPE.search(text, s_start, s_end)
-        for c_start, c_end in _spans(_CLAUSE, text, s_start, s_end):
-            numbers = list(_NUMBER.finditer(text, c_start, c_end))
+        for c_start, c_end in _spans(_CLAUSE, text, sentence.start, sentence.end):
             qizhong = bool(_QIZHONG.match(text, c_start))
-            for i, m in enumerate(numbers):
-                value = parse_number(m["num"])
-                if value is None or (m["num"] == "一" and m["unit"] == "起"):  # 一起 = together
+            for n in _numbers(text, c_start, c_end):
+                found = _claim(text, sentence, n, topic)
+                if found is None:
                     continue
-                seg_start = numbers[i - 1].end() if i else c_start
-                seg_end = numbers[i + 1].start() if i + 1 < len(numbers) else c_end
-                before = text[seg_start : m.start()]
-                after = text[m.end() : seg_end]
-                approximate = bool(
-                    m["approx"] or _APPROX_BEFORE.search(before) or _APPROX_AFTER.search(after)
-                )
-                quantity, phrase_start, phrase_end = INHERIT, m.start(), m.end()
-                for q, rx_before, rx_after in _PHRASES:
-                    mb = rx_before.search(before) if rx_before else None
-                    if rx_before and not mb:
-                        continue
-                    ma = rx_after.match(after) if rx_after else None
-                    if rx_after and not ma:
-                        continue
-                    quantity = q
-                    phrase_start = seg_start + mb.start() if mb else m.start()
-                    phrase_end = m.end() + ma.end() if ma else m.end()
-                    break
-                if _OTHER_CRITERIA.search(before):
-                    continue
-                qual = _qualify(before)
-                inherited = False
-                if quantity == INHERIT:
-                    # a sub-count of the sentence's quantity: 其中… or a clause naming only a qualifier
-                    if topic is None or not qual.get(QUANTITIES[topic.quantity].table):
-                        continue
-                    quantity, inherited = topic.quantity, True
-                    phrase_start = seg_start + len(before) - len(before.lstrip(" \t，、：:"))
-                q = QUANTITIES[quantity]
-                if q.needs_application and not application:
-                    continue
-                own = qual.get(q.table, {})
-                columns: tuple[tuple[str, ...], ...]
-                if "columns" in own:
-                    columns = (own["columns"],)
-                elif topic is not None and topic.columns and QUANTITIES[topic.quantity].table == q.table:
-                    # the sentence's applicant: maybe this clause's, maybe it speaks of all
-                    columns = (topic.columns,) if inherited else (topic.columns, (TOTAL_COLUMN,))
-                else:
-                    columns = ((TOTAL_COLUMN,),)
-                rows = q.readings
-                narrowed = own.get("rows") or (
-                    topic.rows
-                    if topic is not None and inherited and QUANTITIES[topic.quantity].table == q.table
-                    else None
-                )
-                if narrowed:
-                    rows = tuple(r for r in rows if set(r) <= set(narrowed)) or rows
-                uncertain = ""
-                scope = first_scope if first_scope and first_scope.end() <= m.start() else None
-                if scope:
-                    uncertain = f"这句话带有“{scope.group()}”，说的范围可能与表格统计的范围不同"
-                elif q.table == "t4" and not disclosure and _REVIEW_BODY.search(text, s_start, m.end()):
-                    uncertain = "这句话说的可能是本机关办理的全部行政复议案件，而不只是政府信息公开引起的"
-                claims.append(
-                    Claim(
-                        m.start(),
-                        m.end(),
-                        phrase_start,
-                        phrase_end,
-                        value,
-                        quantity,
-                        q.table,
-                        rows,
-                        columns,
-                        approximate,
-                        uncertain,
-                    )
-                )
+                claim, inherited = found
+                claims.append(claim)
                 if not inherited and not qizhong:
+                    own = _qualify(n.before).get(claim.table, {})
+                    columns = claim.columns[0]
                     topic = _Topic(
-                        quantity, columns[0] if columns[0] != (TOTAL_COLUMN,) else None, own.get("rows")
+                        claim.quantity, columns if columns != (TOTAL_COLUMN,) else None, own.get("rows")
                     )
     return claims
 
@@ -540,14 +607,14 @@ def _part_name(form: Form, table: str, key: str, columns: tuple[str, ...]) -> st
     t = form.table[table]
     rows = _rows_of(form, table, key)
     if len(rows) == 1 and len(columns) == 1:
-        return form.cell(f"{table}.{rows[0]}.{columns[0]}").name
+        return form.cell(form.cell_key(table, rows[0], columns[0])).name
     row = next((r.short for r in t.rows if r.key == key), None)
     if row is None:
         row = next(g.label for g in t.groups if g.key == key)
     if len(columns) == 1:
         col = next(c.label for c in t.columns if c.key == columns[0])
-    elif set(columns) == set(T3_ORG_COLUMNS):
-        col = T3_ORGS
+    elif any(set(columns) == set(g.columns) for g in t.column_groups):
+        col = next(g.label for g in t.column_groups if set(columns) == set(g.columns))
     else:
         col = "、".join(c.label for c in t.columns if c.key in columns)
     return f"{row} {col}"

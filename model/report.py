@@ -19,7 +19,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .form import ALL_CELL_KEYS, AMOUNT_DECIMALS, TEXT_KEYS, CellKind, Form, form_for
+from .form import (
+    ALL_CELL_KEYS,
+    AMOUNT_DECIMALS,
+    CURRENT_EDITION,
+    FORMS,
+    TEXT_KEYS,
+    CellKind,
+    Form,
+    exchange_keys,
+    form_for,
+)
 
 FORMAT_NAME = "gov-info-disclosure-annual-report"
 FORMAT_VERSION = 1
@@ -49,7 +59,7 @@ class Explanation:
 
 @dataclass
 class Report:
-    template: str = "2021"
+    template: str = CURRENT_EDITION
     agency: str = ""
     year: int | None = None
     title: str | None = None
@@ -61,7 +71,7 @@ class Report:
     def __post_init__(self) -> None:
         for k in TEXT_KEYS:
             self.text.setdefault(k, "")
-        for k in ALL_CELL_KEYS:
+        for k in exchange_keys(self.form):
             self.cells.setdefault(k, None)
 
     @property
@@ -111,7 +121,7 @@ class Report:
         if self.date:
             out["date"] = self.date
         out["text"] = {k: self.text.get(k, "") for k in TEXT_KEYS}
-        out["cells"] = {k: value_to_json(self.cells.get(k)) for k in ALL_CELL_KEYS}
+        out["cells"] = {k: value_to_json(self.cells.get(k)) for k in exchange_keys(self.form)}
         if self.explanations:
             out["explanations"] = [e.to_json() for e in self.explanations]
         return out
@@ -126,9 +136,10 @@ class Report:
         version = data.get("format_version", FORMAT_VERSION)
         if not isinstance(version, int) or version > FORMAT_VERSION:
             raise ReportError(f"交换文件的格式版本 {version} 比本程序新，请升级程序后再打开。")
-        template = str(data.get("template") or "2021")
-        if template not in ("2021", "2019"):
-            raise ReportError(f"不认识的报告格式版本“{template}”（应为 2021 或 2019）。")
+        template = str(data.get("template") or CURRENT_EDITION)
+        if template not in FORMS:
+            known = " 或 ".join(FORMS)
+            raise ReportError(f"不认识的报告格式版本“{template}”（应为 {known}）。")
         year = data.get("year")
         if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
             raise ReportError(f"年度“{year}”不是一个整数年份。")
@@ -141,7 +152,7 @@ class Report:
         form = form_for(template)
         cells: dict[str, Value] = {}
         for key, raw in cells_in.items():
-            if key not in ALL_CELL_KEYS:
+            if key not in ALL_CELL_KEYS and key not in form.cells:
                 continue  # a later version may add keys
             cells[key] = value_from_json(raw, key, form)
         explanations = []
@@ -211,6 +222,8 @@ def value_from_json(raw: Any, key: str, form: Form | None = None) -> Value:
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+#: a change written in words (the 2019 edition's 本年增/减): 增4, 增加4, 减4, 减少4
+_CHANGE = re.compile(r"^(增加?|减少?)(\d+)$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋／", "0123456789.-+/")
 
 
@@ -232,6 +245,10 @@ def parse_value(text: str) -> Value:
         return None
     if s == SLASH:
         return SLASH
+    change = _CHANGE.match(s)
+    if change:
+        n = int(change.group(2))
+        return -n if change.group(1).startswith("减") else n
     if not _NUMBER.match(s):
         raise ValueError(text)
     try:
@@ -251,11 +268,11 @@ def value_problem(value: Value, kind: CellKind, slash_allowed: bool) -> str | No
         return None if slash_allowed else "此处不能填“/”，请填写数字（没有请填 0）"
     if isinstance(value, str):
         return "请填写数字"
-    if value < 0:
+    if value < 0 and kind is not CellKind.CHANGE:
         return "不能为负数"
     if (value if value >= 0 else -value) >= MAX_MAGNITUDE:  # abs() of int | Decimal is no number to mypy
         return "数值过大，请核对"
-    if kind is CellKind.COUNT:
+    if kind in (CellKind.COUNT, CellKind.CHANGE):
         if isinstance(value, Decimal) and value != value.to_integral_value():
             return "件数应为整数"
         return None
@@ -275,7 +292,7 @@ def accept_input(text: str, kind: CellKind, slash_allowed: bool) -> Value:
     problem = value_problem(value, kind, slash_allowed)
     if problem:
         raise ValueError(problem)
-    if isinstance(value, Decimal) and kind is CellKind.COUNT:
+    if isinstance(value, Decimal) and kind in (CellKind.COUNT, CellKind.CHANGE):
         value = int(value)
     return value
 

@@ -22,7 +22,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from .findings import SEVERITY_ORDER, Finding, Severity
-from .form import T2_RULE_MAKING_ROW, CellKind, Form, Relation
+from .form import CellKind, Form, Relation, RowRole
 from .report import SLASH, Report, Value, format_value, numeric, value_problem
 
 
@@ -92,7 +92,30 @@ def _problem_rule(v: object, kind: CellKind) -> str:
         return "not_a_number"
     if v < 0:  # type: ignore[operator]
         return "negative"
-    return "fraction" if kind is CellKind.COUNT else "decimals"
+    return "decimals" if kind is CellKind.AMOUNT else "fraction"
+
+
+def bound_findings(report: Report, form: Form) -> Iterator[Finding]:
+    """What cells cannot be together (``form.bounds``): the 2019 edition's 本年新公开数量 within 对外公开总数量,
+    上一年项目数量 加 本年增/减 not below zero."""
+    for b in form.bounds:
+        small = [numeric(report.cells.get(k)) for k in b.small]
+        large = [numeric(report.cells.get(k)) for k in b.large]
+        if any(n is None for n in small + large):
+            continue
+        lo, hi = sum(small), sum(large)  # type: ignore[arg-type]
+        if lo <= hi:
+            continue
+        keys = b.small + b.large
+        names = "、".join(form.cell(k).name for k in keys)
+        yield Finding(
+            b.rule,
+            Severity.ERROR,
+            keys,
+            f"{b.what}（{names}）。请核对后改正。",
+            expected=hi if b.small else 0,
+            actual=lo if b.small else hi,
+        )
 
 
 def blank_findings(report: Report, form: Form) -> Iterator[Finding]:
@@ -178,6 +201,26 @@ def cross_year_findings(report: Report, previous: Report | None, form: Form) -> 
             actual=this,
             explainable=True,
         )
+    for t in form.tallies:
+        this = numeric(report.cells.get(t.this))
+        parts = [numeric(previous.cells.get(k)) for k in t.last]
+        if this is None or any(p is None for p in parts):
+            continue
+        expected = sum(parts)  # type: ignore[arg-type,unused-ignore]
+        if expected == this:
+            continue
+        said = "加".join(f"“{form.cell(k).name}” {_fmt(v)}" for k, v in zip(t.last, parts, strict=True))
+        yield Finding(
+            "year.items",
+            Severity.WARNING,
+            (t.this,),
+            f"{form.cell(t.this).name} 为 {_fmt(this)}，按{last_year}报告的{said}应为 {_fmt(expected)}。"
+            "请核对，确有原因请填写说明。",
+            expected=expected,
+            actual=this,
+            explainable=True,
+            extra={"previous_cells": list(t.last)},
+        )
     same = _same_content(report, previous)
     if same:
         what = "完全相同" if same == "identical" else "几乎相同（只改了年份或个别字句）"
@@ -240,10 +283,10 @@ def plausibility_findings(report: Report, previous: Report | None, form: Form) -
     t2 = form.table.get("t2")
     agency = report.agency.strip()
     if t2 and agency and _NO_RULE_MAKING.search(agency):
-        rule_cells = tuple(c.key for c in t2.cells if c.row == T2_RULE_MAKING_ROW)
+        rule_row = t2.row_for(RowRole.RULE_MAKING)
+        rule_cells = tuple(c.key for c in t2.row_cells(rule_row.key))
         issued = [k for k in rule_cells if (numeric(report.cells.get(k)) or 0) > 0]
         if issued:
-            rule_row = next(r for r in t2.rows if r.key == T2_RULE_MAKING_ROW)
             others = "、".join(
                 f"“{r.label}”" for r in t2.rows if r.group == rule_row.group and r is not rule_row
             )
@@ -299,6 +342,7 @@ def _punctuation(report: Report, previous: Report | None, form: Form) -> Iterato
 RULES: tuple[Rule, ...] = (
     lambda r, p, f: cell_findings(r, f),
     lambda r, p, f: relation_findings(r, f),
+    lambda r, p, f: bound_findings(r, f),
     lambda r, p, f: blank_findings(r, f),
     lambda r, p, f: date_findings(r),
     cross_year_findings,

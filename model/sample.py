@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .fill import fill_totals
-from .form import FORM_2021
+from .form import CURRENT_EDITION, CURRENT_FORM
 from .report import Report, Value
 
 AGENCY = "示范县人民政府办公室"
@@ -52,7 +52,7 @@ _T2 = ("/", "/", "/", 5, 1, 25, 1203, 356, 12, Decimal("0.35"))
 
 
 def sample_report() -> Report:
-    form = FORM_2021
+    form = CURRENT_FORM
     cells: dict[str, Value] = {k: 0 for k in form.cell_keys}
     cells.update(zip(form.table["t2"].cell_keys, _T2, strict=True))
     for col, rows in _T3_PARTS.items():
@@ -62,7 +62,7 @@ def sample_report() -> Report:
         for col, v in cols.items():
             cells[f"t4.{group}.{col}"] = v
     report = Report(
-        template="2021",
+        template=CURRENT_EDITION,
         agency=AGENCY,
         year=YEAR,
         title=f"{AGENCY}{YEAR}年政府信息公开工作年度报告",

@@ -12,14 +12,44 @@ def test_cell_key_counts_match_the_exchange_spec():
     assert len(t["t2"].cells) == 10
     assert len(t["t3"].cells) == 25 * 7 == 175
     assert len(t["t4"].cells) == 15
-    assert len(ALL_CELL_KEYS) == len(set(ALL_CELL_KEYS)) == 200
+    assert len(FORM_2021.cell_keys) == 200
+    # the 2019 edition's table 2 adds keys of its own (added, never renamed: the 2021 ones keep theirs)
+    assert ALL_CELL_KEYS[:200] == FORM_2021.cell_keys
+    assert len(ALL_CELL_KEYS) == len(set(ALL_CELL_KEYS)) == 200 + 19
 
 
-def test_2019_keys_are_a_subset_mapping_its_single_other_handling_row():
-    assert set(FORM_2019.cell_keys) <= set(FORM_2021.cell_keys)
-    rows = [r.key for r in FORM_2019.table["t3"].rows]
+def test_2019_tables_3_and_4_map_onto_2021_keys_its_single_other_handling_row_too():
+    t3, t4 = FORM_2019.table["t3"], FORM_2019.table["t4"]
+    assert set(t3.cell_keys) | set(t4.cell_keys) <= set(FORM_2021.cell_keys)
+    rows = [r.key for r in t3.rows]
     assert "other_handling.other" in rows and "other_handling.no_fee" not in rows
-    assert len(rows) == 23 and "t2" not in FORM_2019.table
+    assert len(rows) == 23
+
+
+def test_2019_table_2_in_full():
+    t2 = FORM_2019.table["t2"]
+    titles = [c.text for c in t2.layout.cells if c.role == "title"]
+    assert titles == [f"第二十条第（{n}）项" for n in ("一", "五", "六", "八", "九")]
+    assert [r.label for r in t2.rows] == [
+        "规章",
+        "规范性文件",
+        "行政许可",
+        "其他对外管理服务事项",
+        "行政处罚",
+        "行政强制",
+        "行政事业性收费",
+        "政府集中采购",
+    ]
+    assert len(t2.cells) == 6 + 6 + 6 + 2 + 2 == 22
+    # 处理决定数量 of 行政许可 is the 2021 edition's key; the others are the 2019 edition's own
+    new = set(t2.cell_keys) - set(FORM_2021.cell_keys)
+    assert len(new) == 19 and "t2.licensing.decisions" not in new
+    assert FORM_2019.cell("t2.licensing.change").kind is CellKind.CHANGE
+    assert FORM_2019.cell("t2.procurement.amount").kind is CellKind.AMOUNT
+    assert FORM_2019.cell("t2.rules.made").name == "规章 本年新制作数量"
+    # the grid: every value cell under its heading, the block titles across the table
+    assert {c.key for c in t2.layout.cells if c.key} == set(t2.cell_keys)
+    assert all(c.colspan == t2.layout.cols for c in t2.layout.cells if c.role == "title")
 
 
 def test_exact_labels_of_the_spec():

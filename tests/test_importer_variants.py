@@ -408,6 +408,14 @@ def v_pdf_draft(report: Report, rng: random.Random) -> str:
     return _pdftotext(report, rng.random() < 0.5, draft=True)
 
 
+def v_pdf_direct(report: Report, rng: random.Random) -> tuple[bytes, str]:
+    # the PDF itself, read with the bundled PDFium (no pdftotext): a draft half of the time
+    from model.output.pdf import render_pdf_bytes
+
+    data, _ = render_pdf_bytes(report, draft=rng.random() < 0.5)
+    return data, "年报.pdf"
+
+
 KINDS: dict[str, Callable] = {
     "text": v_text,
     "one_per_line": v_one_per_line,
@@ -435,6 +443,7 @@ KINDS: dict[str, Callable] = {
     "pdf_plain": v_pdf_plain,
     "pdf_layout": v_pdf_layout,
     "pdf_draft": v_pdf_draft,
+    "pdf_direct": v_pdf_direct,
 }
 PDF_KINDS = {"pdf_plain", "pdf_layout", "pdf_draft"}
 #: the variants whose prose, year, organ and date arrive whole
@@ -546,6 +555,7 @@ FLOOR = {
     "pdf_plain": 150,
     "pdf_layout": 200,
     "pdf_draft": 100,
+    "pdf_direct": 200,
 }
 
 CASES = [(k, s) for k in KINDS for s in (PDF_SEEDS if k in PDF_KINDS else SEEDS)]

@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 
 from cli.main import main
 from model.fill import fill_totals
-from model.form import FORM_2021
+from model.form import FORM_2019, FORM_2021
 from model.importer import import_file
 from model.output.docx import WORD_FACES, export_docx, render_docx
 from model.output.pdf import A4, BLOCK_H, BLOCK_W, LEFT, TOP
@@ -336,13 +336,16 @@ def test_no_temporary_file_left_behind(tmp_path):
 
 
 def test_the_2019_edition_round_trips(tmp_path):
-    """A report of the 2019 trial form: no table 二; Word and Excel carry tables 三 and 四 only."""
+    """A report of the 2019 trial form: its own table 二 (5 blocks, 本年增/减 signed); Word and Excel carry it."""
     r = sample_report()
     r.template = "2019"
     r.year = 2019
     r.title = None
     for key in FORM_2021.table["t2"].cell_keys:
         r.cells[key] = None
+    for key in FORM_2019.table["t2"].cell_keys:
+        r.cells[key] = 3
+    r.cells["t2.licensing.change"] = -4
     for key in [k for k in FORM_2021.table["t3"].cell_keys if k.startswith("t3.other_handling.no_")]:
         r.cells[key] = None
     r.cells.update(fill_totals(r))
@@ -351,7 +354,7 @@ def test_the_2019_edition_round_trips(tmp_path):
     assert {k: v for k, v in back.cells.items() if v != r.cells[k]} == {}
     out = export_xlsx(r, tmp_path / "2019.xlsx")
     assert openpyxl.load_workbook(out).sheetnames == [sheet_name(s) for s in r.form.sections if s.table]
-    assert len(openpyxl.load_workbook(out).sheetnames) == 2
+    assert len(openpyxl.load_workbook(out).sheetnames) == 3
     assert read_xlsx_cells(out, "2019") == {k: r.cells[k] for t in r.form.tables for k in t.cell_keys}
 
 

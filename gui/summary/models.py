@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from model.form import FORM_2021
+from model.form import CURRENT_FORM
 from model.report import format_value
 from model.summary import Comparison, ImportItem, Summary, UnitStatus
 
@@ -34,7 +34,7 @@ TABLE_NAMES = (
     QT_TRANSLATE_NOOP("SummaryTables", "表四"),
     QT_TRANSLATE_NOOP("SummaryTables", "表五"),
 )
-TABLE_NAME = {t.key: TABLE_NAMES[t.number - 1] for t in FORM_2021.tables}
+TABLE_NAME = {t.key: TABLE_NAMES[t.number - 1] for t in CURRENT_FORM.tables}
 
 
 def table_name(key: str) -> str:
@@ -143,7 +143,7 @@ class SummaryCellsModel(ColumnsModel):
     def __init__(self, who: Callable[[str], dict[str, list[str]]] | None = None, parent=None):
         super().__init__(parent)
         self.summary: Summary | None = None
-        self.cells = list(FORM_2021.cells.values())
+        self.cells = list(CURRENT_FORM.cells.values())
         #: key → {"slash": [...], "blank": [...]} — which units (for the tooltip), asked when needed
         self.who = who
         self._who: dict[str, str] = {}
@@ -305,7 +305,7 @@ class SummaryGridModel(QAbstractTableModel):
         if role == BACKGROUND:
             return QBrush(WARN_BG if self.summary and self.summary.note(cell.key) else COMPUTED_BG)
         if role == TOOLTIP:
-            name = FORM_2021.cell(cell.key).name
+            name = CURRENT_FORM.cell(cell.key).name
             note = self.summary.note(cell.key) if self.summary else ""
             return "\n".join([name, self.tr("计算值：各所属单位之和"), *([note] if note else [])])
         return None

@@ -19,12 +19,12 @@ UNITS = ("示范区教育局", "示范区民政局", "示范区自然资源局",
 
 def _report(organ: str, year: int, k: int):  # noqa: ANN202
     from model.fill import fill_totals
-    from model.form import FORM_2021
+    from model.form import CURRENT_FORM
     from model.sample import sample_report
 
     r = sample_report()
     r.agency, r.year = organ, year
-    t3 = FORM_2021.table["t3"]
+    t3 = CURRENT_FORM.table["t3"]
     grow = {2022: 0.5, 2023: 1.0, 2024: 2.2}[year]
     for cell in t3.cells:
         v = r.cells.get(cell.key)

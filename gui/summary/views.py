@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from model.findings import Severity
-from model.form import FORM_2021
+from model.form import CURRENT_FORM
 from model.store import ConflictError, StoreError
 from model.store.paths import write_bytes_atomic
 from model.summary import (
@@ -126,7 +126,7 @@ class SummaryDialog(QDialog):
         self.cells_view = _table(self.cells_model, self)
         self.grids: dict[str, SummaryGridModel] = {}
         numbers = QTabWidget(self)
-        for table in FORM_2021.tables:
+        for table in CURRENT_FORM.tables:
             model = SummaryGridModel(table, self)
             view = _table(model, self)
             view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
@@ -152,7 +152,7 @@ class SummaryDialog(QDialog):
         self.texts: dict[str, QPlainTextEdit] = {}
         prose = QWidget(self)
         pl = QVBoxLayout(prose)
-        for key, section in FORM_2021.text_sections.items():
+        for key, section in CURRENT_FORM.text_sections.items():
             pl.addWidget(QLabel(f"<b>{section.heading}</b>", prose))
             edit = QPlainTextEdit(prose)
             edit.setObjectName(f"text_{key}")

@@ -1,4 +1,4 @@
-"""The importer: published reports (plain text, HTML, Word .docx) and exchange JSON → a report.
+"""The importer: published reports (plain text, HTML, Word .docx, PDF) and exchange JSON → a report.
 
 >>> result = import_file(path)   # or import_text(text)
 >>> result.report, result.missing
@@ -43,10 +43,10 @@ def _import_bytes(data: bytes, name: str) -> ImportResult:
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if suffix == ".doc" or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ReportError("不支持旧的 Word .doc 格式，请在 Word 中另存为 .docx 后再导入。")
-    if suffix == ".pdf" or data.startswith(b"%PDF"):
-        raise ReportError(
-            "不能直接导入 PDF 文件，请先把其中的文字另存为文本文件（例如用 pdftotext）后再导入。"
-        )
+    if suffix == ".pdf" or data.lstrip()[:1024].startswith(b"%PDF"):
+        from .pdf import pdf_to_text
+
+        return import_text(pdf_to_text(data))
     if suffix == ".docx" or data.startswith(b"PK\x03\x04"):
         return import_text(docx_to_text(data))
     if suffix == ".json" or head.startswith(b"{"):
@@ -68,7 +68,7 @@ def _import_bytes(data: bytes, name: str) -> ImportResult:
 
 
 def import_file(path: str | Path) -> ImportResult:
-    """A file: exchange JSON (.json), plain text, HTML (.html/.htm) or Word (.docx)."""
+    """A file: exchange JSON (.json), plain text, HTML (.html/.htm), Word (.docx) or PDF (.pdf)."""
     p = Path(path)
     try:
         data = p.read_bytes()

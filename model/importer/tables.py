@@ -8,11 +8,13 @@ Runs of values are then given to rows of the form: the label fragments before a 
 in form order only.  A run whose label is lost fits the single unlabelled row between two matched rows.
 
 Nothing is guessed: a run with fewer cells than the row has is left unread, and a blank cell is only
-read as 0 where the row prints its total and the printed parts already add up to it.
+read as 0 where the row prints its total and the printed parts already add up to it.  Tables 2 and 3 are
+read by :mod:`.rows`; table 4 here.
 """
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,21 +24,37 @@ from ..form import T4_GROUPS, T4_LITIGATION, Form, Row, Table
 from ..report import SLASH, Value, parse_value
 from .normalize import fold, has_marker, key, similarity, split_inner_markers, split_marker
 
-TEXT, VALUE, BLANK = "text", "value", "blank"
-#: empty cells where no value can stand (a line of labels only, a lone "|"): the labels before them are
-#: not the ones that name the values after
-PAD = "pad"
+
+class Kind(enum.Enum):
+    """What a token of a table region is."""
+
+    TEXT = "text"  # a label fragment
+    VALUE = "value"  # a number, "/" or a dash
+    BLANK = "blank"  # an empty cell a separator shows
+    #: empty cells where no value can stand (a line of labels only, a lone "|"): the labels before them
+    #: are not the ones that name the values after
+    PAD = "pad"
+
+
+TEXT, VALUE, BLANK, PAD = Kind.TEXT, Kind.VALUE, Kind.BLANK, Kind.PAD
 DASH = "-"
 
 #: minimal score for a label fragment to name a row
 THRESHOLD = 0.75
+#: the score of a label's first words alone (its first line, the rest printed after the values; or its
+#: numbering and first words: "（二）部分公开")
+WRAPPED_LABEL = 0.85
+#: added where the fragment's numbering is the label's ("（三）" for "（三）不予公开") …
+MARK_AGREES = 0.15
+#: … taken off where it is another's
+MARK_DISAGREES = 0.3
 #: a label body this short must also carry its numbering to match ("3.其他", "(七)总计")
 SHORT = 3
 
 
 @dataclass
 class Token:
-    kind: str
+    kind: Kind
     text: str
     value: Value = None
     line: int = 0
@@ -51,6 +69,8 @@ class Token:
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _NUMBERS = re.compile(r"^(?:[+-]?\d+(?:\.\d+)?\s+)+[+-]?\d+(?:\.\d+)?$")
 _DASHES = re.compile(r"^-{1,3}$")
+#: a change in words (the 2019 edition's 本年增/减): 减4, 增加2
+_CHANGE_WORDS = re.compile(r"^(?:增加?|减少?)\s*\d+$")
 _LABEL_THEN_NUMBERS = re.compile(r"^(.*[\u3400-\u9fff)\"”])\s+((?:\d+(?:\.\d+)?\s*)+)$")
 _PAGE_NUMBER = re.compile(r"^\s*(?:-+\s*\d{1,3}\s*-+|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?)\s*$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -74,7 +94,7 @@ def _cell_tokens(cell: str, n: int) -> list[Token]:
     c = cell.strip()
     if not c:
         return [Token(BLANK, "", None, n)]
-    if c == SLASH or _NUMBER.match(c) or _DASHES.match(c):
+    if c == SLASH or _NUMBER.match(c) or _DASHES.match(c) or _CHANGE_WORDS.match(c):
         return [Token(VALUE, c, _value_of(c), n)]
     if _NUMBERS.match(c):
         return [Token(VALUE, x, _value_of(x), n) for x in c.split()]
@@ -198,6 +218,22 @@ def fit(slots: list[Token], n: int) -> list[Token] | None:
     return s if len(s) == n else None
 
 
+def fit_checked(slots: list[Token], n: int, check: RowCheck, has_total: bool) -> list[Token] | None:
+    """:func:`fit` for a row with its own relation: where blanks at both edges leave more than one way to
+    take ``n`` cells (a blank label cell before the values, a blank total after them), only the one way
+    the row's relation proves."""
+    s = list(slots)
+    ways = []
+    for lead in range(len(s) - n + 1):
+        trail = len(s) - n - lead
+        if all(t.kind == BLANK for t in s[:lead]) and all(t.kind == BLANK for t in s[len(s) - trail :]):
+            ways.append(s[lead : lead + n])
+    if len(ways) <= 1:
+        return ways[0] if ways else None
+    proven = [w for w in ways if check.holds(resolve(w, has_total))]
+    return proven[0] if len(proven) == 1 else None
+
+
 def resolve(cells: list[Token], has_total: bool) -> list[Value]:
     """Values of a row's cells; blanks and dashes become 0 only where the printed total proves it."""
     raw: list[Value] = [None if t.kind == BLANK else t.value for t in cells]
@@ -262,9 +298,9 @@ def score(text: str, target: Target) -> float:
         if (len(k) >= 6 or (len(k) >= 4 and mark and mark == tmark)) and tbody.startswith(k):
             # the first line of a wrapped label, the rest printed after the values; or the label's
             # numbering and its first words only: "（二）部分公开"
-            s = max(s, 0.85)
+            s = max(s, WRAPPED_LABEL)
         if tmark and mark:
-            s += 0.15 if mark == tmark else -0.3
+            s += MARK_AGREES if mark == tmark else -MARK_DISAGREES
         if len(tbody) <= SHORT and (not mark or mark != tmark) and tmark:
             continue
         if len(tbody) <= SHORT and not tmark and k != tbody:
@@ -314,7 +350,7 @@ class TableRead:
     single_other_handling: bool = False
 
 
-def _row_width(table: Table, row: Row) -> list[str]:
+def row_width(table: Table, row: Row) -> list[str]:
     return [c.key for c in table.cells if c.row == row.key]
 
 
@@ -335,7 +371,7 @@ def row_checks(form: Form, table: Table) -> dict[str, RowCheck]:
     """The rows of ``table`` whose cells are exactly a total and its parts (from ``form.relations``)."""
     out: dict[str, RowCheck] = {}
     for row in table.rows:
-        keys = _row_width(table, row)
+        keys = row_width(table, row)
         for rel in form.relations:
             if (
                 len(rel.total) == 1
@@ -347,347 +383,6 @@ def row_checks(form: Form, table: Table) -> dict[str, RowCheck]:
     return out
 
 
-@dataclass
-class _Placed:
-    idx: int | None
-    run: Run
-    #: the rows named by the label right before the values (none of other text in between)
-    adjacent: set[int] = field(default_factory=set)
-    #: other text between the chosen label and the values, or labels of other rows not yet read before
-    #: them: labels may float away from their values (pdftotext)
-    crowded: bool = False
-    #: the label right before the values is the only row label (not yet read) of its run
-    strong: bool = False
-    #: every row its label fragments name
-    named: set[int] = field(default_factory=set)
-
-
-def _trimmed(slots: list[Token]) -> list[Token]:
-    s = list(slots)
-    while s and s[-1].kind == BLANK:
-        s.pop()
-    while s and s[0].kind == BLANK:
-        s.pop(0)
-    return s
-
-
-def _block(values: list[Value], widths: list[int], checks: list[RowCheck]) -> list[list[Value]] | None:
-    """Rows read in order from a block of values whose count fits them exactly — only where certain.
-
-    Every row must satisfy its own relation (total = sum of parts), and the block must not read as well
-    column by column with other values (pdftotext dumps some blocks column-wise).
-    """
-    rows: list[list[Value]] = []
-    at = 0
-    for w in widths:
-        rows.append(values[at : at + w])
-        at += w
-    if not all(c.holds(r) for c, r in zip(checks, rows, strict=True)):
-        return None
-    n = len(rows)
-    if n > 1 and len(set(widths)) == 1:
-        w = widths[0]
-        by_column = [[values[c * n + r] for c in range(w)] for r in range(n)]
-        if by_column != rows and all(c.holds(r) for c, r in zip(checks, by_column, strict=True)):
-            return None
-    return rows
-
-
-def _loose(run: Run) -> bool:
-    """Values one to a line with no "|" grid (pdftotext without -layout, cells copied one per paragraph)."""
-    lines = [t.line for t in run.slots if t.kind == VALUE]
-    return len(lines) == len(set(lines)) and not any(t.piped for t in run.slots)
-
-
-def _line_trimmed(run: Run, after_label: bool = True) -> list[Token]:
-    """The run's slots without blank cells at the edges of each line (padding where labels were);
-    ``after_label=False``: a blank cell right after a label on its line is kept (a cell, or the cell of
-    a lost sub-row label after a group label)."""
-    labelled = {t.line for t in run.labels} if not after_label else set()
-    out: list[Token] = []
-    line: list[Token] = []
-
-    def flush() -> None:
-        s = list(line)
-        while s and s[-1].kind == BLANK:
-            s.pop()
-        while s and s[0].kind == BLANK and s[0].line not in labelled:
-            s.pop(0)
-        out.extend(s)
-
-    for t in run.slots:
-        if line and t.line != line[-1].line:
-            flush()
-            line = []
-        line.append(t)
-    flush()
-    return out
-
-
-def _between_anchors(
-    rows: list[Row],
-    widths: list[int],
-    checks: dict[str, RowCheck],
-    stream: list[Token],
-    anchors: dict[tuple[int, int], bool],
-) -> dict[int, list[Value]]:
-    """The rows between two anchors, where the values between them fit those rows exactly and check.
-
-    An anchor is a row whose values start at a position of the stream of values.  A block between two
-    sure anchors may hold unsure ones (labels floating in the values) that disagree with it; any other
-    block must agree with every anchor inside it.  A row given different values by two blocks is not read.
-    """
-    proposals: dict[int, set[tuple]] = {}
-    ordered = sorted(anchors, key=lambda a: (a[1], a[0]))
-    start = [0]
-    for w in widths:
-        start.append(start[-1] + w)
-    for ai, (i, p) in enumerate(ordered):
-        for j, q in ordered[ai + 1 :]:
-            if q - p > start[-1]:
-                break  # farther than the whole table
-            if j <= i or q <= p or j > len(rows) or start[j] - start[i] != q - p:
-                continue
-            span_rows = rows[i:j]
-            if not all(r.key in checks for r in span_rows):
-                continue
-            seg = stream[p:q]
-            if any(t.kind != VALUE for t in seg):
-                continue
-            sure = anchors[(i, p)] and anchors[(j, q)]
-            if not all(
-                i <= k <= j and start[k] - start[i] == r - p
-                for (k, r), sure_inner in anchors.items()
-                if p < r < q and (sure_inner or not sure)
-            ):
-                continue
-            block = _block([t.value for t in seg], widths[i:j], [checks[r.key] for r in span_rows])
-            if block is None:
-                continue
-            for n, vals in enumerate(block):
-                proposals.setdefault(i + n, set()).add(tuple(vals))
-    return {i: list(next(iter(v))) for i, v in proposals.items() if len(v) == 1}
-
-
-#: how far (in characters) a value may stand from its column's middle, and the least distance between two
-#: columns, in text laid out by pdftotext -layout: values on a line with a blank cell were seen up to 3.5
-#: characters off, so two columns must stand far enough apart that such a value is near neither
-COLUMN_SLACK = 1.0
-COLUMN_GAP = 5.0
-
-
-def _one_line(q: _Placed) -> list[Token] | None:
-    """The values of a run, if they all stand on one line laid out in columns (and nothing else is there)."""
-    slots = _trimmed(q.run.slots)
-    if not slots or any(t.kind != VALUE or t.col is None for t in slots):
-        return None
-    if len({(t.line, t.page) for t in slots}) != 1:
-        return None
-    return slots
-
-
-def _by_columns(
-    placed: list[_Placed], widths: list[int], has_total: bool, read: dict[int, list[Value]]
-) -> dict[int, list[Value]]:
-    """Rows with blank cells in text laid out in columns: each value under the column it stands in.
-
-    The columns of a page are where the values of its complete rows stand — only where those agree to
-    within :data:`COLUMN_SLACK`; a value is placed only where it stands that close to one column.
-    """
-    full: dict[tuple[int, int], list[list[float]]] = {}
-    for q in placed:
-        vals = _one_line(q)
-        if q.idx is not None and q.idx in read and vals and len(vals) == widths[q.idx]:
-            full.setdefault((vals[0].page, len(vals)), []).append([t.col for t in vals])
-    columns: dict[tuple[int, int], list[float]] = {}
-    for key_, lines in full.items():
-        if len(lines) < 2:
-            continue
-        middles = [sorted(c)[len(c) // 2] for c in zip(*lines, strict=True)]
-        if all(
-            abs(x - m) <= COLUMN_SLACK for line in lines for x, m in zip(line, middles, strict=True)
-        ) and all(b - a >= COLUMN_GAP for a, b in zip(middles, middles[1:], strict=False)):
-            columns[key_] = middles
-    out: dict[int, list[Value]] = {}
-    for q in placed:
-        if q.idx is None or q.idx in read or q.crowded:
-            continue
-        vals = _one_line(q)
-        middles = columns.get((vals[0].page, widths[q.idx])) if vals else None
-        if not vals or middles is None or len(vals) >= widths[q.idx]:
-            continue
-        cells: list[Token | None] = [None] * len(middles)
-        last = -1
-        for t in vals:
-            near = sorted(range(len(middles)), key=lambda j: abs(t.col - middles[j]))
-            j = near[0]
-            if abs(t.col - middles[j]) > COLUMN_SLACK or j <= last:
-                break
-            cells[j] = t
-            last = j
-        else:
-            out[q.idx] = resolve([c or Token(BLANK, "") for c in cells], has_total)
-    return out
-
-
-def read_rows(
-    table: Table,
-    tokens: list[Token],
-    has_total: bool,
-    checks: dict[str, RowCheck] | None = None,
-    opened: bool = False,
-    closed: bool = False,
-) -> TableRead:
-    """Tables 2 and 3: rows of values, each after its label.
-
-    A run of values right after its row's label is that row's (or, where the labels of the next rows
-    are lost, as many rows as fit before the next labelled row).  Where labels float away from their
-    values (pdftotext without ``-layout``), the values between two rows named right before their values
-    are those rows in order when their count fits exactly and every row satisfies its own relation.
-    ``opened``/``closed``: the tokens start/end where the table does (its section's heading before, the
-    next section's heading after).
-    """
-    checks = checks or {}
-    result = TableRead()
-    rows = list(table.rows)
-    widths = [len(_row_width(table, r)) for r in rows]
-    targets = row_targets(table)
-    placed: list[_Placed] = []
-    cursor = -1
-    single_other = False
-    other_group_run: _Placed | None = None
-    other_first = min((i for i, r in enumerate(rows) if r.group == "other_handling"), default=None)
-    for run in runs(tokens):
-        frags = [t.text for t in run.labels]
-        before = cursor
-        found: tuple[int, Match] | None = None
-        candidates = matches(frags, targets)
-        # a label right before the values: nothing but group labels (floating beside it) after it
-        tail = len(frags)
-        while tail > 0 and any(m.target.group and m.start == tail - 1 and m.end == tail for m in candidates):
-            tail -= 1
-        adjacent = {m.target.index for m in candidates if m.end >= tail and not m.target.group}
-        if any(not m.target.group and m.target.index > cursor for m in candidates):
-            # a row's own label wins over a group label floating beside it
-            candidates = [m for m in candidates if not m.target.group]
-        for m in candidates:
-            idx = m.target.index
-            if m.target.group:
-                # only （六）其他处理 followed directly by values: the single row of the 2019 edition, or
-                # its first sub-row with that label lost (told apart below)
-                if m.target.group != "other_handling":
-                    continue
-            if idx <= cursor:
-                continue
-            if found is None or (m.end, m.score) > (found[1].end, found[1].score):
-                found = (idx, m)
-        others = {
-            m.target.index
-            for m in matches(frags, targets)
-            if m.start >= run.floor
-            and not m.target.group
-            and m.target.index > before
-            and not all(t.piped for t in run.labels[m.start : m.end])
-        }
-        crowded = found is not None and (found[1].end < tail or bool(others - {found[0]}))
-        p = _Placed(None, run, adjacent, crowded=crowded, strong=len(adjacent) == 1 and others <= adjacent)
-        p.named = {m.target.index for m in candidates if not m.target.group}
-        if found is not None:
-            cursor = found[0]
-            p.idx = found[0]
-            if found[1].target.group:
-                other_group_run = p
-        placed.append(p)
-    if other_group_run is not None:
-        later = placed[placed.index(other_group_run) + 1 :]
-        if not any(
-            q.idx is not None and q.idx > other_first and rows[q.idx].group == "other_handling" for q in later
-        ):
-            # no sub-row of （六） named after it: （六）其他处理 printed as a single row
-            single_other = True
-            other_group_run.idx = next(i for i, r in enumerate(rows) if r.key == "other_handling.other")
-    if any(q.idx is not None for q in placed):
-        result.found = True
-    # give each run its rows
-    labelled = [q.idx for q in placed if q.idx is not None]
-    read: dict[int, list[Value]] = {}
-    #: (row, position in the stream of values) where a row's values start → whether that is sure
-    anchors: dict[tuple[int, int], bool] = {}
-    stream: list[Token] = []
-    starts: list[int] = []
-    for q in placed:
-        starts.append(len(stream))
-        stream += _line_trimmed(q.run)
-    if closed:
-        anchors[(len(rows), len(stream))] = False
-    if opened and stream:
-        anchors.setdefault((0, 0), False)
-    named = set().union(*(x.named for x in placed))
-    for pos, q in enumerate(placed):
-        idx = q.idx
-        start = starts[pos]
-        for a in q.adjacent:
-            anchors[(a, start)] = anchors.get((a, start), False) or q.strong
-        if idx is None:
-            # only the single row between two matched rows, and only one run for it
-            prev = placed[pos - 1].idx if pos else -1
-            nxt = placed[pos + 1].idx if pos + 1 < len(placed) else None
-            if prev is None or nxt is None or nxt - prev != 2:
-                continue
-            if pos and max(x.idx for x in placed[:pos] if x.idx is not None) != prev:
-                continue
-            idx = prev + 1
-        cells = fit(q.run.slots, widths[idx])
-        check = checks.get(rows[idx].key)
-        crowded = q.crowded and check is not None
-        if (
-            cells is not None
-            and check is not None
-            and _loose(q.run)
-            and not check.holds(resolve(cells, has_total))
-        ):
-            # one value a line and no grid (pdftotext): a value of another row may have slipped in
-            cells = None
-        if cells is not None and not crowded:
-            read[idx] = resolve(cells, has_total)
-            anchors[(idx, start)] = True
-            if len(_line_trimmed(q.run)) == widths[idx]:
-                anchors[(idx + 1, start + widths[idx])] = True
-            continue
-        if crowded:
-            continue
-        # where the labels of the next rows are lost (named nowhere): exactly as many rows as fit before
-        # the next matched row — for a table without row relations (table 2) only
-        nxt = next((i for i in labelled if i > idx), None)
-        if (
-            cells is None
-            and nxt is not None
-            and nxt - idx > 1
-            and rows[idx].key not in checks
-            and not named & set(range(idx + 1, nxt))
-        ):
-            span = list(range(idx, nxt))
-            cells = fit(_line_trimmed(q.run, after_label=False), sum(widths[i] for i in span))
-            if cells is not None:
-                at = 0
-                for i in span:
-                    read[i] = resolve(cells[at : at + widths[i]], has_total)
-                    at += widths[i]
-    for idx, vals in _between_anchors(rows, widths, checks, stream, anchors).items():
-        if idx not in read or read[idx] == vals:
-            read[idx] = vals
-    for idx, vals in _by_columns(placed, widths, has_total, read).items():
-        read.setdefault(idx, vals)
-    for idx, vals in read.items():
-        for k_, v in zip(_row_width(table, rows[idx]), vals, strict=True):
-            result.values[k_] = v
-    for q in placed:
-        if q.idx is not None and q.idx not in read:
-            result.unreadable.append(rows[q.idx].key)
-    result.single_other_handling = single_other
-    return result
-
-
 def _t4_group_of(text: str) -> str | None:
     k = key(text)
     # longest labels first: 未经复议直接起诉 and 复议后起诉 both contain 复议
@@ -695,6 +390,20 @@ def _t4_group_of(text: str) -> str | None:
         if key(g.label) in k:
             return g.key
     return None
+
+
+def _heading_runs_joined(table: Table, rs: list[Run]) -> list[Run]:
+    """Runs split only by a column heading floating among the values (pdftotext without -layout prints
+    "总计" between the last two values of the row) are one run: a heading names no group."""
+    columns = [key(c.label) for c in table.columns]
+    out: list[Run] = []
+    for r in rs:
+        words = [key(t.text) for t in r.labels if key(t.text)]
+        if out and words and all(any(w in c for c in columns) for w in words):
+            out[-1] = Run(out[-1].labels, out[-1].slots + r.slots, out[-1].floor)
+        else:
+            out.append(r)
+    return out
 
 
 def read_table4(table: Table, tokens: list[Token], cut_off: bool) -> TableRead:
@@ -709,6 +418,7 @@ def read_table4(table: Table, tokens: list[Token], cut_off: bool) -> TableRead:
     ]
     if rs and not any(h in key(t.text) for t in rs[0].labels for h in heads):
         rs = []
+    rs = _heading_runs_joined(table, rs)
     assigned: dict[str, list[Token]] = {}
     every = [t for r in rs for t in r.slots]
     fitted = fit(every, width * len(groups)) if rs else None
@@ -749,11 +459,16 @@ def read_tables(
     t4: list[Token],
     t4_cut: bool,
     t3_bounds: tuple[bool, bool] = (False, False),
+    edition: Form | None = None,
 ) -> dict:
+    """Tables 3 and 4 by ``form``; table 2 by ``edition``'s form (its own table 2), ``form`` by default."""
+    from .rows import read_rows  # the rows reader builds on this module
+
     out: dict[str, TableRead] = {}
-    if "t2" in form.table:
+    t2_form = edition or form
+    if "t2" in t2_form.table:
         out["t2"] = read_rows(
-            form.table["t2"], t2, has_total=False, checks=row_checks(form, form.table["t2"])
+            t2_form.table["t2"], t2, has_total=False, checks=row_checks(t2_form, t2_form.table["t2"])
         )
     out["t3"] = read_rows(
         form.table["t3"],

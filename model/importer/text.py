@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..form import FORM_2019, FORM_2021, T2_2019_HEADS, Form, Section, form_for
+from ..form import CURRENT_EDITION, CURRENT_FORM, FORMS, Form, Section, edition_in_force, form_for
 from ..report import Report, ReportError
 from .normalize import cn_number, fold, key, similarity
 from .paragraphs import is_wrapped, prose
@@ -22,28 +22,88 @@ class ImportResult:
     report: Report
     #: Chinese notes of what could not be found or read
     missing: list[str] = field(default_factory=list)
+    #: the cells left blank because the source did not prove them (keys, in form order)
+    unread: list[str] = field(default_factory=list)
+    #: the headings of the sections not found in the source
+    sections_missing: list[str] = field(default_factory=list)
+
+    def unread_lines(self) -> list[str]:
+        """The cells left blank, as the clerk reads them: a whole table, a whole row, or a row's columns."""
+        return unread_lines(self.report.form, self.unread)
+
+
+def unread_lines(form: Form, keys: list[str]) -> list[str]:
+    """``表三 （六）1.… ：整行`` / ``表二 规章：本年废止件数`` / ``表四：整个表格`` for the cells ``keys``."""
+    blank = set(keys)
+    out: list[str] = []
+    for t in form.tables:
+        if not blank & set(t.cell_keys):
+            continue
+        if set(t.cell_keys) <= blank:
+            out.append(f"{t.name}（{t.title}）：整个表格")
+            continue
+        for row in t.rows:
+            cells = [c for c in t.cells if c.row == row.key]
+            unread = [c for c in cells if c.key in blank]
+            if not unread:
+                continue
+            if len(unread) == len(cells):
+                out.append(f"{t.name} {row.short}：整行")
+            else:
+                out.append(f"{t.name} {row.short}：" + "、".join(c.heading for c in unread))
+    return out
 
 
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s*)?\**\s*([一二三四五六])\s*[、.,．]?\s*(.{2,40}?)\s*\**\s*$")
+#: a heading numbered otherwise: （五）…, 第五部分 …, 第五、…
+_OTHER_NUMBERING = re.compile(
+    r"^\s*(?:#{1,6}\s*)?\**\s*(?:\(\s*([一二三四五六])\s*\)|第\s*([一二三四五六])\s*(?:部分|章|项|节)?\s*[、.,．:：]?)"
+    r"\s*(.{2,40}?)\s*\**\s*$"
+)
+#: a heading standing alone in a table-like line: "| 五、存在的主要问题及改进情况 | |"
+_PIPED = re.compile(r"^\s*\|?\s*([^|]+?)\s*(?:\|\s*)*$")
+
+
+def _titled(s: Section, rest: str, worded: bool) -> bool:
+    title = key(s.title)
+    if title in rest or similarity(rest, title) >= 0.7:
+        return True
+    # worded otherwise ("存在问题及改进措施", "其他事项"): only a short line, all words of one set in it
+    return worded and len(rest) <= 20 and any(all(w in rest for w in words) for words in s.title_words)
 
 
 def _heading_of(line: str, sections: tuple[Section, ...]) -> Section | None:
-    m = _HEADING.match(fold(line))
-    if not m:
-        return None
-    numeral, rest = m.group(1), key(m.group(2))
+    folded = fold(line)
+    if "|" in folded:
+        piped = _PIPED.match(folded)
+        if not piped:
+            return None
+        folded = piped.group(1)
+    m = _HEADING.match(folded)
+    if m:
+        numeral, rest, canonical = m.group(1), key(m.group(2)), True
+    else:
+        m = _OTHER_NUMBERING.match(folded)
+        if not m:
+            return None
+        numeral, rest, canonical = m.group(1) or m.group(2), key(m.group(3)), False
     if not rest:
         return None
     for s in sections:
-        title = key(s.title)
-        if numeral == s.numeral and (title in rest or similarity(rest, title) >= 0.7):
+        if numeral != s.numeral:
+            continue
+        if canonical and _titled(s, rest, worded=True):
+            return s
+        # numbered otherwise (（五）, 第五部分): only a section worded as the form words it, or a prose
+        # section's own words — （五）不予处理 of table 3 and （五）监督保障 of section 一 are no headings
+        if not canonical and (_titled(s, rest, worded=bool(s.text_key))):
             return s
     return None
 
 
 def find_headings(lines: list[str]) -> dict[str, int]:
     """Line number of each section heading (by numeral), in order."""
-    sections = FORM_2021.sections
+    sections = CURRENT_FORM.sections
     order = [s.numeral for s in sections]
     found: dict[str, int] = {}
     last = -1
@@ -285,11 +345,35 @@ def find_signature(lines: list[str], start: int, end: int, agency: str = "") -> 
 # --------------------------------------------------------------------------------------------------
 # the whole report
 
-_SECTION_TABLE = {"二": "t2", "三": "t3", "四": "t4"}
-#: the cells of the rows only the 2021 form's table 3 has (（六）1. and 2.): read, the report is not 2019's
-_T3_ONLY_2021 = tuple(
-    c.key for c in FORM_2021.table["t3"].cells if c.row not in {r.key for r in FORM_2019.table["t3"].rows}
-)
+
+def _own_heads(form: Form) -> tuple[str, ...]:
+    """The column headings of ``form``'s table 2 no other edition prints (not even inside a longer one)."""
+    others = [h for f in FORMS.values() if f is not form and "t2" in f.table for h in _t2_heads(f)]
+    return tuple(h for h in _t2_heads(form) if not any(h in x for x in others))
+
+
+def _t2_heads(form: Form) -> list[str]:
+    t2 = form.table.get("t2")
+    return [c.text for c in t2.layout.cells if c.role == "head"] if t2 else []
+
+
+#: each older edition with the headings that tell its table 2 apart
+_EDITION_HEADS = {e: _own_heads(f) for e, f in FORMS.items() if e != CURRENT_EDITION}
+
+
+def _edition_of(t2_text: str) -> str:
+    for edition, heads in _EDITION_HEADS.items():
+        if sum(1 for h in heads if key(h) in t2_text) >= 1:
+            return edition
+    return CURRENT_EDITION
+
+
+def _only_current(edition: str) -> tuple[str, ...]:
+    """The cells of the current form's table 3 that ``edition``'s has not (（六）1. and 2. for 2019)."""
+    rows = {r.key for r in form_for(edition).table["t3"].rows}
+    return tuple(c.key for c in CURRENT_FORM.table["t3"].cells if c.row not in rows)
+
+
 _WATERMARK = re.compile(r"^[\s\f]*(?:草\s*稿|草|稿)[\s\f]*$")
 
 
@@ -354,17 +438,17 @@ def read_text(text: str) -> ImportResult:
     t3_tokens = tokenize(lines[t3_start:t3_end], t3_start)
     t4_tokens = tokenize(lines[t4_start:t4_end], t4_start)
 
-    # edition: the 2019 trial form's table 2 has other columns
+    # edition: an older form's table 2 has other columns; without them, tables 3 and 4 are read with the
+    # current form's, whose table 3 holds the older ones' rows (（六）其他处理 as one row fills （六）3.其他)
     t2_text = key("".join(lines[regions["二"][0] : regions["二"][1]]))
-    template = "2019" if any(key(h) in t2_text for h in T2_2019_HEADS) else "2021"
+    template = _edition_of(t2_text)
     t3_bounds = ("三" in heads, "四" in heads and t3_end == heads["四"])
-    reads = read_tables(
-        FORM_2021, [] if template == "2019" else t2_tokens, t3_tokens, t4_tokens, t4_cut, t3_bounds
-    )
+    # an older edition told by its table 2 is read by its own form throughout (its （六）其他处理 a row)
+    reads = read_tables(form_for(template), t2_tokens, t3_tokens, t4_tokens, t4_cut, t3_bounds)
 
     overview_lines = lines[regions["一"][0] : regions["一"][1]] if "一" in heads else []
     # the signature: after the prose of the last section, or at the end of the text below the tables
-    last_section = next((s for s in reversed(FORM_2021.sections) if s.numeral in heads), None)
+    last_section = next((s for s in reversed(CURRENT_FORM.sections) if s.numeral in heads), None)
     if last_section is not None and last_section.text_key:
         sig_from = heads[last_section.numeral] + 1
     else:
@@ -372,20 +456,22 @@ def read_text(text: str) -> ImportResult:
     title_organ = read_meta(lines, first_head, "").agency
     signature = find_signature(lines, sig_from, n, title_organ)
     meta = read_meta(lines, first_head, "\n".join(overview_lines) or "\n".join(lines[:first_head]), signature)
-    if meta.year is not None and meta.year <= 2020 and not reads["t2"].found:
-        template = "2019"
-    if template == "2019" and any(reads["t3"].values.get(k) is not None for k in _T3_ONLY_2021):
-        template = "2021"  # its table 3 has the rows of the 2021 form
+    if template == CURRENT_EDITION and meta.year is not None and not reads["t2"].found:
+        template = edition_in_force(meta.year)  # no table 2 to tell: the edition in force that year
+    if template != CURRENT_EDITION and any(
+        reads["t3"].values.get(k) is not None for k in _only_current(template)
+    ):
+        template = CURRENT_EDITION  # its table 3 has the rows only the current form has
 
     texts = {"overview": "", "problems": "", "other": ""}
     prose_lines = [
         x
-        for s in FORM_2021.sections
+        for s in CURRENT_FORM.sections
         if s.text_key and s.numeral in heads
         for x in lines[slice(*(_region(lines, heads, s.numeral) or (0, 0)))]
     ]
     wrapped = is_wrapped(prose_lines)
-    for s in FORM_2021.sections:
+    for s in CURRENT_FORM.sections:
         if s.text_key and s.numeral in heads:
             a, b = _region(lines, heads, s.numeral) or (0, 0)
             if signature is not None and a <= signature.start < b:
@@ -405,7 +491,9 @@ def read_text(text: str) -> ImportResult:
         for k, v in r.values.items():
             if k in form.cells:
                 report.cells[k] = v
-    return ImportResult(report, _missing(form, heads, reads, report))
+    unread = [k for k in form.cell_keys if report.cells.get(k) is None]
+    sections_missing = [s.heading for s in form.sections if s.numeral not in heads]
+    return ImportResult(report, _missing(form, heads, reads, report), unread, sections_missing)
 
 
 def _missing(form: Form, heads: dict[str, int], reads: dict[str, TableRead], report: Report) -> list[str]:
@@ -416,10 +504,9 @@ def _missing(form: Form, heads: dict[str, int], reads: dict[str, TableRead], rep
             notes.append(f"{s.heading} 未找到")
         elif not report.text.get(tk):
             notes.append(f"{s.heading} 内容为空")
-    names = {2: "表二", 3: "表三", 4: "表四"}
     for t in form.tables:
         r = reads.get(t.key)
-        name = names[t.number]
+        name = t.name
         if r is None or not r.found:
             section = form.section_of_table(t.key)
             if section.numeral in heads:

@@ -143,7 +143,7 @@ def export_xlsx(report: Report, out_path: str | Path, *, progress: Progress | No
     return out
 
 
-def read_xlsx_cells(source: str | Path | bytes, template: str = "2021") -> dict[str, Value]:
+def read_xlsx_cells(source: str | Path | bytes, template: str | None = None) -> dict[str, Value]:
     """The value of every cell key in a workbook written by :func:`render_xlsx` (found by the form's layout):
     a whole number as ``int``, a fraction as :class:`~decimal.Decimal`, ``/`` as ``"/"``, empty as ``None``."""
     from openpyxl import load_workbook

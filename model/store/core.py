@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..form import ALL_CELL_KEYS, TEXT_KEYS
+from ..form import ALL_CELL_KEYS, FORMS, TEXT_KEYS, edition_in_force
 from ..report import Report, Value
 from . import edits, finalizing, reports, sums
 from . import paths as paths_mod
@@ -229,7 +229,7 @@ class Store:
             if reports.report_of(conn, organ_id, year):
                 raise StoreError(f"{organ} {year} 年度的报告已经存在。")
             prev_id = reports.report_of(conn, organ_id, year - 1)
-            report = Report(template="2021", agency=organ, year=year)
+            report = Report(template=edition_in_force(year), agency=organ, year=year)
             source = "新建"
             if prev_id is not None:
                 prev = self._load(conn, prev_id)
@@ -309,8 +309,9 @@ class Store:
             for k, v in {"agency": agency, "title": title, "date": date, "template": template}.items()
             if v is not _UNSET
         }
-        if "template" in wanted and wanted["template"] not in ("2021", "2019"):
-            raise StoreError(f"不认识的报告格式版本“{wanted['template']}”（应为 2021 或 2019）。")
+        if "template" in wanted and wanted["template"] not in FORMS:
+            known = " 或 ".join(FORMS)
+            raise StoreError(f"不认识的报告格式版本“{wanted['template']}”（应为 {known}）。")
         if "date" in wanted and wanted["date"]:
             try:
                 dt.date.fromisoformat(wanted["date"])

@@ -3,7 +3,7 @@ list, and the conflict message naming who changed what)."""
 
 from __future__ import annotations
 
-from ..form import form_for
+from ..form import CURRENT_FORM, any_cell
 from .changes import ChangeKind, Revision
 
 STATUS_LABEL = {"draft": "草稿", "final": "已定稿"}
@@ -27,11 +27,11 @@ def describe(r: Revision) -> str:
     """A Chinese one-line description of a revision for the history list."""
     what = KIND_LABEL.get(r.what, r.what)
     if r.what == ChangeKind.CELL and r.key:
-        cell = form_for("2021").cells.get(r.key)
+        cell = any_cell(r.key)
         name = cell.name if cell else r.key
         return f"{what} {name}：{_show(r.old)} → {_show(r.new)}"
     if r.what == ChangeKind.TEXT and r.key:
-        section = form_for("2021").text_sections.get(r.key)
+        section = CURRENT_FORM.text_sections.get(r.key)
         return f"{what}“{section.heading if section else r.key}”已修改"
     if r.what == ChangeKind.META and r.key:
         return f"{META_LABEL.get(r.key, r.key)}：{_show(r.old)} → {_show(r.new)}"

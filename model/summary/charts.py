@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..form import FORM_2021
+from ..form import CURRENT_FORM, RowRole
 from ..report import Report, numeric
 
 __all__ = ["ChartData", "Series", "chart_data", "outcome_categories"]
@@ -40,10 +40,10 @@ class ChartData:
 
 def outcome_categories() -> list[tuple[str, list[str]]]:
     """(label, table-3 rows) of each outcome: （一）予以公开, （二）部分公开, （三）不予公开 … （六）其他处理."""
-    t3 = FORM_2021.table["t3"]
+    t3 = CURRENT_FORM.table["t3"]
     out: dict[str, tuple[str, list[str]]] = {}
     groups = {g.key: g for g in t3.groups}
-    total_row = t3.rows[-2].key  # （七）总计
+    total_row = t3.row_for(RowRole.TOTAL).key
     for r in t3.rows:
         if not r.group or r.key == total_row:
             continue
@@ -56,7 +56,7 @@ def outcome_categories() -> list[tuple[str, list[str]]]:
 
 
 def _total_column() -> str:
-    return FORM_2021.table["t3"].columns[-1].key
+    return CURRENT_FORM.table["t3"].total_column
 
 
 def _num(report: Report, key: str) -> float:
@@ -65,9 +65,9 @@ def _num(report: Report, key: str) -> float:
 
 
 def _group_total(report: Report, group: str) -> float:
-    t4 = FORM_2021.table["t4"]
-    keys = [c.key for c in t4.cells if c.row == group]
-    total = next(k for k in keys if k.endswith(f".{t4.columns[-1].key}"))
+    t4 = CURRENT_FORM.table["t4"]
+    keys = [c.key for c in t4.row_cells(group)]
+    total = t4.cell_key(group, t4.total_column)
     v = numeric(report.cells.get(total))
     if v is not None:
         return float(v)
@@ -77,12 +77,13 @@ def _group_total(report: Report, group: str) -> float:
 def chart_data(reports: dict[int, Report], name: str = "") -> ChartData:
     years = sorted(reports)
     col = _total_column()
-    first_row = FORM_2021.table["t3"].rows[0].key  # 一、本年新收
-    applications = [_num(reports[y], f"t3.{first_row}.{col}") for y in years]
+    t3 = CURRENT_FORM.table["t3"]
+    first_row = t3.row_for(RowRole.NEW).key
+    applications = [_num(reports[y], t3.cell_key(first_row, col)) for y in years]
     outcomes = [
-        Series(label, [sum(_num(reports[y], f"t3.{r}.{col}") for r in rows) for y in years])
+        Series(label, [sum(_num(reports[y], t3.cell_key(r, col)) for r in rows) for y in years])
         for label, rows in outcome_categories()
     ]
-    t4 = FORM_2021.table["t4"]
+    t4 = CURRENT_FORM.table["t4"]
     appeals = [Series(g.short, [_group_total(reports[y], g.key) for y in years]) for g in t4.rows]
     return ChartData(name, years, applications, outcomes, appeals)

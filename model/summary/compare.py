@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..findings import Finding
-from ..form import FORM_2021, Cell
+from ..form import CURRENT_FORM, Cell
 from ..report import Report, Value, format_value, numeric
 from ..store import Store
 
@@ -86,7 +86,7 @@ def compare(reports: dict[int, Report], year: int | None = None, name: str = "",
     current = reports[year]
     last = reports.get(year - 1)
     lines = []
-    for cell in FORM_2021.cells.values():
+    for cell in CURRENT_FORM.cells.values():
         values = [reports[y].cells.get(cell.key) for y in years]
         line = Line(cell, values)
         if last is not None:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from types import ModuleType
 
 from ..findings import Finding, Severity
-from ..form import ALL_CELL_KEYS, FORM_2021, TEXT_KEYS
+from ..form import CURRENT_FORM, TEXT_KEYS
 from ..report import SLASH, Report, format_value, numeric
 from ..store import Store
 from ..store.sums import SUMMARY_CODE
@@ -128,12 +128,12 @@ def summarize(store: Store, parent: str, year: int) -> Summary:
     reporting = sums.reporting
     all_units = units_of(store, parent)
     present = set(reporting)
-    report = Report(template="2021", agency=parent, year=year)
+    report = Report(agency=parent, year=year)
     numbers: dict[str, int] = {}
     slashes: dict[str, int] = {}
     for c in sums.cells:
         key, total, count, slash = c.key, c.total, c.numbers, c.slashes
-        if key not in ALL_CELL_KEYS:
+        if key not in CURRENT_FORM.cells:
             continue
         numbers[key] = count
         slashes[key] = slash
@@ -187,7 +187,7 @@ def _record(store: Store, parent: str, year: int) -> int:
     if info is not None:
         return info.id
     store.ensure_organ(name, code=SUMMARY_CODE)
-    report = Report(template="2021", agency=parent, year=year)
+    report = Report(agency=parent, year=year)
     report.title = f"{parent}{year}年政府信息公开工作年度报告（汇总）"
     return store.save_report(report, organ=name, year=year).id
 
@@ -284,7 +284,7 @@ def check_parent(
     own, _ = store.load(info.id)
     n = len(summary.units)
     pairs = []
-    for key in ALL_CELL_KEYS:
+    for key in CURRENT_FORM.cell_keys:
         mine, total = numeric(own.cells.get(key)), numeric(summary.report.cells.get(key))
         if mine is not None and total is not None:
             pairs.append((key, mine, total))
@@ -307,7 +307,7 @@ def check_parent(
     for key, mine, total in pairs:
         if mine == total:
             continue
-        cell = FORM_2021.cell(key)
+        cell = CURRENT_FORM.cell(key)
         diff = mine - total
         if diff < 0:
             severity = Severity.WARNING
