@@ -584,12 +584,28 @@ class MainWindow(QMainWindow):
                 self.tr("报告还有 %1 处错误，改正后才能定稿。").replace("%1", str(errors)),
             )
             return
+        if not self._date_for_finalising():
+            return
         answer = QMessageBox.question(
             self, self.tr("定稿"), self.tr("定稿后报告只能查看，不能再修改。确定定稿吗？")
         )
         if answer == QMessageBox.StandardButton.Yes and self.doc.finalize():
             self.message(self.tr("报告已定稿。"))
             self._archive_pdf()
+
+    def _date_for_finalising(self) -> bool:
+        """The 成文日期 a final report must have (a hint while writing): when it is missing, say so and ask
+        for it; whether the report has one now."""
+        if (self.doc.report.date or "").strip():
+            return True
+        QMessageBox.warning(
+            self,
+            self.tr("不能定稿"),
+            self.tr("报告没有成文日期，不能定稿。请在接下来的对话框中填写落款处的成文日期。"),
+        )
+        if self.view is not None:
+            self.view.edit_date()
+        return bool((self.doc.report.date or "").strip())
 
     def _archive_pdf(self) -> None:
         """The final report's PDF into its archive folder (the store wrote the exchange JSON already)."""

@@ -40,6 +40,8 @@ _MARK = re.compile(
     rf"|\((?={_CJK})"  # or before it
     rf"|(?<={_CJK[:-1]}\"])\.(?=\n|$|{_CJK})"  # a full stop after Chinese text (not "1.属于", not "2.5")
 )
+#: a heading number in Chinese numerals at a line's start (“一.总体情况”): its full stop becomes 、
+_HEADING_NUMBER = re.compile(r"(?:^|\n)[ \t\u3000]*[一二三四五六七八九十]+$")
 _QUOTE = re.compile(rf'(?<={_CJK})"|"(?={_CJK})')
 _FIX_LIMIT = 200
 
@@ -50,7 +52,10 @@ def find_ascii_punctuation(text: str) -> list[tuple[int, int, str, str]]:
     for m in _MARK.finditer(text):
         old = m.group(0)
         mark = old.strip(" ")
-        out.append((m.start(), m.end(), old, FULL_WIDTH[mark]))
+        new = FULL_WIDTH[mark]
+        if mark == "." and _HEADING_NUMBER.search(text, 0, m.start()):
+            new = "、"
+        out.append((m.start(), m.end(), old, new))
     # straight double quotes: opening and closing in turn, in a paragraph where every one of them is by
     # Chinese text and they pair up
     start = 0
@@ -78,9 +83,10 @@ def punctuation_findings(report: Report) -> list[Finding]:
         a, b = max(0, start - 6), min(len(text), end + 6)
         example = re.sub(r"\s+", "", text[a:b])
         marks = "".join(dict.fromkeys(e[2].strip(" ") for e in edits))
+        news = "".join(dict.fromkeys(e[3] for e in edits))  # what the fix writes (一. → 一、)
         message = (
             f"{_section_name(report, section)}有 {len(edits)} 处中文里的半角标点 {' '.join(marks)}"
-            f"（如“{example}”），应为全角标点 {' '.join(FULL_WIDTH[m] for m in marks)}。"
+            f"（如“{example}”），应为全角标点“{news}”。"
             "可在检查结果中点“一键改正”。"
         )
         findings.append(

@@ -468,6 +468,7 @@ def test_no_date_is_a_finding_that_opens_the_date_and_blocks_finalising(qtbot, w
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: messages.append(text))
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a: messages.append(text))
+    monkeypatch.setattr("gui.dialogs.ask_date", lambda parent, current: None)  # asked for: the clerk cancels
     window.act_finalize.trigger()
     assert not doc.read_only  # refused: no 成文日期
     asked: list[str | None] = []
@@ -478,3 +479,29 @@ def test_no_date_is_a_finding_that_opens_the_date_and_blocks_finalising(qtbot, w
     assert not [f for f in doc.findings if f.rule == "meta.date"]
     window.act_finalize.trigger()
     assert doc.read_only
+
+
+def test_finalising_without_a_date_says_so_and_asks_for_it(qtbot, window, monkeypatch):
+    """定稿 on a report without 成文日期: not “确定定稿吗？” and then “保存失败：…” in the status bar, but a
+    box naming the 成文日期 and the date dialog; with the date given, finalising goes on."""
+    from PySide6.QtWidgets import QMessageBox
+
+    new_report(window)
+    window.act_zero.trigger()
+    doc = window.doc
+    questions: list[str] = []
+    warnings: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        lambda p, t, text, *a, **k: questions.append(text) or QMessageBox.StandardButton.Yes,
+    )
+    monkeypatch.setattr(QMessageBox, "warning", lambda p, t, text, *a, **k: warnings.append(text))
+    monkeypatch.setattr("gui.dialogs.ask_date", lambda parent, current: None)  # the clerk cancels
+    window.act_finalize.trigger()
+    assert not doc.read_only and questions == []
+    assert len(warnings) == 1 and "成文日期" in warnings[0] and "。。" not in warnings[0]
+    assert "保存失败" not in window.statusBar().currentMessage()
+    monkeypatch.setattr("gui.dialogs.ask_date", lambda parent, current: "2025-01-20")
+    window.act_finalize.trigger()
+    assert doc.report.date == "2025-01-20" and len(questions) == 1 and doc.read_only

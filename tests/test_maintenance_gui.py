@@ -351,8 +351,27 @@ def test_a_broken_backup_is_refused_and_nothing_changes(qtbot, tmp_path, data_di
     task = maintenance.restore(w, broken, confirm=False)
     finish(qtbot, task)
     text = w.maintenance_box.text()
-    assert "没有恢复" in text and "SHA-256 不符" in text and "已还原" in text
+    assert "没有恢复" in text and "SHA-256 不符" in text and "未作任何改动" in text and "已还原" not in text
     assert len(w.store.reports()) == 2
     assert sorted(str(p.relative_to(root)) for p in root.rglob("*")) == before
     assert not [p for p in root.parent.iterdir() if "恢复前" in p.name or p.name.startswith(".")]
     w.store.close()
+
+
+@pytest.mark.parametrize("content", [None, b"hello", b"PK\x03\x04" + b"\0" * 40])
+def test_a_missing_or_unreadable_backup_is_said_plainly(tmp_path, data_dir, content):
+    """Nothing was touched: the message says so once, in Chinese — not “未作任何改动” and then “已还原”,
+    and not Python's English “File is not a zip file”."""
+    store = filled_store(tmp_path / "甲")
+    url, root = store.url, store.archive_root
+    zip_path = tmp_path / "备份.zip"
+    if content is not None:
+        zip_path.write_bytes(content)
+    with pytest.raises(model_maintenance.RestoreFailed) as caught:
+        model_maintenance.restore_store(zip_path, url, root, release=store.close)
+    message = str(caught.value)
+    assert "未作任何改动" in message and "已还原" not in message
+    assert not any("a" <= c.lower() <= "z" for c in message.replace(str(zip_path), "").replace("zip", ""))
+    assert len(caught.value.store.reports()) == 1
+    assert not [p for p in root.parent.iterdir() if "恢复前" in p.name]
+    caught.value.store.close()

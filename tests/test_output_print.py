@@ -490,3 +490,31 @@ def test_windows_fangsong_gb2312_comes_before_simfang(windows, tmp_path):
     assert chains["fang"][0].name.isascii()
     out = export_pdf(sample_report(), tmp_path / "r.pdf", draft=False)
     assert_pdfa(out)
+
+
+def test_the_title_never_parts_a_unit_from_its_name():
+    """“…监察 / 委员会…” and “…清河 / 街道办事处…” part a unit's name from its kind (委员会, 办事处, 人民政府…):
+    a line may end after such a word, never just before it."""
+
+    def measure(s: str) -> float:
+        return fonts.text_width(s, "title", 22)
+
+    cases = [
+        (
+            "2024年淮安市清江浦区人民政府清河街道办事处政府信息公开工作年度报告",
+            "淮安市清江浦区人民政府清河街道办事处",
+        ),
+        (
+            "中国共产党淮安市纪律检查委员会淮安市监察委员会2024年政府信息公开工作年度报告",
+            "中国共产党淮安市纪律检查委员会淮安市监察委员会",
+        ),
+    ]
+    for title, agency in cases:
+        lines = title_lines(title, agency, BLOCK_W, measure)
+        assert all(measure(line) <= BLOCK_W + 0.01 for line in lines)
+        for line in lines[1:]:
+            assert not line.startswith(("委员会", "街道办事处", "办事处", "人民政府", "办公室")), lines
+        assert lines in (
+            ["2024年淮安市清江浦区人民政府", "清河街道办事处政府信息公开工作年度报告"],
+            ["中国共产党淮安市纪律检查委员会", "淮安市监察委员会2024年", "政府信息公开工作年度报告"],
+        ), lines

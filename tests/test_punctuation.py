@@ -134,3 +134,18 @@ def _apply(text, edits):
         yield new
         pos = end
     yield text[pos:]
+
+
+def test_a_chinese_numeral_heading_with_a_full_stop_becomes_a_dun_comma():
+    """“一.总体情况” is a heading number: its fix is “一、总体情况”, not “一。总体情况”."""
+    text = "一.总体情况\n  二十.其他\n我们推进第一.今年"
+    edits = find_ascii_punctuation(text)
+    assert [(old, new) for _s, _e, old, new in edits] == [(".", "、"), (".", "、"), (".", "。")]
+
+
+def test_the_hint_names_the_replacements_it_makes_without_a_double_full_stop():
+    r = sample_report()
+    r.text["overview"] = "2024年,我办受理申请.\n一.总体情况"
+    (f,) = [f for f in punctuation_findings(r)]
+    assert "。。" not in f.message
+    assert "“，。、”" in f.message  # what 一键改正 writes, in the order of the marks found

@@ -655,3 +655,27 @@ def test_the_window_logs_an_unexpected_error_and_shows_the_box(tmp_path):
     assert "DETAIL True" in lines
     log = (tmp_path / "数据" / "logs" / "nianbao.log").read_text(encoding="utf-8")
     assert "ZeroDivisionError: 模拟的意外错误" in log and "Traceback" in log
+
+
+@pytest.mark.parametrize(
+    "err, said",
+    [
+        (PermissionError(13, "Permission denied"), "没有写入权限"),  # a read-only file or folder
+        (IsADirectoryError(21, "Is a directory"), "是一个文件夹"),
+        (OSError(28, "No space left on device"), "磁盘空间已满"),
+    ],
+)
+def test_an_export_that_cannot_be_written_is_said_in_chinese(monkeypatch, tmp_path, err, said):
+    from model.output.pdf import ExportError, write_atomic
+
+    def refused(target, data):
+        raise err
+
+    monkeypatch.setattr("model.output.pdf.atomic_write_bytes", refused)
+    with pytest.raises(ExportError) as caught:
+        write_atomic(tmp_path / "年度报告.pdf", b"%PDF-1.7")
+    message = str(caught.value)
+    assert said in message and "年度报告.pdf" in message
+    assert not any(
+        "a" <= c.lower() <= "z" for c in message.replace("年度报告.pdf", "").replace(str(tmp_path), "")
+    )

@@ -118,6 +118,8 @@ TITLE_WORDS = (
     "人民代表大会",
     "常务委员会",
 )
+#: the kinds of unit that end an organ's name: a line may end after one, never just before it (“监察 / 委员会”)
+_UNIT_WORDS = ("人民政府", "办公室", "办公厅", "委员会", "管理委员会", "街道办事处", "办事处", "常务委员会")
 #: one-character ends of the units of an organ's name (省, 市, 区, 县 …): a line may break after them
 _NAME_ENDS = "省市区县旗州盟镇乡局厅委办院所队站处部署会"
 _YEAR = re.compile(r"(?:19|20)\d\d\s*年(?:度)?")
@@ -127,7 +129,7 @@ def title_lines(text: str, agency: str, width: float, measure: Callable[[str], f
     """A title in as few lines as fit ``width``, broken only between words: after the organ's name, before
     政府信息公开工作年度报告, around the year, or at a word boundary of :data:`TITLE_WORDS`. Of the breaks that
     give the fewest lines, the most important kind wins, then the most even lines; inside a long organ's
-    name, anywhere but inside a word. Only a word wider than a line is broken by :func:`break_lines`."""
+    name, anywhere but inside a word — only when no other breaks fit (a third line is better). Only a word wider than a line is broken by :func:`break_lines`."""
     if measure(text) <= width + 1e-6:
         return [text]
     n = len(text)
@@ -154,6 +156,8 @@ def title_lines(text: str, agency: str, width: float, measure: Callable[[str], f
             allow(start, 3)
             allow(start + len(word), 3)
             inside.update(range(start + 1, start + len(word)))
+            if word in _UNIT_WORDS:
+                inside.add(start)
             start = text.find(word, start + 1)
     for i, ch in enumerate(text[:-1]):
         if ch in _NAME_ENDS:
@@ -168,7 +172,7 @@ def title_lines(text: str, agency: str, width: float, measure: Callable[[str], f
     # fewest lines, then the best (lowest) worst rank, then the most even lines: dynamic programming over
     # the allowed breaks (key of the best way to end a line before index i)
     ends = [*breaks, n]
-    best: dict[int, tuple[int, int, float]] = {0: (0, 0, 0.0)}
+    best: dict[int, tuple[int, int, int, float]] = {0: (0, 0, 0, 0.0)}
     back: dict[int, int] = {}
     for i in ends:
         for j in [0, *breaks]:
@@ -177,8 +181,10 @@ def title_lines(text: str, agency: str, width: float, measure: Callable[[str], f
             w = measure(text[j:i])
             if w > width + 1e-6:
                 continue
-            lines_, worst, sq = best[j]
-            key = (lines_ + 1, max(worst, rank.get(i, 0)), sq + (width - w) ** 2)
+            anywhere, lines_, worst, sq = best[j]
+            r = rank.get(i, 0)
+            # a line more rather than a break inside a name the vocabulary does not know (“监 / 察”)
+            key = (anywhere + (r >= 5), lines_ + 1, max(worst, r), sq + (width - w) ** 2)
             if i not in best or key < best[i]:
                 best[i], back[i] = key, j
     if n in best:

@@ -528,4 +528,19 @@ def write_atomic(out: Path, data: bytes) -> None:
     try:
         atomic_write_bytes(out, data)
     except OSError as err:
-        raise ExportError(f"无法写入“{out}”：{err.strerror or err}") from None
+        raise ExportError(f"无法写入“{out}”：{_write_problem(err)}") from None
+
+
+def _write_problem(err: OSError) -> str:
+    """Why a file could not be written, in Chinese (the system's ``strerror`` is English)."""
+    import errno
+
+    if isinstance(err, IsADirectoryError):
+        return "同名的是一个文件夹，请换一个文件名。"
+    if err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return "磁盘空间已满，请腾出空间后重试。"
+    if isinstance(err, PermissionError) and err.strerror and not err.strerror.isascii():
+        return err.strerror  # model.files.FileBusyError: the file to close, named
+    if isinstance(err, PermissionError) or err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "没有写入权限（文件或文件夹只读，或正被其他程序占用）。请换一个位置，或关闭该文件后重试。"
+    return f"系统报告错误（{err.errno or err.__class__.__name__}）。请换一个位置后重试。"

@@ -112,8 +112,10 @@ def check_backup(zip_path: Path, workdir: Path) -> tuple[Path, list[tuple[str, P
         raise StoreError(f"找不到备份文件：{zip_path}")
     try:
         zf = zipfile.ZipFile(zip_path)
-    except (zipfile.BadZipFile, OSError) as err:
-        raise CorruptError(f"“{zip_path}”不是有效的备份文件（{err}）。未作任何改动。") from None
+    except (zipfile.BadZipFile, OSError):
+        raise CorruptError(
+            f"“{zip_path}”不是有效的备份文件（不是 .zip 文件，或已损坏）。未作任何改动。"
+        ) from None
     with zf:
         try:
             index = json.loads(zf.read(INDEX).decode("utf-8"))

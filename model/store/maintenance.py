@@ -387,6 +387,8 @@ def restore_store(
     if release is not None:
         release()
     try:
+        if not zip_path.is_file():  # before anything is moved aside
+            raise StoreError(f"找不到备份文件：{files.native(zip_path)}。未作任何改动。")
         _say(progress, 0.05, "正在确认没有其他窗口或程序打开数据库…")
         take_exclusive(url)
         if target is None:
@@ -422,7 +424,7 @@ def restore_store(
             message = str(err) if isinstance(err, StoreError) else _plain(err, target)
             if problems:
                 message += "\n还原时出了问题：" + "；".join(problems)
-            else:
+            elif "未作任何改动" not in message:  # a backup refused by its check: put back, so unchanged
                 message += "\n数据库和归档已还原为恢复前的样子。"
             failure = reopen_old(message)
             if not isinstance(err, Exception):  # a cancel or an interrupt: said as it is
