@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_restore)
 
 
-def _open(args: argparse.Namespace):  # noqa: ANN202
+def _open(args: argparse.Namespace):
     from model.store import Store
 
     try:
@@ -58,7 +58,7 @@ def _open(args: argparse.Namespace):  # noqa: ANN202
         raise CommandError(str(err)) from None
 
 
-def _run(args: argparse.Namespace, action) -> int:  # noqa: ANN001
+def _run(args: argparse.Namespace, action) -> int:
     store = _open(args)
     try:
         return action(store)
@@ -71,7 +71,7 @@ def _run(args: argparse.Namespace, action) -> int:  # noqa: ANN001
 def _save(args: argparse.Namespace) -> int:
     report = read_report(args.file)
 
-    def action(store) -> int:  # noqa: ANN001
+    def action(store) -> int:
         info = store.save_report(report, organ=args.organ, year=args.year)
         print(f"已保存：{info.organ} {info.year} 年度（{info.status_label}，第 {info.version} 版）")
         return 0
@@ -80,7 +80,7 @@ def _save(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    def action(store) -> int:  # noqa: ANN001
+    def action(store) -> int:
         infos = store.reports()
         if not infos:
             print("数据库中还没有报告。")
@@ -92,7 +92,7 @@ def _list(args: argparse.Namespace) -> int:
     return _run(args, action)
 
 
-def _find(store, organ: str, year: int):  # noqa: ANN001, ANN202
+def _find(store, organ: str, year: int):
     info = store.find(organ, year)
     if info is None:
         raise CommandError(f"数据库中没有 {organ} {year} 年度的报告。")
@@ -100,7 +100,7 @@ def _find(store, organ: str, year: int):  # noqa: ANN001, ANN202
 
 
 def _show(args: argparse.Namespace) -> int:
-    def action(store) -> int:  # noqa: ANN001
+    def action(store) -> int:
         report, _ = store.load(_find(store, args.organ, args.year).id)
         print(report.to_json())
         return 0
@@ -109,7 +109,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _finalize(args: argparse.Namespace) -> int:
-    def action(store) -> int:  # noqa: ANN001
+    def action(store) -> int:
         from model.finalize import finalize
 
         done = finalize(store, _find(store, args.organ, args.year).id)
@@ -122,7 +122,7 @@ def _finalize(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    def action(store) -> int:  # noqa: ANN001
+    def action(store) -> int:
         problems, elsewhere = store.archive_check()
         for p in elsewhere:  # a shared server: another computer's archive is no problem of this one
             print(p)
@@ -138,7 +138,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    def action(store) -> int:  # noqa: ANN001
+    def action(store) -> int:
         from model.store.maintenance import backup_store
 
         out = backup_store(store, Path(args.out))  # the time recorded: the window's reminder counts it

@@ -157,7 +157,7 @@ def _peek_last(window: MainWindow, url: str | None) -> bool:
         return False
     try:
         peeked = peek(default_db_url(url), last)
-    except Exception:  # noqa: BLE001 - no glance: the window waits for the store as before
+    except Exception:  # no glance: the window waits for the store as before
         peeked = None
     if peeked is None:
         return False
@@ -337,7 +337,7 @@ def run(argv: list[str] | None = None) -> int:
                 relay.checks.emit()
             peeked.wait(10)  # the UI thread reads and shows the report meanwhile: no contest for the GIL
             _import_store_code()
-        except Exception as err:  # noqa: BLE001 - a broken installation: said on the UI thread
+        except Exception as err:  # a broken installation: said on the UI thread
             relay.imported.emit(f"{err.__class__.__name__}: {err}")
             return
         relay.imported.emit("")

@@ -116,10 +116,10 @@ class FormTableModel(QAbstractTableModel):
     # ---------------------------------------------------------------------------------------------
     # shape
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else self.layout.rows
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else self.layout.cols
 
     def grid_cell(self, index: Index) -> GridCell | None:

@@ -421,7 +421,7 @@ class MainWindow(QMainWindow):
             return False
         try:
             self.store.load(last)
-        except Exception:  # noqa: BLE001 - a report deleted since: stay on the start page
+        except Exception:  # a report deleted since: stay on the start page
             self.settings.last_report = 0
             return False
         return self.open_report(last)

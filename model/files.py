@@ -95,7 +95,7 @@ def _windows_known_folder(guid: str) -> str | None:  # pragma: no cover - Window
             return out.value
         finally:
             ctypes.windll.ole32.CoTaskMemFree(out)  # type: ignore[attr-defined,unused-ignore]  # Windows only
-    except Exception:  # noqa: BLE001 - not Windows, or no shell: the fallback applies
+    except Exception:  # not Windows, or no shell: the fallback applies
         return None
 
 
@@ -208,7 +208,7 @@ def remove_tree_quietly(path: Path | str) -> bool:
 
 
 @contextlib.contextmanager
-def temp_dir(prefix: str = "nianbao-", dir: Path | str | None = None) -> Iterator[Path]:  # noqa: A002
+def temp_dir(prefix: str = "nianbao-", dir: Path | str | None = None) -> Iterator[Path]:
     """A temporary folder, removed afterwards through :func:`retry` — never raising on the way out (a
     file the antivirus still holds stays behind for the system's clean-up)."""
     path = Path(tempfile.mkdtemp(prefix=prefix, dir=dir))
@@ -317,7 +317,7 @@ def is_network_path(path: Path | str) -> bool:
         if len(drive) == 2 and drive[1] == ":":
             try:
                 return _drive_type(drive + "\\") == DRIVE_REMOTE
-            except Exception:  # noqa: BLE001 - cannot ask: assume local
+            except Exception:  # cannot ask: assume local
                 return False
         return False
     if sys.platform.startswith("linux"):

@@ -70,7 +70,7 @@ def _pg_reachable() -> str | None:
         with engine.connect() as conn:
             conn.execute(sa.text("select 1"))
         engine.dispose()
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         return f"PostgreSQL at NIANBAO_TEST_PG_URL is not reachable: {err.__class__.__name__}"
     return None
 
@@ -161,14 +161,14 @@ def _form_keys() -> tuple[str, str]:
 A_KEY, FEE = _form_keys()
 
 
-def sample():  # noqa: ANN201 - a model.report.Report
+def sample():  # a model.report.Report
     """The store's sample report (a fresh copy each time)."""
     from model.report import Report
 
     return Report.from_json(SAMPLE.read_text(encoding="utf-8"))
 
 
-def needs_rules():  # noqa: ANN201
+def needs_rules():
     return pytest.importorskip("model.rules", reason="model.rules (the checks) is not in this tree yet")
 
 

@@ -13,16 +13,16 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QGuiApplication  # noqa: E402
-from PySide6.QtWidgets import QApplication, QLineEdit  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 
-from gui.form_table import COLOR_ERROR, ExpectedRole  # noqa: E402
-from gui.main_window import MainWindow  # noqa: E402
-from model.findings import Severity  # noqa: E402
-from model.form import FORM_2021  # noqa: E402
-from model.report import parse_value  # noqa: E402
-from model.store import Store, sqlite_url  # noqa: E402
+from gui.form_table import COLOR_ERROR, ExpectedRole
+from gui.main_window import MainWindow
+from model.findings import Severity
+from model.form import FORM_2021
+from model.report import parse_value
+from model.store import Store, sqlite_url
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 

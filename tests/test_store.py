@@ -474,7 +474,7 @@ def test_migrations_do_not_look_for_alembic_ini_in_the_working_directory(tmp_pat
     assert alembic_config().get_main_option("script_location").endswith("migrations")
 
 
-def _seed_revision_0001(conn) -> None:  # noqa: ANN001
+def _seed_revision_0001(conn) -> None:
     """A database at schema revision 0001 holding one organ, one draft report (version 3) and one cell."""
     from alembic import command
 

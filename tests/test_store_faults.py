@@ -136,7 +136,7 @@ def _lane(lane: int, runs: int, tmp: Path, seed: int, results: list, errors: lis
         with Store.open(sqlite_url(db), archive_root=root) as s:  # earlier runs untouched by later kills
             for rid, state in finals.items():
                 assert s.load(rid)[0].to_exchange() == state
-    except BaseException as err:  # noqa: BLE001
+    except BaseException as err:
         errors.append(err)
 
 

@@ -149,7 +149,7 @@ def check_backup(zip_path: Path, workdir: Path) -> tuple[Path, list[tuple[str, P
             h = hashlib.sha256()
             try:
                 with zf.open(name) as src, open(target, "wb") as dst:
-                    for chunk in iter(lambda: src.read(1 << 20), b""):  # noqa: B023
+                    for chunk in iter(lambda: src.read(1 << 20), b""):
                         h.update(chunk)
                         dst.write(chunk)
             except (zipfile.BadZipFile, OSError, EOFError) as err:
