@@ -74,6 +74,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         description="年报：政府信息公开工作年度报告。不带参数时打开窗口。",
     )
     parser.add_argument("--db", metavar="URL", help="数据库（默认：用户数据目录中的 SQLite 文件）")
+    parser.add_argument("--create", action="store_true", help="--db 所在的文件夹不存在时新建它")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = [m for m, commands in COMMAND_MODULES.items() if command in commands] or list(COMMAND_MODULES)
     for name in wanted:
@@ -99,6 +100,19 @@ def _window(argv: list[str]) -> int:
     from gui.app import run
 
     return run(argv)
+
+
+def _check_db_folder(args: argparse.Namespace) -> None:
+    """``--db`` naming a SQLite file in a folder that does not exist: refused (a typing error would otherwise
+    make a new empty database somewhere), unless ``--create``."""
+    from pathlib import Path
+
+    url = getattr(args, "db", None) or ""
+    if not url.startswith("sqlite:///") or getattr(args, "create", False):
+        return
+    folder = Path(url[len("sqlite:///") :].split("?", 1)[0]).parent
+    if not folder.is_dir():
+        raise CommandError(f"数据库所在的文件夹“{folder}”不存在。若要在那里新建数据库，请加 --create。")
 
 
 def file_to_open(argv: list[str]) -> str | None:
@@ -135,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         return _window(argv)  # e.g. ``main.py --db URL``
     try:
+        _check_db_folder(args)
         return int(args.func(args) or 0)
     except CommandError as err:
         print(f"错误：{err}", file=sys.stderr)

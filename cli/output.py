@@ -54,8 +54,8 @@ def _reports(args):
         raise CommandError("请指定报告文件，或用 --organ 与 --year 从数据库中选择报告。")
     from model.store import Store, StoreError
 
-    try:
-        store = Store.open(getattr(args, "db", None))
+    try:  # signing a final report archives the signed copy: only then is a write needed
+        store = (Store.open if args.sign else Store.open_for_reading)(getattr(args, "db", None))
     except StoreError as err:
         raise CommandError(str(err)) from None
     info = store.find(args.organ, args.year)
@@ -75,6 +75,8 @@ def _password(args) -> str:
             return files_mod.read_password_file(args.password_file)  # GBK from cmd's echo, CRLF, spaces
         except OSError as err:
             raise CommandError(f"无法读取密码文件“{args.password_file}”：{err.strerror or err}") from None
+        except ValueError as err:  # a pipe, a device, a huge file (model.files.read_input)
+            raise CommandError(f"无法读取密码文件：{err}") from None
     if sys.stdin and sys.stdin.isatty():
         import getpass
 
@@ -127,16 +129,20 @@ def _export(args, report, previous, store, info) -> int:
                 print(f"警告：证书的签章人“{who}”不是报告的机关“{report.agency}”。", file=sys.stderr)
             for w in seal_warnings(args.seal) if args.seal else []:
                 print(f"警告：{w}", file=sys.stderr)
-            with files_mod.temp_dir(prefix="nianbao-export-") as tmp:
+        # everything is made aside first: a failure (of the signature, of the web page) leaves no PDF behind
+        with files_mod.temp_dir(prefix="nianbao-export-") as tmp:
+            made = Path(tmp) / "out.pdf"
+            if args.sign:
                 unsigned = Path(tmp) / "unsigned.pdf"
                 export_pdf(report, unsigned, previous=previous, draft=draft)
-                sign_pdf(unsigned, out, args.sign, password, args.seal)
-        else:
-            export_pdf(report, out, previous=previous, draft=draft)
-        if args.html:
-            from model.output.html import render_html
+                sign_pdf(unsigned, made, args.sign, password, args.seal)
+            else:
+                export_pdf(report, made, previous=previous, draft=draft)
+            if args.html:
+                from model.output.html import render_html
 
-            write_atomic(Path(args.html), render_html(report).encode("utf-8"))
+                write_atomic(Path(args.html), render_html(report).encode("utf-8"))
+            write_atomic(out, made.read_bytes())
     except (ExportError, SigningError) as err:
         raise CommandError(str(err)) from None
     if store is not None and info.is_final and args.sign:
@@ -191,4 +197,6 @@ def run_verify(args) -> int:
         return 1
     for i, s in enumerate(results, 1):
         print(f"签名 {i}：{s.signer}（{s.time_text()}）— {s.message}")
+        for what, good, said in s.facts():  # every fact, good or not
+            print(f"  {'✓' if good else '✗'} {what}：{said}")
     return 0 if all(s.ok for s in results) else 1

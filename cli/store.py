@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from model.store.errors import StoreError
+from model.store.errors import BusyError, ConflictError, StoreError
 
 from .main import CommandError
 from .report import read_report
@@ -20,6 +20,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--organ", metavar="NAME", help="机关名称（默认取报告中的机关）")
     p.add_argument("--year", metavar="N", type=int, help="年度（默认取报告中的年度）")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="文件写出后数据库中的报告已被修改时，仍用此文件替换（会覆盖那些修改）",
+    )
     p.set_defaults(func=_save)
 
     p = ssub.add_parser("list", help="列出数据库中的报告")
@@ -49,19 +54,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_restore)
 
 
-def _open(args: argparse.Namespace):
+def _open(args: argparse.Namespace, reading: bool = False):
     from model.store import Store
 
     try:
+        if reading:  # list, show, archive verify: also from a read-only folder
+            return Store.open_for_reading(getattr(args, "db", None))
         return Store.open(getattr(args, "db", None))
+    except BusyError as err:
+        raise CommandError(str(err), 3) from None
     except StoreError as err:
         raise CommandError(str(err)) from None
 
 
-def _run(args: argparse.Namespace, action) -> int:
-    store = _open(args)
+def _run(args: argparse.Namespace, action, reading: bool = False) -> int:
+    store = _open(args, reading)
     try:
         return action(store)
+    except (ConflictError, BusyError) as err:  # exit 3: changed since, or held by another program
+        raise CommandError(str(err), 3) from None
     except StoreError as err:
         raise CommandError(str(err)) from None
     finally:
@@ -72,8 +83,18 @@ def _save(args: argparse.Namespace) -> int:
     report = read_report(args.file)
 
     def action(store) -> int:
-        info = store.save_report(report, organ=args.organ, year=args.year)
+        try:
+            info = store.save_report(report, organ=args.organ, year=args.year, force=args.force)
+        except ConflictError as err:
+            if err.changes:
+                raise ConflictError(f"{err}\n如确要用此文件替换（覆盖上述修改），请加 --force。") from None
+            raise
         print(f"已保存：{info.organ} {info.year} 年度（{info.status_label}，第 {info.version} 版）")
+        if not info.created:  # (also when another process created it a moment before)
+            print(
+                "注意：数据库中已有这份报告，已用此文件替换（替换前的内容可在修改历史中恢复）。",
+                file=sys.stderr,
+            )
         return 0
 
     return _run(args, action)
@@ -89,11 +110,13 @@ def _list(args: argparse.Namespace) -> int:
             print(f"{i.organ}\t{i.year}\t{i.status_label}\t第{i.version}版\t{updated}")
         return 0
 
-    return _run(args, action)
+    return _run(args, action, reading=True)
 
 
 def _find(store, organ: str, year: int):
-    info = store.find(organ, year)
+    from model.store.reports import check_year
+
+    info = store.find(organ, check_year(year))  # 99999999999999999999999: said, not an overflow
     if info is None:
         raise CommandError(f"数据库中没有 {organ} {year} 年度的报告。")
     return info
@@ -101,11 +124,12 @@ def _find(store, organ: str, year: int):
 
 def _show(args: argparse.Namespace) -> int:
     def action(store) -> int:
-        report, _ = store.load(_find(store, args.organ, args.year).id)
+        report, info = store.load(_find(store, args.organ, args.year).id)
+        report.revision = info.version  # an edit of this file is an edit of this version
         print(report.to_json())
         return 0
 
-    return _run(args, action)
+    return _run(args, action, reading=True)
 
 
 def _finalize(args: argparse.Namespace) -> int:
@@ -134,7 +158,7 @@ def _verify(args: argparse.Namespace) -> int:
         print(f"归档完好：{store.archive_root}")
         return 0
 
-    return _run(args, action)
+    return _run(args, action, reading=True)
 
 
 def _backup(args: argparse.Namespace) -> int:

@@ -43,23 +43,19 @@ def open_store(url: str | None = None) -> Store:
 
 
 def is_final(info: Any) -> bool:
-    flag = getattr(info, "is_final", None)
-    if isinstance(flag, bool):
-        return flag
-    return str(getattr(info, "status", "")).lower() == "final"
+    return bool(info.is_final)
 
 
 def status_label(info: Any) -> str:
-    label = getattr(info, "status_label", None)
-    if isinstance(label, str) and label:
-        return label
-    if is_final(info):
-        return QCoreApplication.translate("backend", "已定稿")
-    return QCoreApplication.translate("backend", "草稿")
+    return (
+        QCoreApplication.translate("backend", "已定稿")
+        if info.is_final
+        else QCoreApplication.translate("backend", "草稿")
+    )
 
 
 def organ_names(store: Any) -> list[str]:
-    return [getattr(o, "name", o) for o in store.organs()]
+    return [o.name for o in store.organs()]
 
 
 def local_time(at: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -72,11 +68,6 @@ def local_time(at: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def previous_of(store: Any, report_id: int) -> Report | None:
-    """Last year's report of the same organ (for the checks across years)."""
-    try:
-        prev = store.previous_report(report_id)
-    except StoreError:
-        return None
-    if isinstance(prev, tuple):
-        prev = prev[0]
-    return prev if isinstance(prev, Report) else None
+    """Last year's report of the same organ (for the checks across years). A store that cannot read it
+    raises (no quiet ``None``: the cross-year checks would silently find nothing)."""
+    return store.previous_report(report_id)

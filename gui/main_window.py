@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -245,10 +244,6 @@ class MainWindow(QMainWindow):
     def _output_action(self, text: str, name: str, shortcut=None) -> QAction:
         a = self._action(text, lambda: self.output(name), shortcut)
         a.setData(name)
-        if importlib.util.find_spec("gui.output_dialogs") is None:
-            a.setEnabled(False)
-            a.setToolTip(self.tr("本版本未包含 PDF 与签章功能"))
-            a.setStatusTip(a.toolTip())
         return a
 
     def _build_menus(self) -> None:
@@ -484,7 +479,24 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 return None
         try:
-            info = self.store.save_report(report, organ=organ, year=year)
+            try:
+                info = self.store.save_report(report, organ=organ, year=year)
+            except ConflictError as err:
+                if not err.changes:
+                    raise
+                # an edit of an older version: say who changed what since; the clerk may replace anyway
+                answer = QMessageBox.question(
+                    self,
+                    self.tr("报告已被修改"),
+                    self.tr(
+                        "%1\n\n仍要用导入的文件替换吗？（上述修改将被覆盖，可在“修改历史”中恢复）"
+                    ).replace("%1", str(err)),
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                    QMessageBox.StandardButton.No,
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    return None
+                info = self.store.save_report(report, organ=organ, year=year, force=True)
         except StoreError as err:
             QMessageBox.warning(self, self.tr("无法导入"), str(err))
             return None
@@ -609,10 +621,7 @@ class MainWindow(QMainWindow):
 
     def _archive_pdf(self) -> None:
         """The final report's PDF into its archive folder (the store wrote the exchange JSON already)."""
-        try:
-            module = importlib.import_module("gui.output_dialogs")
-        except ImportError:
-            return
+        module = importlib.import_module("gui.output_dialogs")
         path = module.archive_pdf_dialog(self, self.doc.store, self.doc.report_id)
         if path:
             self.message(self.tr("报告已定稿，PDF 已存入归档：%1").replace("%1", str(path)))
@@ -627,15 +636,8 @@ class MainWindow(QMainWindow):
             self.message(self.tr("已取消定稿，可以修改。"))
 
     def output(self, name: str) -> None:
-        try:
-            module = importlib.import_module("gui.output_dialogs")
-        except ImportError:
-            self.message(self.tr("本版本未包含 PDF 与签章功能。"))
-            return
-        func = getattr(module, name, None)
-        if func is None:
-            self.message(self.tr("本版本未包含此功能。"))
-            return
+        module = importlib.import_module("gui.output_dialogs")  # part of every build: no quiet fallback
+        func = getattr(module, name)
         if name == "create_certificate_dialog":
             func(self, organ=self.doc.info.organ if self.doc is not None else "")
             return
@@ -718,13 +720,7 @@ def read_import(path: Path) -> Any:
 
 def read_report(path: Path) -> tuple[Report, list]:
     """A report from a published file (the importer) or an exchange JSON file."""
-    try:
-        from model.importer import import_file
-    except ImportError:
-        import_file = None
-    if import_file is not None:
-        result = import_file(path)
-        return result.report, list(getattr(result, "missing", []) or [])
-    if path.suffix.lower() == ".json":
-        return Report.from_json(path.read_text(encoding="utf-8")), []
-    raise ReportError(QCoreApplication.translate("read_report", "本版本只能导入年报交换文件（.json）。"))
+    from model.importer import import_file  # part of every build: no quiet fallback
+
+    result = import_file(path)
+    return result.report, list(result.missing)

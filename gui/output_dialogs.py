@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     QThreadPool,
     Signal,
 )
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -601,7 +601,12 @@ class VerifyDialog(QDialog):
         QT_TRANSLATE_NOOP("VerifyDialog", "签名人"),
         QT_TRANSLATE_NOOP("VerifyDialog", "签名时间"),
         QT_TRANSLATE_NOOP("VerifyDialog", "结果"),
-        QT_TRANSLATE_NOOP("VerifyDialog", "证书"),
+        # every fact of SignatureStatus.facts(), in its order
+        QT_TRANSLATE_NOOP("VerifyDialog", "签名完整"),
+        QT_TRANSLATE_NOOP("VerifyDialog", "覆盖整个文件"),
+        QT_TRANSLATE_NOOP("VerifyDialog", "证书来源"),
+        QT_TRANSLATE_NOOP("VerifyDialog", "证书有效期"),
+        QT_TRANSLATE_NOOP("VerifyDialog", "签章机关"),
     )
 
     def __init__(self, path: str | Path, parent: QWidget | None = None, *, trust_folder: Path | None = None):
@@ -611,10 +616,12 @@ class VerifyDialog(QDialog):
         self.trust_folder = trust_folder
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # one column per signature, one row per fact: every fact visible without scrolling sideways
+        self.table = QTableWidget(len(self.COLUMNS), 0)
+        self.table.setVerticalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         buttons = QDialogButtonBox()
         trust = buttons.addButton(self.tr("导入受信任证书…"), QDialogButtonBox.ButtonRole.ActionRole)
@@ -627,14 +634,14 @@ class VerifyDialog(QDialog):
         lay.addWidget(self.summary)
         lay.addWidget(self.table)
         lay.addWidget(buttons)
-        self.resize(760, 280)
+        self.resize(820, 420)
         self.results: list = []
         self.refresh()
 
     def refresh(self) -> None:
         from model.output.sign import VerifyError, verify_pdf
 
-        self.table.setRowCount(0)
+        self.table.setColumnCount(0)
         try:
             self.results = verify_pdf(self.path, trust_folder=self.trust_folder)
         except VerifyError as err:
@@ -648,24 +655,23 @@ class VerifyDialog(QDialog):
             return
         ok = all(s.ok for s in self.results)
         self.summary.setText(
-            self.tr("所有签名完好，签名后文件未被修改。")
+            self.tr("所有签名完好，签名后文件未被修改，证书在有效期内。")
             if ok
-            else self.tr("有签名已损坏，或文件在签名后被修改！")
+            else self.tr("有签名已损坏、文件在签名后被修改，或证书已过期、尚未生效！")
         )
         self.summary.setStyleSheet("color: #1b5e20;" if ok else "color: #b00020; font-weight: bold;")
-        for s in self.results:
-            r = self.table.rowCount()
-            self.table.insertRow(r)
-            if s.trusted:
-                cert = self.tr("受信任")
-            elif s.self_signed:
-                cert = self.tr("自签名机关证书")
-            else:
-                cert = self.tr("未受信任（颁发者：{0}）").format(s.issuer)
-            if s.expired:
-                cert += self.tr("，已过期")
-            for c, text in enumerate((s.signer, s.time_text(), s.message, cert)):
-                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.setColumnCount(len(self.results))
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("签名 %1").replace("%1", str(i)) for i in range(1, len(self.results) + 1)]
+        )
+        for c, s in enumerate(self.results):
+            cells = [(s.signer, True), (s.time_text(), True), (s.message, s.ok)]
+            cells += [(said, good) for _, good, said in s.facts()]
+            for r, (text, good) in enumerate(cells):
+                item = QTableWidgetItem(("" if r < 3 else "✓ " if good else "✗ ") + text)
+                if not good:
+                    item.setForeground(QColor("#b00020"))
+                self.table.setItem(r, c, item)
 
     def _import_trusted(self) -> None:
         from model.output.sign import SigningError, import_trusted_certificate

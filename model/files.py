@@ -333,8 +333,9 @@ def is_network_path(path: Path | str) -> bool:
 def read_password_file(path: Path | str) -> str:
     """The first line of a password file, whatever wrote it: ``echo 口令> pw.txt`` in cmd writes GBK with
     CRLF (and ``echo 口令 > pw.txt`` a trailing space), Notepad UTF-8 with or without a BOM or UTF-16.
-    Trailing spaces, tabs and line ends are dropped; leading ones are kept (they may be meant)."""
-    data = Path(path).read_bytes()
+    Trailing spaces, tabs and line ends are dropped; leading ones are kept (they may be meant). A regular
+    file of at most 64 KB only (:func:`read_input`: never a pipe or a device)."""
+    data = read_input(path, 64 * 1024, "密码文件")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16")
     elif data.startswith(b"\xef\xbb\xbf"):
@@ -403,3 +404,63 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+# -------------------------------------------------------------------------------------------------
+# reading what the user gives: regular files only, never more than a cap
+
+
+class InputTooLarge(ValueError):
+    """A file larger than the cap of its kind; ``str(err)`` is a Chinese message."""
+
+
+class NotRegularFile(ValueError):
+    """A device, a pipe (FIFO), a socket or a folder where a file was expected; ``str(err)`` is Chinese."""
+
+
+def read_input(path: str | Path, cap: int, what: str = "文件") -> bytes:
+    """The content of the regular file at ``path``, at most ``cap`` bytes.
+
+    A FIFO, a device (``/dev/zero``), a socket or a folder is refused (:class:`NotRegularFile`) without
+    blocking: the file is opened non-blocking and checked by the handle, so that nothing swapped in between
+    the check and the read can hang the program. A file larger than ``cap`` is refused
+    (:class:`InputTooLarge`) before it is read, and at most ``cap + 1`` bytes are ever read (a file that grows
+    meanwhile). ``OSError`` (not found, no permission) is left to the caller."""
+    import stat
+
+    p = Path(path)
+    if p.is_dir():  # (Windows cannot open a folder at all)
+        raise NotRegularFile(f"“{p}”是一个文件夹，不是文件。")
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(p, flags)
+    except IsADirectoryError:
+        raise NotRegularFile(f"“{p}”是一个文件夹，不是文件。") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "文件夹" if stat.S_ISDIR(mode) else "管道" if stat.S_ISFIFO(mode) else "设备或特殊文件"
+            raise NotRegularFile(f"“{p}”是{kind}，不是普通文件，无法读取。")
+        size = os.fstat(fd).st_size
+        if size > cap:
+            raise InputTooLarge(_too_large(p, size, cap, what))
+        chunks, got = [], 0
+        while got <= cap:
+            chunk = os.read(fd, min(1 << 20, cap + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+    finally:
+        os.close(fd)
+    if got > cap:
+        raise InputTooLarge(_too_large(p, got, cap, what))
+    return b"".join(chunks)
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1 << 20):.1f}".rstrip("0").rstrip(".") + " MB"
+
+
+def _too_large(p: Path, size: int, cap: int, what: str) -> str:
+    return f"“{p.name}”太大（{_mb(size)}），{what}最大 {_mb(cap)}。请检查是否选错了文件。"

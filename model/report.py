@@ -42,6 +42,23 @@ class ReportError(ValueError):
     """Input that is not a report; ``str(err)`` is a Chinese message for the clerk."""
 
 
+#: the longest prose section accepted (characters): a real one is a few thousand; 50 000 still prints in a few
+#: seconds (checked on import, in the exchange schema and by the store)
+MAX_PROSE_CHARS = 50_000
+
+
+def prose_too_long(text: dict[str, str]) -> str | None:
+    """A Chinese message when a section of ``text`` is longer than :data:`MAX_PROSE_CHARS`, else None."""
+    from .form import form_for
+
+    for key, body in text.items():
+        if body and len(body) > MAX_PROSE_CHARS:
+            section = form_for(None).text_sections.get(key)
+            name = section.heading if section else key
+            return f"“{name}”的正文太长（{len(body)} 字，最多 {MAX_PROSE_CHARS} 字）。"
+    return None
+
+
 @dataclass
 class Explanation:
     """A written explanation (说明) attached to a finding: the finding's rule and cells identify it."""
@@ -67,6 +84,9 @@ class Report:
     text: dict[str, str] = field(default_factory=lambda: {k: "" for k in TEXT_KEYS})
     cells: dict[str, Value] = field(default_factory=dict)
     explanations: list[Explanation] = field(default_factory=list)
+    #: the store's version this report was written out at (``store show``, the archive); ``None`` for new
+    #: content. Saving a report with an older revision over the stored one is a conflict (exchange-format.md).
+    revision: int | None = None
 
     def __post_init__(self) -> None:
         for k in TEXT_KEYS:
@@ -91,6 +111,7 @@ class Report:
             dict(self.text),
             dict(self.cells),
             [Explanation(e.rule, list(e.cells), e.text) for e in self.explanations],
+            self.revision,
         )
 
     # ---------------------------------------------------------------------------------------------
@@ -124,6 +145,8 @@ class Report:
         out["cells"] = {k: value_to_json(self.cells.get(k)) for k in exchange_keys(self.form)}
         if self.explanations:
             out["explanations"] = [e.to_json() for e in self.explanations]
+        if self.revision is not None:
+            out["revision"] = self.revision
         return out
 
     def to_json(self) -> str:
@@ -134,13 +157,21 @@ class Report:
         if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
             raise ReportError('这不是年报交换文件（缺少 "format": "gov-info-disclosure-annual-report"）。')
         version = data.get("format_version", FORMAT_VERSION)
-        if not isinstance(version, int) or version > FORMAT_VERSION:
+        whole = (
+            isinstance(version, int | Decimal) and not isinstance(version, bool) and version == int(version)
+        )
+        if whole and version > FORMAT_VERSION:
             raise ReportError(f"交换文件的格式版本 {version} 比本程序新，请升级程序后再打开。")
+        from .exchange_schema import validate
+
+        validate(data)  # every field of the right kind, named when it is not (“title 应为文字”)
         template = str(data.get("template") or CURRENT_EDITION)
         if template not in FORMS:
             known = " 或 ".join(FORMS)
             raise ReportError(f"不认识的报告格式版本“{template}”（应为 {known}）。")
         year = data.get("year")
+        if isinstance(year, Decimal | float):  # 2024.0: whole, the schema made sure
+            year = int(year)
         if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
             raise ReportError(f"年度“{year}”不是一个整数年份。")
         text_in = data.get("text") or {}
@@ -170,6 +201,7 @@ class Report:
             text={k: str(text_in.get(k) or "") for k in TEXT_KEYS},
             cells=cells,
             explanations=explanations,
+            revision=int(data["revision"]) if data.get("revision") is not None else None,
         )
 
     @classmethod
@@ -178,6 +210,8 @@ class Report:
             data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
         except (json.JSONDecodeError, RecursionError) as err:
             raise ReportError(f"JSON 文件已损坏，无法读取（{err}）。") from None
+        except ValueError:  # a number of more than 4300 digits
+            raise ReportError("JSON 文件中有位数过多的数字，无法读取。") from None
         return cls.from_exchange(data)
 
 

@@ -326,10 +326,8 @@ def date_findings(report: Report, final: bool = False) -> Iterator[Finding]:
 
 
 def _prose(report: Report, previous: Report | None, form: Form) -> Iterator[Finding]:
-    try:
-        from .prose import check_prose
-    except ImportError:  # pragma: no cover - only while the prose module is absent
-        return
+    from .prose import check_prose  # part of every build: a missing module is a loud failure
+
     yield from check_prose(report)
 
 

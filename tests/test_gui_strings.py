@@ -131,7 +131,7 @@ def test_headings_and_status_are_looked_up_in_their_context(qapp):
         )
 
         class Final:
-            status = "final"
+            is_final = True
 
         assert status_label(Final()) == "backend|已定稿"
     finally:

@@ -133,9 +133,9 @@ def test_verify_dialog(qtbot, tmp_path, key):
     signed = sign_pdf(pdf, tmp_path / "s.pdf", key, "pass-word", SEAL)
     dlg = od.VerifyDialog(signed, trust_folder=tmp_path / "trust")
     qtbot.addWidget(dlg)
-    assert dlg.table.rowCount() == 1
+    assert dlg.table.columnCount() == 1
     assert dlg.table.item(0, 0).text() == "示范县人民政府办公室"
-    assert dlg.table.item(0, 3).text().startswith("自签名")
+    assert dlg.table.item(5, 0).text().startswith("✓ 自签名")
     assert "完好" in dlg.summary.text()
     broken = tmp_path / "b.pdf"
     data = bytearray(signed.read_bytes())

@@ -317,7 +317,12 @@ def test_finalize_freezes_and_archives(store, tmp_path):
     (name,) = manifest["files"]
     data = (folder / name).read_bytes()
     assert manifest["files"][name]["sha256"] == hashlib.sha256(data).hexdigest()
-    assert Report.from_json(data.decode("utf-8")).to_exchange() == sample().to_exchange()
+    archived = Report.from_json(data.decode("utf-8"))
+    assert (
+        archived.revision == store.info(info.id).version
+    )  # the version it is an edit of (exchange-format.md)
+    archived.revision = None
+    assert archived.to_exchange() == sample().to_exchange()
     final = store.info(info.id)
     assert final.is_final and final.archive_dir == str(folder) and final.finalized_at is not None
 

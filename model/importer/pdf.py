@@ -109,6 +109,10 @@ def _line_text(line: list[Glyph], unit: float, margin: float) -> str:
     return out.rstrip()
 
 
+#: the most pages a PDF to import may have (limits the work: see :mod:`model.importer`)
+MAX_PDF_PAGES = 100
+
+
 def pdf_to_text(data: bytes) -> str:
     """The text of a PDF laid out by its glyphs' positions; ``ReportError`` for a scan or a broken file."""
     import pypdfium2 as pdfium  # the bundled PDFium: only when a PDF is imported
@@ -119,9 +123,13 @@ def pdf_to_text(data: bytes) -> str:
         if "password" in str(err).lower():
             raise ReportError("这个 PDF 文件设有打开密码，无法导入。请使用未加密的文件。") from None
         raise ReportError("PDF 文件已损坏或不完整，无法读取。请重新下载或另存后再导入。") from None
+    from . import MAX_TEXT_CHARS
+
     pages: list[str] = []
     glyph_count = 0
     try:
+        if len(pdf) > MAX_PDF_PAGES:  # a report has 10–30 pages; each page costs tens of milliseconds
+            raise ReportError(f"PDF 文件有 {len(pdf)} 页，不像一份年度报告（最多 {MAX_PDF_PAGES} 页）。")
         for i in range(len(pdf)):
             page = pdf[i]
             try:
@@ -129,6 +137,8 @@ def pdf_to_text(data: bytes) -> str:
             finally:
                 page.close()
             glyph_count += len(glyphs)
+            if glyph_count > MAX_TEXT_CHARS:  # the importer's text cap: no need to read on
+                raise ReportError(f"PDF 文件中的文字太多（超过 {MAX_TEXT_CHARS} 个字符），不像一份年度报告。")
             if glyphs:
                 usual = sorted(g.height for g in glyphs)[len(glyphs) // 2]
                 glyphs = [g for g in glyphs if g.height <= WATERMARK * usual]

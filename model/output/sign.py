@@ -50,6 +50,13 @@ SEAL_GAP = 4 * 72 / 25.4
 TEXT_SIZE = 6.5
 #: the band under the seal for the signer and the time
 TEXT_BAND = 2 * (TEXT_SIZE + 1.5) + 3
+#: input caps: a seal image file and its pixels, a key file, a PDF to sign or verify
+MAX_SEAL_BYTES = 16 * 1024 * 1024
+MAX_SEAL_PIXELS = 16_000_000
+MAX_KEY_BYTES = 1024 * 1024
+MAX_PDF_BYTES = 64 * 1024 * 1024
+#: a damaged PDF is repaired (pikepdf rebuilds its cross-reference: time and memory grow with it) up to this
+MAX_REPAIR_BYTES = 8 * 1024 * 1024
 #: the seal's printed size (the box model.output.pdf leaves for it) and the least resolution for print there
 SEAL_MM = 42
 SEAL_MIN_DPI = 300
@@ -133,6 +140,7 @@ def certificate_info(cert) -> dict:
         "not_after": cert["tbs_certificate"]["validity"]["not_after"].native,
         "self_signed": cert.self_signed in ("maybe", "yes"),
         "sha256": cert.sha256.hex(),
+        "organ": (cert.subject.native.get("organization_name") or "").strip(),
     }
 
 
@@ -235,6 +243,8 @@ def _read_p12(p12_path: Path, data: bytes, password: str):
     from asn1crypto import core
     from cryptography.hazmat.primitives.serialization import pkcs12
 
+    if "\x00" in (password or ""):  # (cryptography's PKCS#12 reader panics on it: never passed on)
+        raise SigningError("证书密码错误（密码中含有空字符，可能选错了密码文件）。")
     ck = _cache_key(data, password)
     hit = _KEYS.get(ck)
     if hit is not None:
@@ -305,9 +315,13 @@ def load_key(p12_path: str | Path, password: str, *, at: dt.datetime | None = No
     from cryptography.hazmat.primitives import serialization
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+    from model.files import InputTooLarge, NotRegularFile, read_input
+
     p12_path = Path(p12_path)
     try:
-        data = p12_path.read_bytes()
+        data = read_input(p12_path, MAX_KEY_BYTES, "证书文件")
+    except (InputTooLarge, NotRegularFile) as err:
+        raise SigningError(str(err)) from None
     except FileNotFoundError:
         raise SigningError(f"找不到证书文件“{p12_path}”。") from None
     except OSError as err:
@@ -345,8 +359,21 @@ def safe_seal_image(png_path: str | Path):
     channel becomes a soft mask, which PDF/A-2 allows)."""
     from PIL import Image, UnidentifiedImageError
 
+    from model.files import InputTooLarge, NotRegularFile, read_input
+
     try:
-        with Image.open(png_path) as im:
+        data = read_input(png_path, MAX_SEAL_BYTES, "印章图片")
+    except (InputTooLarge, NotRegularFile) as err:
+        raise SigningError(str(err)) from None
+    except OSError:
+        data = b""  # not found: said below, as before
+    try:
+        with Image.open(io.BytesIO(data) if data else png_path) as im:
+            if im.width * im.height > MAX_SEAL_PIXELS:  # checked before the pixels are decoded
+                raise SigningError(
+                    f"印章图片过大（{im.width}×{im.height} 像素），最大 {MAX_SEAL_PIXELS // 1_000_000} 百万像素。"
+                    "请用 1000×1000 像素左右的图片。"
+                )
             im.load()
             if im.mode in ("P", "PA") or (im.mode in ("L", "RGB") and "transparency" in im.info):
                 im = im.convert("RGBA")
@@ -356,7 +383,11 @@ def safe_seal_image(png_path: str | Path):
                 im = im.copy()
     except FileNotFoundError:
         raise SigningError(f"找不到印章图片“{png_path}”。") from None
-    except (UnidentifiedImageError, OSError):
+    except Image.DecompressionBombError:  # Pillow's own limit, met while reading the header
+        raise SigningError(
+            f"印章图片过大，最大 {MAX_SEAL_PIXELS // 1_000_000} 百万像素。请用 1000×1000 像素左右的图片。"
+        ) from None
+    except (UnidentifiedImageError, OSError, ValueError):
         raise SigningError(f"“{Path(png_path).name}”不是可用的 PNG 图片。") from None
     im.info = {}
     if im.mode == "RGBA" and im.getchannel("A").getextrema() == (255, 255):
@@ -584,7 +615,8 @@ class SignatureStatus:
     time: dt.datetime | None
     #: the signed bytes are unchanged and the signature value matches them
     intact: bool
-    #: the document was changed after this signature in a way signatures do not allow
+    #: the document was changed after this signature (bytes after its signed range that no later signature
+    #: accounts for, or a changed byte in the signature's own padding)
     modified: bool
     #: the certificate chains to a certificate in the trust store
     trusted: bool
@@ -593,27 +625,98 @@ class SignatureStatus:
     issuer: str = ""
     #: what is wrong, in Chinese, where more is known than intact / modified
     problem: str = ""
+    #: the certificate is not valid yet (its start lies in the future)
+    not_yet_valid: bool = False
+    #: the signature's range ends where the file ends
+    covers_whole: bool = True
+    #: what changed after signing: "content" (what the pages show), "metadata" (document information or
+    #: bytes appended after the end of the file, the pages unchanged), "padding" (the signature's padding)
+    change: str = ""
+    valid_from: dt.datetime | None = None
+    valid_until: dt.datetime | None = None
+    #: the organ the certificate names (its organisation, else its common name)
+    signer_organ: str = ""
+    #: the organ of the report (the PDF's author, as the program wrote it)
+    report_organ: str = ""
 
     @property
     def ok(self) -> bool:
-        """Intact and not modified afterwards (trust is separate)."""
-        return self.intact and not self.modified
+        """Intact, not changed afterwards, and the certificate valid now (trust is a separate fact)."""
+        return self.intact and not self.modified and not self.expired and not self.not_yet_valid
+
+    @property
+    def organ_mismatch(self) -> bool:
+        return bool(self.report_organ and self.signer_organ and self.signer_organ != self.report_organ)
+
+    @property
+    def change_text(self) -> str:
+        return {
+            "content": "文件在签名后被修改，页面内容已改变",
+            "metadata": "文件在签名后被修改（只改动了元数据：文档信息或文件末尾追加的数据；页面内容未变）",
+            "padding": "文件在签名后被修改（签名数据的填充部分被改动）",
+        }.get(self.change, "文件在签名后被修改")
 
     @property
     def message(self) -> str:
+        text = self._verdict()
+        if self.organ_mismatch:
+            text += f"；签章人与报告机关不一致（签章人：{self.signer_organ}，报告机关：{self.report_organ}）"
+        return text
+
+    def _verdict(self) -> str:
         if self.problem:
             return self.problem
         if not self.intact:
             return "签名已损坏：签名后的内容被改动，或签名本身无效"
         if self.modified:
-            return "签名完好，但文件在签名后被修改"
+            return f"签名完好，但{self.change_text}"
+        if self.expired:
+            return f"签名完好，但证书已过期（{_day(self.valid_until)} 到期）"
+        if self.not_yet_valid:
+            return f"签名完好，但证书尚未生效（{_day(self.valid_from)} 起生效）"
         if self.trusted:
             return "签名有效，证书受信任"
         if self.self_signed:
             return "签名有效；自签名机关证书（尚未导入为受信任证书）"
-        if self.expired:
-            return "签名完好；证书已过期"
         return "签名完好；证书无法追溯到受信任的证书"
+
+    def facts(self) -> list[tuple[str, bool, str]]:
+        """Every fact of the verification, as (what, good?, said in Chinese) — shown by ``verify`` and the
+        window's 验证签章 alike."""
+        if self.trusted:
+            trust = (True, "受信任")
+        elif self.self_signed:
+            trust = (True, "自签名机关证书（尚未导入为受信任证书）")
+        else:
+            trust = (False, f"无法追溯到受信任的证书（颁发者：{self.issuer or '未知'}）")
+        if self.expired:
+            validity = (False, f"证书已过期（{_day(self.valid_from)} 至 {_day(self.valid_until)}）")
+        elif self.not_yet_valid:
+            validity = (False, f"证书尚未生效（{_day(self.valid_from)} 至 {_day(self.valid_until)}）")
+        else:
+            validity = (True, f"在有效期内（{_day(self.valid_from)} 至 {_day(self.valid_until)}）")
+        if not self.report_organ:
+            organ = (True, f"签章人：{self.signer_organ or self.signer}（报告中未写机关）")
+        elif self.organ_mismatch:
+            organ = (
+                False,
+                f"签章人与报告机关不一致（签章人：{self.signer_organ}，报告机关：{self.report_organ}）",
+            )
+        else:
+            organ = (True, f"签章人与报告机关一致（{self.report_organ}）")
+        return [
+            ("签名完整", self.intact, "签名的内容未被改动，签名值正确" if self.intact else "签名已损坏"),
+            (
+                "覆盖整个文件",
+                not self.modified,
+                ("是" if self.covers_whole else "是（其后只有后来的签章）")
+                if not self.modified
+                else self.change_text,
+            ),
+            ("证书来源", trust[0], trust[1]),
+            ("证书有效期", validity[0], validity[1]),
+            ("签章机关", organ[0], organ[1]),
+        ]
 
     def time_text(self) -> str:
         if not self.time:
@@ -622,12 +725,20 @@ class SignatureStatus:
         return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M:%S}"
 
 
+def _day(t: dt.datetime | None) -> str:
+    return f"{t.year}年{t.month}月{t.day}日" if t else "未知"
+
+
 def verify_pdf(path: str | Path, *, trust_folder: Path | None = None) -> list[SignatureStatus]:
     """Every signature of the PDF at ``path``, checked, in signing order. :class:`VerifyError` only when the
     file is not a PDF at all; a damaged signature is a broken signature, listed with the others."""
+    from model.files import InputTooLarge, NotRegularFile, read_input
+
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_input(path, MAX_PDF_BYTES, "PDF 文件")
+    except (InputTooLarge, NotRegularFile) as err:
+        raise VerifyError(str(err)) from None
     except FileNotFoundError:
         raise VerifyError(f"找不到文件“{path}”。") from None
     except OSError as err:
@@ -636,6 +747,12 @@ def verify_pdf(path: str | Path, *, trust_folder: Path | None = None) -> list[Si
     try:
         return [st for _, st in _verify_bytes(data, roots)]
     except _Unreadable as err:
+        if b"/ByteRange" not in data and b"/Sig" not in data:  # no signature anywhere: nothing to repair for
+            raise VerifyError(f"“{path.name}”不是可读的 PDF 文件（{err}）。") from None
+        if len(data) > MAX_REPAIR_BYTES:
+            raise VerifyError(
+                f"“{path.name}”已损坏，且太大（{len(data) >> 20} MB），无法修复后核验其中的签名。"
+            ) from None
         return _verify_damaged(path, data, roots, err)
 
 
@@ -666,7 +783,111 @@ def _verify_bytes(data: bytes, roots) -> list[tuple[int, SignatureStatus]]:
             continue
         found.append((end, _check(sig, roots)))
     found.sort(key=lambda x: x[0])
+    _after_signing(data, fields, found)
     return found
+
+
+def _after_signing(data: bytes, fields: list, found: list[tuple[int, SignatureStatus]]) -> None:
+    """What happened after each signature. Bytes after its signed range are a change after signing unless a
+    later signature of this file accounts for them (pyHanko found only a new signature added: the second
+    signing of a report); bytes after the last signature's range (an appended update, anything after
+    ``%%EOF``) and a changed byte in a signature's padding always are. Also reads the report's organ."""
+    last_end = max((end for end, _ in found), default=0)
+    padding = {name: _padding_intact(data, sig_obj) for name, sig_obj, _ in fields}
+    for end, st in found:
+        st.report_organ = _report_organ(data[: min(end, len(data))])
+        if not st.intact:
+            continue
+        st.covers_whole = end == len(data)
+        if not padding.get(st.field, True):
+            st.modified, st.change = True, "padding"
+        elif not st.covers_whole and last_end < len(data):
+            st.modified = True
+        if st.modified and not st.change:
+            st.change = _what_changed(data[:end], data)
+
+
+def _padding_intact(data: bytes, sig_obj) -> bool:
+    """Whether the signature's /Contents is its DER value followed by zeros only (the padding is outside the
+    signed range: a changed byte there changes nothing the signature checks)."""
+    try:
+        br = [int(x) for x in sig_obj.get_object()["/ByteRange"]]
+        hole = data[br[0] + br[1] : br[2]].strip()
+        if not (hole.startswith(b"<") and hole.endswith(b">")):
+            return False
+        raw = bytes.fromhex(hole[1:-1].decode("ascii"))
+        if raw[0] != 0x30:
+            return False
+        if raw[1] < 0x80:
+            length, head = raw[1], 2
+        else:
+            n = raw[1] & 0x7F
+            length, head = int.from_bytes(raw[2 : 2 + n], "big"), 2 + n
+        return not raw[head + length :].strip(b"\0")
+    except Exception:  # unreadable: pyHanko's own check says the signature is broken
+        return True
+
+
+def _report_organ(data: bytes) -> str:
+    """The organ of the report: the PDF's author as the program wrote it ("" when unknown)."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            return str(pdf.docinfo.get("/Author", "")).strip()
+    except Exception:
+        return ""
+
+
+def _what_changed(signed: bytes, now: bytes) -> str:
+    """ "content" when a page of ``now`` differs from the signed revision (its content streams, resources,
+    annotations other than signature fields), else "metadata"."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(signed)) as a, pikepdf.open(io.BytesIO(now)) as b:
+            if len(a.pages) != len(b.pages):
+                return "content"
+            for pa, pb in zip(a.pages, b.pages, strict=True):
+                if _digest(pa.obj) != _digest(pb.obj):
+                    return "content"
+    except Exception:  # cannot compare: say the worse
+        return "content"
+    return "metadata"
+
+
+def _digest(obj) -> str:
+    """A hash of a page: every object it reaches (not its parent), streams by their raw bytes."""
+    import hashlib
+
+    import pikepdf
+
+    h = hashlib.sha256()
+    seen: set = set()
+    todo = [obj]
+    while todo:
+        o = todo.pop()
+        if isinstance(o, pikepdf.Dictionary | pikepdf.Stream | pikepdf.Array) and o.is_indirect:
+            if o.objgen in seen:
+                h.update(b"@")
+                continue
+            seen.add(o.objgen)
+        if isinstance(o, pikepdf.Stream):
+            h.update(b"S" + o.read_raw_bytes())
+            todo.extend(v for k, v in sorted(o.items()) if k != "/Length")
+        elif isinstance(o, pikepdf.Dictionary):
+            if o.get("/FT") == pikepdf.Name.Sig:  # a signature field (a later signing): not content
+                continue
+            for k, v in sorted(o.items()):
+                if k != "/Parent":
+                    h.update(b"K" + k.encode())
+                    todo.append(v)
+        elif isinstance(o, pikepdf.Array):
+            h.update(b"A%d" % len(o))
+            todo.extend(reversed(list(o)))
+        else:
+            h.update(b"V" + repr(o).encode())
+    return h.hexdigest()
 
 
 def _byte_range_end(sig_obj) -> int:
@@ -711,12 +932,11 @@ def _check(sig, roots) -> SignatureStatus:
         intact, valid, trusted = False, False, False
         coverage, level, docmdp = None, None, False
     covers_all = coverage == SignatureCoverageLevel.ENTIRE_FILE
-    allowed = level in (
-        ModificationLevel.NONE,
-        ModificationLevel.LTA_UPDATES,
-        ModificationLevel.FORM_FILLING,
-    )
+    # a later signature adds a form field (FORM_FILLING); metadata updates (pyHanko: LTA_UPDATES) are not
+    # allowed — the document information was changed after signing
+    allowed = level in (ModificationLevel.NONE, ModificationLevel.FORM_FILLING)
     modified = intact and valid and not covers_all and not (docmdp and allowed)
+    now = dt.datetime.now(dt.UTC)
     return SignatureStatus(
         field=sig.field_name,
         signer=info["subject"],
@@ -725,8 +945,13 @@ def _check(sig, roots) -> SignatureStatus:
         modified=bool(modified),
         trusted=bool(trusted),
         self_signed=info["self_signed"],
-        expired=info["not_after"] < dt.datetime.now(dt.UTC),
+        expired=info["not_after"] < now,
         issuer=info["issuer"],
+        not_yet_valid=info["not_before"] > now,
+        covers_whole=covers_all,
+        valid_from=info["not_before"],
+        valid_until=info["not_after"],
+        signer_organ=info.get("organ") or info["subject"],
     )
 
 

@@ -72,6 +72,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
+    BusyError,
     ConflictError,
     CorruptError,
     DiskFullError,
@@ -102,6 +103,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "BusyError",
     "Change",
     "ChangeKind",
     "ConflictError",

@@ -113,7 +113,42 @@ def manifests(root: Path) -> list[Path]:
     return sorted(p.parent for p in Path(root).rglob(MANIFEST) if not p.parent.name.startswith("."))
 
 
-def verify_folder(folder: Path) -> list[str]:
+def folder_files(folder: Path) -> dict[str, tuple[str, int]]:
+    """Every file of an archive folder, its manifest included: name → (SHA-256, size). Recorded in the
+    database at finalising (and when a file joins), so that the manifest does not vouch only for itself."""
+    return {
+        p.name: (sha256_file(p), p.stat().st_size)
+        for p in sorted(Path(folder).iterdir())
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def verify_folder(folder: Path, anchor: dict[str, str] | None = None) -> list[str]:
+    """The problems of one archive folder: its files against its manifest and, when ``anchor`` (name →
+    SHA-256 as recorded in the database) is given, every file and the manifest itself against the database
+    — a file changed and its hash changed in the manifest to match is caught there. One problem per file."""
+    problems = _verify_manifest(folder)
+    if anchor is None:
+        return problems
+    said = {p.rsplit("：", 1)[-1] for p in problems}
+    more: list[str] = []
+    for name, digest in sorted(anchor.items()):
+        path = folder / name
+        if not path.is_file():
+            more.append(f"缺少文件：{path}")
+            continue
+        try:
+            if sha256_file(path) != digest:
+                more.append(f"文件与数据库中的记录不符（SHA-256）：{path}")
+        except OSError as err:
+            more.append(f"文件无法读取：{path}（{err.strerror or err}）")
+    for p in sorted(folder.iterdir()):
+        if p.is_file() and not p.name.startswith(".") and p.name not in anchor:
+            more.append(f"数据库中没有记录的文件：{p}")
+    return problems + [p for p in more if p.rsplit("：", 1)[-1] not in said]
+
+
+def _verify_manifest(folder: Path) -> list[str]:
     problems: list[str] = []
     try:
         data = read_manifest(folder)

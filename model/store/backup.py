@@ -20,16 +20,18 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
+import shutil
 import sqlite3
 import uuid
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import files
 from ..files import sha256_file
 from .db import head_revision, known_revisions, sqlite_path
-from .errors import CorruptError, NewerDatabaseError, StoreError
+from .errors import CorruptError, DiskFullError, NewerDatabaseError, StoreError
 from .paths import atomic_path, os_error, probe_writable
 
 if TYPE_CHECKING:
@@ -73,7 +75,7 @@ def make_backup(store: Store, zip_path: Path) -> Path:
         root = store.archive_root
         if root.is_dir():
             for p in sorted(root.rglob("*")):
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts):
+                if p.is_file() and not any(_is_temporary(part) for part in p.relative_to(root).parts):
                     entries.append((ARCHIVE_PREFIX + p.relative_to(root).as_posix(), p))
         index = {
             "format": FORMAT,
@@ -90,6 +92,13 @@ def make_backup(store: Store, zip_path: Path) -> Path:
     return zip_path
 
 
+def _is_temporary(name: str) -> bool:
+    """A file or folder the program is writing (``.name.XXXX.tmp``, ``.第1版.tmp-XXXX``): not backed up. Every
+    other file is, whatever its name (an organ named ``../x`` had the folder ``.._x`` before names lost
+    their leading dots)."""
+    return name.startswith(".") and (name.endswith(".tmp") or ".tmp-" in name)
+
+
 def _schema_of(db: Path) -> str | None:
     con = sqlite3.connect(str(db))
     try:
@@ -101,25 +110,92 @@ def _schema_of(db: Path) -> str | None:
         con.close()
 
 
+#: caps on what a restore takes from a zip (checked while extracting, not from the zip's own headers)
+MAX_ENTRIES = 20_000
+MAX_DB_BYTES = 256 * 1024 * 1024
+MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
+MAX_INDEX_BYTES = 8 * 1024 * 1024
+MAX_NAME_CHARS = 400
+MAX_PART_CHARS = 200
+_BAD_CHARS = re.compile(r'[\\:<>"|?*\x00-\x1f\x7f]')
+_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
+
+
+def member_parts(name: str) -> tuple[str, ...] | None:
+    """The folders and file name of an archive entry below the archive root, or ``None`` when ``name`` is no
+    safe entry: anything but ``archive/a/b/…`` with plain parts (no empty part — ``//`` —, no ``.`` or
+    ``..``, no backslash, drive letter, colon, NUL or control character, nothing Windows refuses)."""
+    if not isinstance(name, str) or len(name) > MAX_NAME_CHARS or _BAD_CHARS.search(name):
+        return None
+    parts = name.split("/")
+    if len(parts) < 2 or parts[0] + "/" != ARCHIVE_PREFIX:
+        return None
+    rest = tuple(parts[1:])
+    for part in rest:
+        if (
+            not part
+            or part in (".", "..")
+            or len(part) > MAX_PART_CHARS
+            or part != part.rstrip(". ")
+            or part.upper().split(".")[0] in _RESERVED
+        ):
+            return None
+    return rest
+
+
 def _safe_member(name: str) -> bool:
-    p = PurePosixPath(name)
-    return not p.is_absolute() and ".." not in p.parts and "\\" not in name and ":" not in name
+    return name in (DB_ENTRY, INDEX) or member_parts(name) is not None
+
+
+def destination(root: Path, parts: tuple[str, ...]) -> Path:
+    """Where an archive entry goes under ``root``; :class:`CorruptError` unless it provably lies inside."""
+    base = Path(root).resolve()
+    dest = base.joinpath(*parts).resolve()
+    if dest == base or not dest.is_relative_to(base) or dest.relative_to(base).parts != parts:
+        raise CorruptError(f"备份文件中有不安全的路径：{ARCHIVE_PREFIX}{'/'.join(parts)}。未作任何改动。")
+    return dest
+
+
+def _read_capped(zf: zipfile.ZipFile, name: str, cap: int) -> bytes:
+    with zf.open(name) as src:
+        data = src.read(cap + 1)
+    if len(data) > cap:
+        raise CorruptError(f"备份文件中的 {name} 过大。未作任何改动。")
+    return data
 
 
 def check_backup(zip_path: Path, workdir: Path) -> tuple[Path, list[tuple[str, Path]]]:
-    """Check the whole zip and extract it into ``workdir``; returns (database copy, archive entries)."""
+    """Check the whole zip and extract it into ``workdir``; returns (database copy, archive entries).
+
+    Every entry's name is checked before anything is extracted (see :func:`member_parts`); entries go to
+    numbered files in ``workdir``, never to a path taken from the zip. The number of entries, the database's
+    size and the total are capped, counted while extracting (a zip's headers may lie)."""
     if not zip_path.is_file():
+        if zip_path.exists():  # a folder, a pipe, a device: never opened (a pipe would block)
+            raise StoreError(f"“{zip_path}”不是普通文件，不是备份文件。")
         raise StoreError(f"找不到备份文件：{zip_path}")
     try:
         zf = zipfile.ZipFile(zip_path)
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, ValueError):
         raise CorruptError(
             f"“{zip_path}”不是有效的备份文件（不是 .zip 文件，或已损坏）。未作任何改动。"
         ) from None
     with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_ENTRIES + 1:
+            raise CorruptError(
+                f"备份文件中的条目过多（{len(infos)} 个，最多 {MAX_ENTRIES} 个）。未作任何改动。"
+            )
         try:
-            index = json.loads(zf.read(INDEX).decode("utf-8"))
-        except (KeyError, ValueError, zipfile.BadZipFile, OSError) as err:
+            index = json.loads(_read_capped(zf, INDEX, MAX_INDEX_BYTES).decode("utf-8"))
+        except (KeyError, ValueError, RecursionError, zipfile.BadZipFile, OSError, EOFError) as err:
             raise CorruptError(
                 f"“{zip_path}”不是年报备份文件（缺少或无法读取 {INDEX}：{err}）。未作任何改动。"
             ) from None
@@ -127,12 +203,25 @@ def check_backup(zip_path: Path, workdir: Path) -> tuple[Path, list[tuple[str, P
             not isinstance(index, dict)
             or index.get("format") != FORMAT
             or not isinstance(index.get("files"), dict)
+            or not all(isinstance(v, str) for v in index["files"].values())
         ):
             raise CorruptError(f"“{zip_path}”不是年报备份文件。未作任何改动。")
-        if index.get("format_version", 1) > 1:
+        version = index.get("format_version", 1)
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise CorruptError(f"“{zip_path}”不是年报备份文件（format_version 不对）。未作任何改动。")
+        if version > 1:
             raise NewerDatabaseError("备份文件由较新版本的程序制作，请升级程序后再恢复。未作任何改动。")
         files: dict[str, str] = index["files"]
-        names = set(zf.namelist()) - {INDEX}
+        listed = [i.filename for i in infos]
+        if len(listed) != len(set(listed)):
+            raise CorruptError("备份文件中有重名的条目。未作任何改动。")
+        for name in [*listed, *files]:
+            if not _safe_member(name):
+                raise CorruptError(f"备份文件中有不安全的路径：{name!r}。未作任何改动。")
+        folded = [n.casefold() for n in listed]
+        if len(folded) != len(set(folded)):  # one file on Windows
+            raise CorruptError("备份文件中有只差大小写的重名条目。未作任何改动。")
+        names = set(listed) - {INDEX}
         if DB_ENTRY not in files:
             raise CorruptError("备份文件中没有数据库。未作任何改动。")
         if names != set(files):
@@ -141,18 +230,33 @@ def check_backup(zip_path: Path, workdir: Path) -> tuple[Path, list[tuple[str, P
             raise CorruptError(
                 f"备份文件不完整或被改动（缺少：{missing[:3]}，多出：{extra[:3]}）。未作任何改动。"
             )
+        declared = sum(i.file_size for i in infos if i.filename != INDEX)
+        if declared > MAX_TOTAL_BYTES:
+            raise CorruptError(_too_big(MAX_TOTAL_BYTES))
+        with contextlib.suppress(OSError):
+            if declared > shutil.disk_usage(workdir).free:
+                raise DiskFullError(
+                    f"磁盘空间不足，无法恢复（备份解开后约 {declared // (1 << 20) + 1} MB）。未作任何改动。"
+                )
         out: list[tuple[str, Path]] = []
+        total = 0
         for i, name in enumerate(sorted(files)):
-            if not _safe_member(name):
-                raise CorruptError(f"备份文件中有不安全的路径：{name}。未作任何改动。")
             target = workdir / f"{i:06d}"
+            cap = MAX_DB_BYTES if name == DB_ENTRY else MAX_TOTAL_BYTES
             h = hashlib.sha256()
+            size = 0
             try:
                 with zf.open(name) as src, open(target, "wb") as dst:
                     for chunk in iter(lambda: src.read(1 << 20), b""):
+                        size += len(chunk)
+                        total += len(chunk)
+                        if size > cap or total > MAX_TOTAL_BYTES:
+                            raise CorruptError(
+                                _too_big(MAX_DB_BYTES if size > cap else MAX_TOTAL_BYTES, name)
+                            )
                         h.update(chunk)
                         dst.write(chunk)
-            except (zipfile.BadZipFile, OSError, EOFError) as err:
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as err:
                 if isinstance(err, OSError) and not isinstance(err, zipfile.BadZipFile) and err.errno:
                     raise os_error(err, workdir, "检查备份文件") from None
                 raise CorruptError(f"备份文件已损坏（{name}：{err}）。未作任何改动。") from None
@@ -178,6 +282,11 @@ def check_backup(zip_path: Path, workdir: Path) -> tuple[Path, list[tuple[str, P
     return db, [(n[len(ARCHIVE_PREFIX) :], p) for n, p in out if n.startswith(ARCHIVE_PREFIX)]
 
 
+def _too_big(cap: int, name: str = "") -> str:
+    what = f"其中的 {name} " if name else ""
+    return f"备份文件{what}解开后超过 {cap // (1 << 20)} MB，不像年报的备份（可能是恶意构造的文件）。未作任何改动。"
+
+
 def restore_backup(zip_path: Path, url: str, archive_root: Path | None = None) -> None:
     from .core import default_archive_root
 
@@ -197,8 +306,9 @@ def restore_backup(zip_path: Path, url: str, archive_root: Path | None = None) -
         new_root = root.parent / f".{root.name}.restore-{uuid.uuid4().hex[:8]}"
         new_root.mkdir(parents=True)
         try:
-            for rel, p in archive_entries:
-                dest = new_root / Path(*PurePosixPath(rel).parts)
+            # every destination proven to lie under the new archive before anything is moved there
+            placed = [(destination(new_root, tuple(rel.split("/"))), p) for rel, p in archive_entries]
+            for dest, p in placed:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 files.move(p, dest)
             new_db = target.with_name(f".{target.name}.restore-{uuid.uuid4().hex[:8]}")

@@ -12,7 +12,8 @@ from enum import StrEnum
 from typing import Any
 
 from ..form import ALL_CELL_KEYS, TEXT_KEYS
-from ..report import SLASH, Report, Value, parse_value
+from ..report import SLASH, Report, Value, parse_value, prose_too_long
+from .archive import this_host
 from .errors import StoreError
 
 
@@ -59,6 +60,20 @@ class Revision:
     old: str | None
     new: str | None
     version: int
+    #: who made the change: user@computer (None for changes made before revision 0004)
+    by: str | None = None
+
+
+def who() -> str:
+    """The user and computer making a change (``user@computer``), recorded with each revision."""
+    try:
+        import getpass
+
+        user = getpass.getuser()
+    except Exception:  # no user name in this environment (getpass raises OSError/KeyError)
+        user = ""
+    host = this_host()
+    return (f"{user}@{host}" if user and host else user or host or "")[:255]
 
 
 # -------------------------------------------------------------------------------------------------
@@ -113,6 +128,9 @@ def explanation_key(rule: str, cells: Iterable[str]) -> str:
 
 def slots(report: Report) -> State:
     """A report as a flat state: (kind, key) → text. Blank cells and empty prose are absent."""
+    too_long = prose_too_long(report.text)
+    if too_long:
+        raise StoreError(too_long)
     out: dict[tuple[ChangeKind, str], str | None] = {}
     for k in ALL_CELL_KEYS:
         v = encode(report.cells.get(k), k)

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +23,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..form import ALL_CELL_KEYS, FORMS, TEXT_KEYS, edition_in_force
-from ..report import Report, Value
+from ..report import Report, Value, prose_too_long
 from . import edits, finalizing, reports, sums
 from . import paths as paths_mod
 from .changes import Change, ChangeKind, Revision, diff, encode, explanation_key, slots
 from .db import (
     check_and_upgrade,
+    check_readable,
     create_engine,
     describe,
     is_sqlite,
@@ -81,9 +83,19 @@ class Store:
     # --- opening ------------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, url: str | None = None, archive_root: Path | None = None) -> Store:
+    def open(cls, url: str | None = None, archive_root: Path | None = None, read_only: bool = False) -> Store:
+        """The store at ``url``. ``read_only`` (SQLite): opened without writing anything (no WAL switch, no
+        upgrade, no side file in a read-only folder); every write then fails with a clear message."""
         url = default_db_url(url)
-        engine = create_engine(url)
+        engine = create_engine(url, read_only=read_only)
+        if read_only:
+            try:
+                with translated(describe(url)):
+                    check_readable(engine, url)
+            except BaseException:
+                engine.dispose()
+                raise
+            return cls(engine, url, Path(archive_root) if archive_root else default_archive_root(url))
         try:
             with translated(describe(url)):
                 path = sqlite_path(engine)
@@ -95,7 +107,26 @@ class Store:
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine, url, Path(archive_root) if archive_root else default_archive_root(url), made)
+        store = cls(engine, url, Path(archive_root) if archive_root else default_archive_root(url), made)
+        if made is not None:  # upgraded from before revision 0004: anchor the archive folders found intact
+            finalizing.anchor_existing(store)
+        return store
+
+    @classmethod
+    def open_for_reading(cls, url: str | None = None, archive_root: Path | None = None) -> Store:
+        """:meth:`open`, read-only when the SQLite file exists in a place this user cannot write to (a
+        read-only folder or file): listing and showing need no write."""
+        url = default_db_url(url)
+        try:
+            path = sqlite_path(url)
+        except Exception:
+            path = None
+        ro = (
+            path is not None
+            and path.is_file()
+            and not (os.access(path.parent, os.W_OK) and os.access(path, os.W_OK))
+        )
+        return cls.open(url, archive_root, read_only=ro)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -184,9 +215,15 @@ class Store:
 
     # --- importing and new years --------------------------------------------------------------------
 
-    def save_report(self, report: Report, organ: str | None = None, year: int | None = None) -> ReportInfo:
+    def save_report(
+        self, report: Report, organ: str | None = None, year: int | None = None, force: bool = False
+    ) -> ReportInfo:
         """Store ``report`` (an import): a new report, or replacing a draft (every change recorded).
-        A final report is refused with :class:`FrozenError`."""
+        A final report is refused with :class:`FrozenError`.
+
+        A report that carries a ``revision`` (written out by ``store show`` or the archive) is an edit of that
+        version: when the stored report has moved on since, :class:`ConflictError` says who changed what
+        since — unless ``force``, which replaces it anyway (every change still recorded)."""
         organ = (organ or report.agency or "").strip()
         if not organ:
             raise StoreError("报告中没有机关名称，请指定机关（--organ）。")
@@ -210,11 +247,13 @@ class Store:
                 rid = existing
                 row = edits.lock(conn, rid)
                 edits.check_editable(row, None)
+                if report.revision is not None and report.revision < row.version and not force:
+                    raise edits.stale(conn, rid, organ, year, report.revision, row.version)
                 old_state = slots(self._load(conn, rid))
                 changes = diff(old_state, new_state)
                 if changes:
                     edits.commit(conn, row, changes)
-            return self._info_row(conn, rid)
+            return replace(self._info_row(conn, rid), created=existing is None)
 
     def new_year(self, organ: str, year: int, copy_prose: bool = False) -> ReportInfo:
         """Start ``year`` for ``organ``: 上年结转 from last year's 结转下年度继续办理 and, on request, last
@@ -283,6 +322,9 @@ class Store:
         if section not in TEXT_KEYS:
             raise StoreError(f"没有这个正文部分：{section}")
         text = text or ""
+        too_long = prose_too_long({section: text})
+        if too_long:
+            raise StoreError(too_long + "没有保存。")
 
         def build(conn: Connection) -> list[Change]:
             old = conn.execute(

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 
-from .errors import CorruptError, DiskFullError, NewerDatabaseError, StoreError
+from .errors import BusyError, ConflictError, CorruptError, DiskFullError, NewerDatabaseError, StoreError
 from .paths import os_error, probe_writable
 
 if TYPE_CHECKING:
@@ -61,14 +61,19 @@ def translate(err: BaseException, where: str = "") -> StoreError:
     orig = getattr(err, "orig", err)
     text = str(orig).lower()
     at = f"（{where}）" if where else ""
-    if "database or disk is full" in text or "no space left" in text or "disk full" in text:
+    if (
+        "database or disk is full" in text
+        or "no space left" in text
+        or "disk full" in text
+        or ("disk i/o error" in text and _disk_nearly_full(where))
+    ):
         return DiskFullError(f"磁盘空间已满，修改未能保存{at}。已保存的内容未受影响，请腾出空间后重试。")
     if "file is not a database" in text or "malformed" in text or "file is encrypted" in text:
         return CorruptError(f"数据库文件已损坏，或不是本程序的数据库{at}。文件未被改动。")
     if "readonly" in text or "read-only" in text or "unable to open database" in text:
         return StoreError(f"数据库无法写入{at}：文件或文件夹只读，或没有权限。")
     if "locked" in text or "busy" in text:
-        return StoreError(f"数据库正被其他程序占用{at}，请稍后重试。")
+        return BusyError(f"数据库正被其他程序占用{at}，请稍后重试。")
     if isinstance(err, sa.exc.IntegrityError) or isinstance(orig, sqlite3.IntegrityError):
         unique = unique_violation(err)
         if unique is not None:
@@ -79,6 +84,18 @@ def translate(err: BaseException, where: str = "") -> StoreError:
     if isinstance(err, sa.exc.ArgumentError | sa.exc.NoSuchModuleError):
         return StoreError(f"数据库地址无效{at}：{err}")
     return StoreError(f"数据库错误{at}：{orig}")
+
+
+def _disk_nearly_full(where: str) -> bool:
+    """Whether the disk of the SQLite file described by ``where`` has (almost) no room left: SQLite says only
+    "disk I/O error" when a write fails for want of space."""
+    import shutil
+
+    try:
+        path = sqlite_path(where)
+        return path is not None and shutil.disk_usage(path.parent).free < 16 * 1024 * 1024
+    except Exception:  # not a URL, no such folder: no judgement
+        return False
 
 
 #: what a unique constraint of ours guards (by constraint name on PostgreSQL, by column on SQLite)
@@ -103,7 +120,7 @@ def unique_violation(err: BaseException) -> StoreError | None:
     text = str(orig)
     for markers, message in UNIQUE_MESSAGES:
         if any(m in names or m in text for m in markers):
-            return StoreError(message)
+            return ConflictError(message)
     return None
 
 
@@ -121,7 +138,9 @@ def translated(where: str = "") -> Iterator[None]:
 # the engine
 
 
-def create_engine(url: str) -> Engine:
+def create_engine(url: str, read_only: bool = False) -> Engine:
+    """The engine for ``url``. ``read_only`` (SQLite): the existing file opened read-only (``mode=ro``; in a
+    folder nobody may write to, ``immutable=1``, so that SQLite creates no side file) — nothing is written."""
     try:
         u = make_url(url)
     except sa.exc.ArgumentError as err:
@@ -132,6 +151,8 @@ def create_engine(url: str) -> Engine:
             raise StoreError("请给出 SQLite 数据库文件的路径（不支持内存数据库）。")
         if path.is_dir():
             raise StoreError(f"“{path}”是一个文件夹，不是数据库文件。")
+        if read_only:
+            return _read_only_engine(path)
         probe_writable(path.parent)
         engine = sa.create_engine(u, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _sqlite_events(engine)
@@ -140,6 +161,25 @@ def create_engine(url: str) -> Engine:
         return sa.create_engine(u, pool_pre_ping=True, connect_args={"application_name": application_name()})
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as err:
         raise StoreError(f"数据库地址无效或缺少驱动：{describe(url)}（{err}）") from None
+
+
+def _read_only_engine(path: Path) -> Engine:
+    import os
+
+    if not path.is_file():
+        raise StoreError(f"找不到数据库文件：{path}")
+    uri = path.absolute().as_uri() + "?mode=ro"
+    if not os.access(path.parent, os.W_OK):
+        uri += "&immutable=1"
+    engine = sa.create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(
+            uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        ),
+        poolclass=sa.pool.NullPool,
+    )
+    _sqlite_events(engine, read_only=True)
+    return engine
 
 
 #: what this program calls itself on a PostgreSQL server (``pg_stat_activity.application_name``, ASCII)
@@ -157,14 +197,15 @@ def application_name() -> str:
     return (APPLICATION_PREFIX + host)[:63]
 
 
-def _sqlite_events(engine: Engine) -> None:
+def _sqlite_events(engine: Engine, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: object) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA synchronous=FULL")
+        if not read_only:
+            cur.execute("PRAGMA synchronous=FULL")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -244,7 +285,7 @@ def known_revisions() -> set[str]:
 
 #: the newest migration in ``migrations/versions`` (a test keeps it equal to Alembic's head): opening a
 #: database that is already there needs no Alembic import at all
-HEAD = "0003"
+HEAD = "0004"
 
 
 def current_revision(engine: Engine) -> tuple[str | None, list[str]]:
@@ -276,6 +317,48 @@ def _validate(rev: str | None, tables: list[str], url: str) -> None:
         )
 
 
+#: the tables every revision has (0001); at the head, every table and column of ``schema.metadata``
+BASE_TABLES = ("organs", "reports", "cells", "texts", "explanations", "revisions")
+
+
+def check_schema(engine: Engine, rev: str, tables: list[str], url: str) -> None:
+    """:class:`CorruptError` when a database of ours lacks tables (or, at the head revision, columns) — before
+    the program switches it to WAL, copies it or upgrades it. Reads only."""
+    missing = [t for t in BASE_TABLES if t not in tables]
+    if not missing and rev == HEAD:
+        from .schema import metadata
+
+        missing = [t.name for t in metadata.sorted_tables if t.name not in tables]
+        if not missing:
+            with engine.connect() as conn:
+                inspector = sa.inspect(conn)
+                for t in metadata.sorted_tables:
+                    have = {c["name"] for c in inspector.get_columns(t.name)}
+                    missing += [f"{t.name}.{c.name}" for c in t.columns if c.name not in have]
+                conn.rollback()
+    if missing:
+        raise CorruptError(
+            f"数据库“{describe(url)}”不完整（缺少：{'、'.join(missing[:5])}），不是一个完好的年报数据库。"
+            "为免损坏数据，本程序没有改动它；请从备份恢复。"
+        )
+
+
+def check_readable(engine: Engine, url: str) -> None:
+    """For a read-only opening: the database must be at the head revision and complete (nothing can be
+    upgraded or created)."""
+    rev, tables = current_revision(engine)
+    if rev is None:
+        _validate(rev, tables, url)
+        raise StoreError(f"数据库“{describe(url)}”是空的（只读打开，无法建立）。")
+    if rev != HEAD:
+        _validate(rev, tables, url)
+        raise StoreError(
+            f"数据库“{describe(url)}”需要升级到本程序的结构，但它在只读的位置，无法升级。"
+            "请把它复制到可写的文件夹后再打开。"
+        )
+    check_schema(engine, rev, tables, url)
+
+
 def check_and_upgrade(
     engine: Engine, url: str, backup: Callable[[Connection], Path | str | None] | None = None
 ) -> Path | str | None:
@@ -288,6 +371,8 @@ def check_and_upgrade(
     lock (PostgreSQL).
     """
     rev, tables = current_revision(engine)
+    if rev is not None:
+        check_schema(engine, rev, tables, url)  # before anything touches the file (WAL, a copy, an upgrade)
     if rev == HEAD:
         return None
     head = head_revision()

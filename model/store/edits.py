@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .changes import CONTENT, Change, ChangeKind, Revision, State, as_number, diff
+from .changes import CONTENT, Change, ChangeKind, Revision, State, as_number, diff, who
 from .db import now
 from .errors import ConflictError, FrozenError, NotFoundError, StoreError
 from .reports import FINAL, AnyRow, aware
@@ -74,6 +74,7 @@ def commit(conn: Connection, row: AnyRow, changes: list[Change], extra: list[Cha
                 "old": c.old,
                 "new": c.new,
                 "version": new_version,
+                "by": who(),
             }
             for c in [*changes, *(extra or [])]
         ],
@@ -156,7 +157,7 @@ def cell_values(conn: Connection, rid: int, keys: Iterable[str]) -> dict[str, st
 def revision_of(r: AnyRow) -> Revision:
     at = aware(r.at)
     assert at is not None
-    return Revision(r.id, at, ChangeKind(r.what), r.key, r.old, r.new, r.version)
+    return Revision(r.id, at, ChangeKind(r.what), r.key, r.old, r.new, r.version, r.by)
 
 
 def revisions(conn: Connection, report_id: int) -> list[Revision]:
@@ -185,3 +186,25 @@ def back_to(conn: Connection, report_id: int, target: int, now_state: State) -> 
         else:
             state[(ChangeKind(r.what), r.key)] = r.old
     return diff(now_state, state)
+
+
+def stale(conn: Connection, rid: int, organ: str, year: int, seen: int, current: int) -> ConflictError:
+    """The conflict of saving an edit of version ``seen`` over version ``current``: who changed what since."""
+    from .wording import describe
+
+    rows = conn.execute(
+        sa.select(t_rev).where(t_rev.c.report_id == rid, t_rev.c.version > seen).order_by(t_rev.c.id)
+    ).all()
+    changes = [revision_of(r) for r in rows]
+    lines = [
+        f"{c.at.astimezone().strftime('%Y-%m-%d %H:%M')} {c.by or '（未记录）'}：{describe(c)}"
+        for c in changes[:20]
+    ]
+    if len(changes) > 20:
+        lines.append(f"…… 共 {len(changes)} 处修改")
+    return ConflictError(
+        f"{organ} {year} 年度的报告在此文件写出（第 {seen} 版）之后已被修改（现为第 {current} 版），"
+        "为免覆盖别人的修改，没有保存。其间的修改：\n" + "\n".join(lines or ["（无记录）"]),
+        current,
+        changes,
+    )

@@ -12,9 +12,15 @@ class StoreError(Exception):
 class ConflictError(StoreError):
     """A stale write: the report changed since the caller read it (optimistic version check)."""
 
-    def __init__(self, message: str, current_version: int | None = None):
+    def __init__(self, message: str, current_version: int | None = None, changes: list[Any] | None = None):
         super().__init__(message)
         self.current_version = current_version
+        #: the revisions made since the caller's version, when known (:class:`model.store.changes.Revision`)
+        self.changes = changes or []
+
+
+class BusyError(StoreError):
+    """The database (or a file) is held by another program; nothing was changed — try again later."""
 
 
 class FrozenError(StoreError):

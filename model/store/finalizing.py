@@ -11,14 +11,16 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from . import archive as archive_mod
 from . import reports
-from .changes import ChangeKind
+from .changes import ChangeKind, who
 from .db import now
 from .edits import lock
 from .errors import ConflictError, FrozenError, NotFinalizableError, StoreError
 from .reports import DRAFT, FINAL
+from .schema import archive_files as t_afiles
 from .schema import reports as t_reports
 from .schema import revisions as t_rev
 
@@ -27,10 +29,8 @@ if TYPE_CHECKING:
 
 
 def _rules() -> ModuleType:
-    try:
-        from .. import rules
-    except ImportError as err:
-        raise StoreError(f"检查模块不可用，无法定稿（{err}）。") from None
+    from .. import rules  # no fallback: finalising without the checks would be a silent hole
+
     return rules
 
 
@@ -77,6 +77,7 @@ def finalize(
         "revision": info.revision_no,
         "finalized_at": t.replace(tzinfo=dt.UTC).isoformat(),
     }
+    report.revision = info.version + 1  # the version the report has once final (exchange-format.md)
     folder = archive_mod.write_final(root, info.organ, info.year, info.revision_no, report.to_json(), meta)
     try:
         with store._write() as conn:
@@ -107,8 +108,10 @@ def finalize(
                     old=DRAFT,
                     new=FINAL,
                     version=row.version + 1,
+                    by=who(),
                 )
             )
+            anchor(conn, report_id, folder, store.archive_root)
     except BaseException:
         archive_mod.discard(folder)
         raise
@@ -137,6 +140,7 @@ def reopen(store: Store, report_id: int) -> int:
                 old=FINAL,
                 new=DRAFT,
                 version=row.version + 1,
+                by=who(),
             )
         )
         new_version: int = row.version + 1
@@ -157,18 +161,74 @@ def archive_files(store: Store, report_id: int, files: dict[str, Path]) -> Path:
     if not folder.is_dir():
         raise StoreError(f"归档文件夹不存在：{folder}")
     archive_mod.add_files(folder, {n: Path(p) for n, p in files.items()})
+    with store._write() as conn:
+        anchor(conn, report_id, folder, store.archive_root)
     return folder
 
 
+def anchor(conn: Connection, report_id: int, folder: Path, root: Path) -> None:
+    """Record the SHA-256 of every file of ``folder`` (and of its manifest) in the database, replacing what
+    was recorded for it: ``archive verify`` checks the folder against these."""
+    key = relative(folder, root)
+    try:
+        files = archive_mod.folder_files(folder)
+    except OSError as err:
+        raise StoreError(f"归档文件无法读取（{folder}）：{err.strerror or err}") from None
+    conn.execute(sa.delete(t_afiles).where(t_afiles.c.report_id == report_id, t_afiles.c.folder == key))
+    conn.execute(
+        sa.insert(t_afiles),
+        [
+            {"report_id": report_id, "folder": key, "name": n, "sha256": h, "size": size}
+            for n, (h, size) in files.items()
+        ],
+    )
+
+
+def anchor_existing(store: Store) -> None:
+    """Record the hashes of the final reports' archive folders that have none yet (a database from before
+    revision 0004), when the folder is here and agrees with its own manifest: from the upgrade on,
+    ``archive verify`` checks them against the database. A folder that does not agree stays unanchored
+    (``archive verify`` keeps saying what is wrong with it)."""
+    try:
+        with store._read() as conn:
+            finals = conn.execute(
+                sa.select(t_reports.c.id, t_reports.c.archive_dir).where(
+                    t_reports.c.status == FINAL, t_reports.c.archive_dir.is_not(None)
+                )
+            ).all()
+            anchored = set(conn.execute(sa.select(t_afiles.c.folder).distinct()).scalars())
+        for r in finals:
+            folder = Path(str(reports.archive_abs(r.archive_dir, store.archive_root)))
+            if r.archive_dir in anchored or not (folder / archive_mod.MANIFEST).is_file():
+                continue
+            if archive_mod.verify_folder(folder) == []:
+                with store._write() as conn:
+                    anchor(conn, r.id, folder, store.archive_root)
+    except (StoreError, OSError):
+        pass  # the upgrade stands; archive verify says what it finds
+
+
 def archive_check(store: Store, archive_root: Path | None = None) -> tuple[list[str], list[str]]:
-    """(problems, elsewhere): every hash recomputed — the problems (Chinese), and the final reports whose
-    archive was written on another computer (a shared PostgreSQL server: each machine keeps its own archive
-    folder) and is not here: “在另一台电脑（名称）上”, which is no problem of this one."""
+    """(problems, notes): every hash recomputed — the problems (Chinese), and notes that are no problem of this
+    computer: the final reports whose archive was written on another computer (a shared PostgreSQL server:
+    each machine keeps its own archive folder) “在另一台电脑（名称）上”, and archive folders the database has
+    no record of (a copied archive without its database: checked against their own manifest only, “未锚定”).
+
+    Each folder is checked against the SHA-256 of its files and of its manifest recorded in the database at
+    finalising, so that a file changed together with its hash in the manifest is caught."""
     roots = [Path(archive_root)] if archive_root else [store.archive_root]
     problems: list[str] = []
     elsewhere: list[str] = []
+    with store._read() as conn:
+        anchors: dict[str, dict[str, str]] = {}
+        for a in conn.execute(sa.select(t_afiles.c.folder, t_afiles.c.name, t_afiles.c.sha256)):
+            anchors.setdefault(a.folder, {})[a.name] = a.sha256
     for root in roots:
-        problems += archive_mod.verify(root)
+        for kept in archive_mod.manifests(root):
+            found = anchors.get(relative(kept, root))
+            problems += archive_mod.verify_folder(kept, found)
+            if found is None:
+                elsewhere.append(f"未锚定：{kept}（数据库中没有这份归档的记录，只按它自己的清单核对）")
     if archive_root is None:
         with store._read() as conn:
             finals = conn.execute(reports.info_query().where(t_reports.c.status == FINAL)).all()
@@ -188,5 +248,7 @@ def archive_check(store: Store, archive_root: Path | None = None) -> tuple[list[
                 else:
                     problems.append(f"{r.organ_name} {r.year} 年度已定稿，但归档文件夹缺失：{folder}")
             elif folder not in checked:
-                problems += archive_mod.verify_folder(folder)
+                problems += archive_mod.verify_folder(
+                    folder, anchors.get(r.archive_dir) if r.archive_dir else None
+                )
     return problems, elsewhere

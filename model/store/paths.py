@@ -91,7 +91,7 @@ _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 def safe_name(name: str) -> str:
     """A folder name for ``name`` that Windows accepts."""
-    s = _UNSAFE.sub("_", name).strip().rstrip(". ")
+    s = _UNSAFE.sub("_", name).strip().rstrip(". ").lstrip(".")  # no leading dot: no hidden folder
     if not s or s.upper().split(".")[0] in {
         "CON",
         "PRN",

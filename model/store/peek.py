@@ -22,7 +22,7 @@ from ..form import ALL_CELL_KEYS, TEXT_KEYS
 from ..report import Explanation, Report, parse_value
 
 #: the schema revision read here (``model.store.db.HEAD``)
-REVISION = "0003"
+REVISION = "0004"
 FINAL = "final"
 
 

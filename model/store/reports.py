@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from ..form import ALL_CELL_KEYS, TEXT_KEYS, form_for
 from ..report import Explanation, Report
-from .changes import ChangeKind, as_number, decode, slots
+from .changes import ChangeKind, as_number, decode, slots, who
 from .db import now
 from .errors import NotFoundError, StoreError
 from .schema import cells as t_cells
@@ -75,6 +75,9 @@ class ReportInfo:
     organ_id: int | None = None
     #: the computer the archive folder was written on (None before finalising, or from before revision 0003)
     archive_host: str | None = None
+    #: set by :meth:`Store.save_report`: True when the save created the report, False when it replaced one
+    #: (another process may have created it a moment before: the caller says which happened)
+    created: bool = field(default=False, compare=False)
 
     @property
     def is_final(self) -> bool:
@@ -239,6 +242,8 @@ def insert(conn: Connection, organ_id: int, report: Report, source: str) -> int:
             )
         )
     conn.execute(
-        sa.insert(t_rev).values(report_id=rid, at=t, what=ChangeKind.CREATE.value, new=source, version=1)
+        sa.insert(t_rev).values(
+            report_id=rid, at=t, what=ChangeKind.CREATE.value, new=source, version=1, by=who()
+        )
     )
     return rid

@@ -93,5 +93,22 @@ revisions = sa.Table(
     sa.Column("new", sa.Text),
     # the report's version after this change
     sa.Column("version", sa.Integer, nullable=False),
+    # added by revision 0004: who made the change (user@computer)
+    sa.Column("by", sa.String(255)),
     sa.Index("ix_revisions_report_version", "report_id", "version"),
+)
+
+# added by revision 0004: the SHA-256 of every file of an archive folder (the manifest included), recorded at
+# finalising and when a file joins the folder; ``folder`` as stored in ``reports.archive_dir``
+archive_files = sa.Table(
+    "archive_files",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "report_id", sa.Integer, sa.ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("folder", sa.Text, nullable=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("size", sa.BigInteger),
 )
