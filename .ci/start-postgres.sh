@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start Debian's PostgreSQL cluster (idempotent), make a role and a database for the store's tests, and print
-#   export NIANBAO_TEST_PG_URL=postgresql+psycopg://…
+#   export NIANBAO_TEST_PG_URL=postgresql+pg8000://…
 # on stdout — .ci/run evals it. Everything else goes to stderr. Run as root.
 set -euo pipefail
 cd /tmp  # psql as postgres must be able to enter the working directory
@@ -46,4 +46,4 @@ if ! PGPASSWORD=$PASSWORD psql -h 127.0.0.1 -p "$PORT" -U "$ROLE" -d "$DB" -tAc 
     log "role $ROLE cannot log in to $DB on 127.0.0.1:$PORT"
     exit 1
 fi
-echo "export NIANBAO_TEST_PG_URL=postgresql+psycopg://$ROLE:$PASSWORD@127.0.0.1:$PORT/$DB"
+echo "export NIANBAO_TEST_PG_URL=postgresql+pg8000://$ROLE:$PASSWORD@127.0.0.1:$PORT/$DB"

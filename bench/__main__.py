@@ -12,7 +12,9 @@ import sys
 import time
 
 #: benchmark modules, each with ``run() -> dict`` (``run(compare=True)`` where it supports it)
-MODULES = ("check", "cli", "store", "output", "startup", "bundle", "summary")
+MODULES = ("check", "cli", "store", "output", "startup", "bundle", "summary", "windows_bundle")
+#: run only when named with --only (windows_bundle downloads the Windows wheels)
+ON_REQUEST = ("windows_bundle",)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a figure misses its budget")
     args = parser.parse_args(argv)
     results: dict = {}
-    for name in args.only or MODULES:
+    for name in args.only or [m for m in MODULES if m not in ON_REQUEST]:
         started = time.perf_counter()
         print(f"[bench] {name} …", file=sys.stderr, flush=True)
         try:

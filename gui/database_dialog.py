@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from model.store import StoreError, default_db_url, remember_db_url, remembered_db_url, sqlite_url
+from model.store.db import engine_url, is_postgresql_url
 from model.store.paths import DB_FILE, app_data_dir
 
 EXISTING, NEW, SERVER, DEFAULT = "existing", "new", "server", "default"
@@ -78,7 +79,7 @@ class DatabaseDialog(QDialog):
         self.new_edit.setObjectName("new_path")
         self.server_edit = QLineEdit(self)
         self.server_edit.setObjectName("server_url")
-        self.server_edit.setPlaceholderText(self.tr("postgresql+psycopg://用户名:密码@服务器:5432/数据库名"))
+        self.server_edit.setPlaceholderText(self.tr("postgresql://用户名:密码@服务器:5432/数据库名"))
         browse_existing = QPushButton(self.tr("浏览…"), self)
         browse_existing.clicked.connect(self._browse_existing)
         browse_new = QPushButton(self.tr("浏览…"), self)
@@ -187,15 +188,13 @@ class DatabaseDialog(QDialog):
             url = self.server_edit.text().strip()
             if not url:
                 raise StoreError(self.tr("请填写 PostgreSQL 服务器的地址。"))
-            if not url.startswith(("postgresql://", "postgresql+")):
+            if not is_postgresql_url(url):
                 raise StoreError(
-                    self.tr("服务器地址应以 postgresql+psycopg:// 开头，例如 %1。").replace(
-                        "%1", "postgresql+psycopg://nianbao:password@192.168.1.10:5432/nianbao"
+                    self.tr("服务器地址应以 postgresql:// 开头，例如 %1。").replace(
+                        "%1", "postgresql://nianbao:password@192.168.1.10:5432/nianbao"
                     )
                 )
-            if url.startswith("postgresql://"):
-                url = "postgresql+psycopg://" + url[len("postgresql://") :]
-            return url
+            return engine_url(url)
         edit = self.existing_edit if choice == EXISTING else self.new_edit
         text = edit.text().strip()
         if not text:

@@ -97,6 +97,57 @@ def _qt_environment(app) -> None:
     _expect(printer.isValid() or printer.outputFormat() is not None, "打印支持不可用。")
 
 
+#: the platform plugin a window needs on this system (the self-test itself runs offscreen, so Qt would start
+#: without it: the file is looked for instead)
+PLATFORM_PLUGIN = {"win32": "qwindows", "darwin": "qcocoa"}.get(sys.platform, "qxcb")
+_PLATFORM_IID = "org.qt-project.Qt.QPA.QPlatformIntegrationFactoryInterface"
+
+
+def _plugin_file(folder: Path, stem: str) -> Path | None:
+    if not folder.is_dir():
+        return None
+    for path in folder.iterdir():
+        name = path.stem[3:] if path.stem.startswith("lib") else path.stem
+        if name == stem and path.suffix.lower() in (".dll", ".so", ".dylib"):
+            return path
+    return None
+
+
+def _plugins(plugin_dir: Path | None = None) -> None:
+    """What a frozen build can lack although Qt starts offscreen: the platform plugin that shows the window,
+    the style plugin (Windows), the print support; and a printer query."""
+    from PySide6.QtCore import QLibraryInfo, QPluginLoader
+    from PySide6.QtPrintSupport import QPrinterInfo
+    from PySide6.QtWidgets import QStyleFactory
+
+    folder = plugin_dir or Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+    platform = _plugin_file(folder / "platforms", PLATFORM_PLUGIN)
+    _expect(
+        platform is not None,
+        f"缺少 Qt 平台插件 {PLATFORM_PLUGIN}（{folder / 'platforms'}），程序无法显示窗口，请重新安装。",
+    )
+    loader = QPluginLoader(str(platform))
+    iid = str(loader.metaData().get("IID", ""))
+    _expect(
+        iid.startswith(_PLATFORM_IID),
+        f"Qt 平台插件 {platform.name} 无法读取（{loader.errorString()}），请重新安装。",
+    )
+    if sys.platform == "win32":  # everything it links is Windows' own or Qt's: it must load
+        _expect(loader.load(), f"Qt 平台插件 {platform.name} 无法加载：{loader.errorString()}")
+        styles = {k.lower() for k in QStyleFactory.keys()}
+        _expect(
+            bool(styles & {"windows11", "windowsvista"}),
+            f"缺少 Qt 的 Windows 样式插件（{folder / 'styles'}），窗口将是旧式外观，请重新安装。",
+        )
+    else:
+        _expect(
+            _plugin_file(folder / "printsupport", "cupsprintersupport") is not None,
+            f"缺少 Qt 的打印支持插件（{folder / 'printsupport'}），将无法打印，请重新安装。",
+        )
+    QPrinterInfo.availablePrinterNames()  # a printer query (none may be installed: the query must work)
+    QPrinterInfo.defaultPrinterName()
+
+
 def _fonts() -> None:
     from model.output import fonts
 
@@ -149,6 +200,7 @@ def _run(run: _Run, folder: Path) -> None:
 
     app = run.step("启动 Qt（offscreen）", lambda: make_app([]))
     run.step("Qt 翻译、图片格式与打印支持", lambda: _qt_environment(app))
+    run.step("Qt 插件（平台、样式、打印）与打印机查询", _plugins)
 
     def open_store():
         return Store.open(sqlite_url(folder / "年报自检.sqlite"), archive_root=folder / "归档")

@@ -352,7 +352,7 @@ def read_password_file(path: Path | str) -> str:
 def _read_umask() -> int:
     """The process's umask: from /proc on Linux (no change of state), else set and put back at once."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
+        for line in Path("/proc/self/status").read_text(encoding="utf-8", errors="replace").splitlines():
             if line.startswith("Umask:"):
                 return int(line.split()[1], 8)
     except (OSError, ValueError, IndexError):

@@ -3,14 +3,18 @@
 ;   python packaging\build.py --self-test
 ;   iscc packaging\nianbao.iss            (Inno Setup 6.3 or later; writes dist\nianbao-0.1.0-setup.exe)
 ;
-; Installs into %LOCALAPPDATA%\Programs\年报, with Start-menu entry and optional desktop icon; uninstalls from
-; "Apps & features". The clerk's data (database, archive, certificates) lives in %APPDATA%\Nianbao and is left
-; in place on uninstall: an archive of signed reports must survive a reinstall.
+; Installs for the current user only into %LOCALAPPDATA%\Programs\年报 (no administrator rights, no UAC prompt,
+; no choice of "all users": nothing is written under HKLM or Program Files), with Start-menu entry and optional
+; desktop icon; uninstalls from "Apps & features". Two programs: nianbao.exe (the window) and nianbao-cli.exe
+; (the command line, for cmd and scripts). The clerk's data (database, settings, certificates in the local
+; application data folder; the archive in Documents) is not the installer's: it is left in place on uninstall —
+; an archive of signed reports must survive a reinstall.
 ; Keep AppVersion in step with pyproject.toml (packaging/build.py checks version_info.txt the same way).
 
 #define AppName "年报"
 #define AppVersion "0.1.0"
 #define AppExe "nianbao.exe"
+#define CliExe "nianbao-cli.exe"
 #define Bundle "..\dist\nianbao"
 
 [Setup]
@@ -23,7 +27,9 @@ VersionInfoVersion={#AppVersion}
 VersionInfoDescription={#AppName} 安装程序
 ; per user: no UAC prompt, nothing written outside the user's profile
 PrivilegesRequired=lowest
-PrivilegesRequiredOverridesAllowed=dialog
+; (no PrivilegesRequiredOverridesAllowed: an install for all users would be machine-wide)
+ChangesAssociations=no
+ChangesEnvironment=no
 DefaultDirName={autopf}\{#AppName}
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
@@ -38,7 +44,8 @@ SolidCompression=yes
 WizardStyle=modern
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
-MinVersion=10.0
+; Windows 10 1809 or later: Qt 6 supports nothing older, and uses the system's ICU (icu.dll) there
+MinVersion=10.0.17763
 ; the program may be running (an open report): ask to close it rather than replacing files in use
 CloseApplications=yes
 RestartApplications=no
@@ -52,6 +59,7 @@ Name: "desktopicon"; Description: "在桌面创建快捷方式"; GroupDescriptio
 
 [Files]
 Source: "{#Bundle}\{#AppExe}"; DestDir: "{app}"; Flags: ignoreversion
+Source: "{#Bundle}\{#CliExe}"; DestDir: "{app}"; Flags: ignoreversion
 Source: "{#Bundle}\_internal\*"; DestDir: "{app}\_internal"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [InstallDelete]

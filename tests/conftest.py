@@ -55,7 +55,15 @@ def shared_published() -> Path:
 # -------------------------------------------------------------------------------------------------
 # the store: SQLite always, PostgreSQL when NIANBAO_TEST_PG_URL is set and reachable
 
-PG_URL = os.environ.get("NIANBAO_TEST_PG_URL")
+
+def _pg_url() -> str | None:
+    from model.store.db import engine_url
+
+    url = os.environ.get("NIANBAO_TEST_PG_URL")
+    return engine_url(url) if url else None  # any driver named goes through the store's (pg8000)
+
+
+PG_URL = _pg_url()
 _PG_SKIP: list[str | None] = []
 
 
@@ -66,7 +74,7 @@ def _pg_reachable() -> str | None:
     if not PG_URL:
         return "NIANBAO_TEST_PG_URL is not set (.ci/start-postgres.sh sets it)"
     try:
-        engine = sa.create_engine(PG_URL, connect_args={"connect_timeout": 3})
+        engine = sa.create_engine(PG_URL, connect_args={"timeout": 3})
         with engine.connect() as conn:
             conn.execute(sa.text("select 1"))
         engine.dispose()

@@ -113,7 +113,9 @@ def test_published_report_exports(shared_published, tmp_path):
     src = shared_published / "021_huaian-city-gov_2024.txt"
     out = tmp_path / "021.pdf"
     assert main(["export", str(src), "-o", str(out)]) == 0
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, encoding="utf-8"
+    ).stdout
     assert "淮安市人民政府" in text and "3119" in text
 
 

@@ -114,6 +114,7 @@ def _last_page_text(data: bytes, pages: int, tmp_path: Path) -> str:
         ["pdftotext", "-f", str(pages), "-l", str(pages), "-enc", "UTF-8", str(pdf), "-"],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         check=True,
     ).stdout
     return "".join(out.split())

@@ -204,13 +204,17 @@ def test_libreoffice_converts_the_docx(tmp_path):
         ],
         capture_output=True,
         text=True,
+        encoding="utf-8",
+        errors="replace",
         timeout=240,
     )
     pdf = tmp_path / "年报.pdf"
     assert proc.returncode == 0 and pdf.exists(), proc.stderr
     assert "error" not in proc.stderr.lower()
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, encoding="utf-8"
+        ).stdout
         assert "政府信息公开工作年度报告" in text and "987654" in text
         assert re.search(r"—\s*1\s*—", text) and re.search(r"—\s*2\s*—", text)
         # every value of the tables on one line, up to 9,999,999 (a value cut in two is not in the text)

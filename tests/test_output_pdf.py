@@ -47,7 +47,11 @@ def exported(tmp_path_factory) -> Path:
 
 def pdftext(path: Path, *args: str) -> str:
     return subprocess.run(
-        ["pdftotext", *args, "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", *args, "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
     ).stdout
 
 
@@ -92,7 +96,9 @@ def test_no_line_breaks_chinese_rules(exported):
 
 @needs_poppler
 def test_every_font_embedded_truetype(exported):
-    out = subprocess.run(["pdffonts", str(exported)], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdffonts", str(exported)], capture_output=True, text=True, encoding="utf-8", check=True
+    ).stdout
     rows = out.splitlines()[2:]
     assert rows, out
     for row in rows:
@@ -130,7 +136,9 @@ def test_pages_a4_portrait_and_table4_within_the_text_block(exported):
         sizes = [(round(float(p.mediabox[2])), round(float(p.mediabox[3]))) for p in pdf.pages]
     assert sizes and all(s == (595, 842) for s in sizes)  # never a landscape page (issue 12)
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(exported), "-"], capture_output=True, text=True).stdout
+        text = subprocess.run(
+            ["pdftotext", str(exported), "-"], capture_output=True, text=True, encoding="utf-8"
+        ).stdout
         assert "复议后起诉" in text and "四、政府信息公开行政复议、行政诉讼情况" in text
 
 
@@ -146,6 +154,7 @@ def test_page_numbers_alternate_sides(exported):
             ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(exported), "-"],
             capture_output=True,
             text=True,
+            encoding="utf-8",
             check=True,
         ).stdout
         m = re.search(rf'<word xMin="([\d.]+)"[^>]*>{page}</word>', out)
@@ -202,6 +211,7 @@ def test_draft_watermark_on_every_page(tmp_path):
             ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(out), "-"],
             capture_output=True,
             text=True,
+            encoding="utf-8",
         ).stdout
         assert re.search(r">草稿?</word>", words) and "稿" in words, page
 
@@ -254,7 +264,9 @@ def test_import_is_light():
         "('reportlab', 'pyhanko', 'pikepdf', 'cryptography', 'PySide6', 'PIL')]\n"
         "print(heavy)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", cwd=ROOT, check=True
+    )
     assert out.stdout.strip() == "[]"
 
 

@@ -125,7 +125,9 @@ def test_large_values_print_whole(tmp_path):
     report.cells["t3.new.natural_person"] = report.cells["t3.new.total"] = 9_999_999
     report.cells["t3.carried_over.natural_person"] = report.cells["t3.carried_over.total"] = 123_456
     out = export_pdf(report, tmp_path / "r.pdf", draft=True)
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, encoding="utf-8"
+    ).stdout
     assert "9999999" in text and "123456" in text
 
 

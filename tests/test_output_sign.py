@@ -189,7 +189,7 @@ def test_not_pdfa_cannot_be_signed(organ_key, tmp_path):
 
 def test_bad_seal_image(unsigned, organ_key, tmp_path):
     bad = tmp_path / "seal.png"
-    bad.write_text("not an image")
+    bad.write_text("not an image", encoding="utf-8")
     with pytest.raises(SigningError, match="PNG"):
         sign_pdf(unsigned, tmp_path / "out.pdf", organ_key[0], PASSWORD, bad)
     assert not (tmp_path / "out.pdf").exists()

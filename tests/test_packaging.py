@@ -34,6 +34,11 @@ def _load(name: str, path: Path):
 qtmodules = _load("qtmodules", PACKAGING / "qtmodules.py")
 build = _load("build", PACKAGING / "build.py")
 icudata = _load("icudata", PACKAGING / "icudata.py")
+rules = _load("bundle_rules", PACKAGING / "bundle_rules.py")
+signing = _load("sign", PACKAGING / "sign.py")
+WINDOWS_LAYOUT = ROOT / "build" / "windows-layout" / "nianbao"
+#: the JSON of ``python -m bench --only windows_bundle`` that CI writes before these tests
+WINDOWS_BUNDLE_JSON = ROOT / "build" / "windows_bundle.json"
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -226,7 +231,9 @@ def test_self_test_without_a_console_writes_its_lines_to_a_log(tmp_path, monkeyp
 def test_spec_is_one_folder_and_windowed():
     spec = (PACKAGING / "nianbao.spec").read_text(encoding="utf-8")
     assert "COLLECT(" in spec and "exclude_binaries=True" in spec  # one folder, not --onefile
-    assert "console=False" in spec
+    # two programs from one build: the window without a console, the command line with one
+    assert "console=console" in spec and '_program("nianbao", False, a, pyz)' in spec
+    assert '_program("nianbao-cli", True, cli, ' in spec
     assert "nianbao.ico" in spec and "version_info.txt" in spec
     compile(spec, "nianbao.spec", "exec")
 
@@ -427,6 +434,55 @@ def test_frozen_program_passes_its_self_test(bundle):
     assert "自检通过" in proc.stdout
 
 
+def test_frozen_self_test_fails_on_a_bundle_without_the_platform_plugin(bundle, tmp_path):
+    """Qt starts offscreen without it, but the clerk's window could not open: the self-test must say so."""
+    copy = tmp_path / "nianbao"
+    shutil.copytree(bundle, copy, symlinks=True)
+    name = "qwindows.dll" if sys.platform == "win32" else "libqxcb.so"
+    plugins = [p for p in (copy / "_internal").rglob(name) if p.parent.name == "platforms"]
+    assert plugins, f"{name} is not in the build"
+    for plugin in plugins:
+        plugin.unlink()
+    proc = subprocess.run(
+        [str(build.executable(copy)), "--self-test"],
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=300,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "自检失败：Qt 插件（平台、样式、打印）与打印机查询：缺少 Qt 平台插件" in proc.stderr, proc.stderr
+    assert "自检通过" not in proc.stdout
+
+
+def test_frozen_cli_program_passes_arguments_output_and_exit_status(bundle, tmp_path):
+    """nianbao-cli (the console launcher) runs nianbao with its streams and returns its exit status."""
+    suffix = ".exe" if sys.platform == "win32" else ""
+    cli, exe = bundle / f"nianbao-cli{suffix}", build.executable(bundle)
+    assert cli.is_file(), "the command-line program is missing from the build"
+
+    def run(program: Path, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(program), *args],
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=120,
+        )
+
+    sample = str(ROOT / "tests" / "fixtures" / "store_sample_2024.nianbao.json")
+    through, direct = run(cli, "check", sample), run(exe, "check", sample)
+    assert through.returncode == direct.returncode and through.returncode in (0, 1), through.stderr
+    assert through.stdout == direct.stdout and '"findings"' in through.stdout
+    missing = run(cli, "check", str(tmp_path / "没有这个文件.json"))
+    assert missing.returncode == 2 and "错误" in missing.stderr and "Traceback" not in missing.stderr
+
+
 def test_frozen_command_line_imports_checks_and_exports(bundle, tmp_path):
     """The sub-commands are imported by name (cli.main.COMMAND_MODULES): each must be in the bundle."""
     exe = str(build.executable(bundle))
@@ -453,8 +509,373 @@ def test_frozen_command_line_imports_checks_and_exports(bundle, tmp_path):
     exported = nianbao("export", str(sample), "-o", "样本.pdf", "--html", "样本.html")
     assert exported.returncode == 0, exported.stderr
     assert (tmp_path / "样本.pdf").read_bytes().startswith(b"%PDF")
+    office = nianbao("export", str(sample), "--docx", "样本.docx", "--xlsx", "样本.xlsx")
+    assert office.returncode == 0, office.stderr  # python-docx's templates, openpyxl
+    assert (tmp_path / "样本.docx").read_bytes()[:2] == b"PK" and (tmp_path / "样本.xlsx").read_bytes()[
+        :2
+    ] == b"PK"
     back = nianbao("import", "样本.html")  # lxml.html in the frozen program
     assert back.returncode == 0, back.stderr
+    # PostgreSQL: the driver SQLAlchemy imports by name is in the bundle (no server here: a connection error)
+    server = nianbao("--db", "postgresql://nobody:x@127.0.0.1:1/none", "store", "list")
+    assert server.returncode != 0 and "无法连接数据库服务器" in server.stderr, server.stderr
+    assert "缺少驱动" not in server.stderr and "No module named" not in server.stderr
     checked = nianbao("check", str(sample))
     assert checked.returncode in (0, 1), checked.stderr  # 1: findings with errors; 2 would be unreadable
     assert '"findings"' in checked.stdout
+
+
+# --- the rules, written once (packaging/bundle_rules.py) -----------------------------------------------------
+
+
+def test_spec_and_windows_layout_read_the_same_rules():
+    spec = (PACKAGING / "nianbao.spec").read_text(encoding="utf-8")
+    assert "import bundle_rules as rules" in spec
+    for name in (
+        "rules.kept(",
+        "rules.EXCLUDED_MODULES",
+        "rules.HIDDEN_IMPORTS",
+        "rules.program_datas(",
+        "rules.PROGRAMS",
+    ):
+        assert name in spec, name
+    # the spec keeps no rules of its own any more
+    for old in (
+        "PLUGINS_KEPT = {",
+        "DESKTOP_LIBS = re.compile",
+        'excludes = [f"PySide6.{m}" for m in QT_EXCLUDED] + [\n',
+    ):
+        assert old not in spec, old
+    bench = (ROOT / "bench" / "windows_bundle.py").read_text(encoding="utf-8")
+    assert '_load("bundle_rules")' in bench
+    for name in (
+        "rules.kept(",
+        "rules.module_excluded(",
+        "rules.HIDDEN_IMPORTS",
+        "rules.program_datas(",
+        "rules.PROGRAMS",
+    ):
+        assert name in bench, name
+
+
+def test_rules_levers():
+    qt = rules.qt_libs_needed(qtmodules.needed(ROOT))
+    kept = lambda dest, src="": rules.kept(dest, src, qt_libs=qt, linux=False)  # noqa: E731
+    assert kept("PySide6/plugins/platforms/qwindows.dll")
+    assert kept("PySide6/Qt/plugins/platforms/libqxcb.so")
+    for dropped in (
+        "PySide6/plugins/platforms/qdirect2d.dll",
+        "PySide6/plugins/platforms/qminimal.dll",
+        "PySide6/plugins/iconengines/qsvgicon.dll",
+        "PySide6/plugins/imageformats/qsvg.dll",
+        "PySide6/plugins/imageformats/qwebp.dll",
+        "PySide6/opengl32sw.dll",
+        "PySide6/Qt6Svg.dll",
+        "PySide6/Qt6Quick.dll",
+        "PySide6/translations/qtbase_de.qm",
+    ):
+        assert not kept(dropped), dropped
+    assert kept("PySide6/translations/qtbase_zh_CN.qm") and kept("PySide6/Qt6PrintSupport.dll")
+    for module in (
+        "psycopg",
+        "psycopg_binary.pq",
+        "sqlalchemy.dialects.mssql.base",
+        "PIL._webp",
+        "PIL.ImageTk",
+        "reportlab.graphics.charts",
+        "fontTools.ttLib",
+        "unittest.mock",
+    ):
+        assert rules.module_excluded(module), module
+    for module in (
+        "sqlalchemy.dialects.postgresql.pg8000",
+        "sqlalchemy.dialects.sqlite",
+        "PIL.Image",
+        "reportlab.pdfgen.canvas",
+        "pg8000",
+        "cli.main",
+        "unittests",
+    ):
+        assert not rules.module_excluded(module), module
+    # the hidden imports are never excluded ones
+    assert not [m for m in rules.HIDDEN_IMPORTS if rules.module_excluded(m)]
+    # Linux: the desktop's own libraries only when PyInstaller found them in a system folder
+    assert rules.desktop_library("libxcb.so.1", "/usr/lib/x86_64-linux-gnu/libxcb.so.1", linux=True)
+    assert not rules.desktop_library(
+        "libxcb-9065bb12.so.1.1.0", "/venv/pillow.libs/libxcb-9065bb12.so.1.1.0", linux=True
+    )
+    assert not rules.desktop_library("libxcb.so.1", "/usr/lib/libxcb.so.1", linux=False)
+
+
+def test_the_program_imports_nothing_the_bundle_leaves_out():
+    """The excluded modules would be missing only from the frozen program: our code must not import them."""
+    import ast
+
+    found = []
+    for path in [
+        ROOT / "main.py",
+        *sorted((ROOT / "model").rglob("*.py")),
+        *sorted((ROOT / "gui").rglob("*.py")),
+    ]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names = [node.value] if re.fullmatch(r"[\w.]+", node.value) else []
+            for name in names:
+                if any(name == m or name.startswith(m + ".") for m in rules.NEVER_IMPORTED):
+                    found.append(f"{path.relative_to(ROOT)}: {name}")
+                elif isinstance(node, ast.Import | ast.ImportFrom) and rules.module_excluded(name):
+                    found.append(f"{path.relative_to(ROOT)}: {name}")
+    assert not found, f"imports of modules the bundle leaves out (packaging/bundle_rules.py): {found}"
+    assert set(rules.NEVER_IMPORTED) <= {m for m in rules.EXCLUDED_MODULES}
+
+
+def test_windows_bundle_leaves_out_only_the_faces_windows_has():
+    from model.output import fonts
+
+    assert rules.FONTS_WINDOWS_HAS == fonts._WINDOWS_BUNDLE_LEAVES_OUT  # one table, kept equal
+    linux = {Path(src).name for src, _ in rules.program_datas(ROOT)}
+    windows = {Path(src).name for src, _ in rules.program_datas(ROOT, windows=True)}
+    left = linux - windows
+    assert {n for n in left if not n.endswith(".bin")} == set(rules.FONTS_WINDOWS_HAS)
+    assert {n for n in left if n.endswith(".bin")} == {
+        f"{Path(n).stem}-0.bin" for n in rules.FONTS_WINDOWS_HAS
+    }
+    shipped = {Path(path).name for path, _index, _label in fonts.BUNDLED.values()}
+    assert shipped - set(rules.FONTS_WINDOWS_HAS) <= windows  # the title's face stays
+    assert any(n.startswith("LICENSE") for n in windows)
+    assert {dest for _, dest in rules.program_datas(ROOT)} >= {
+        "resources/fonts",
+        "model/store/migrations/versions",
+    }
+
+
+def test_a_shipped_face_left_out_of_the_windows_bundle_is_replaced_by_the_windows_face(monkeypatch, tmp_path):
+    """The Windows bundle has no stand-ins for 仿宋/楷体/黑体/宋体: the PDF uses Windows' own; a shipped face
+    that is missing while its Windows face is missing too is an error, as before."""
+    from model.output import fonts
+
+    win = tmp_path / "Fonts"
+    win.mkdir()
+    bundled = dict(fonts.BUNDLED)
+    for key, (path, index, label) in fonts.BUNDLED.items():
+        windows_name = rules.FONTS_WINDOWS_HAS.get(path.name)
+        if windows_name:  # "Windows' face": a copy of the shipped one under the Windows name
+            shutil.copyfile(path, win / windows_name)
+            bundled[key] = (tmp_path / "left-out" / path.name, index, label)
+    monkeypatch.setattr(fonts, "BUNDLED", bundled)
+    monkeypatch.setattr(fonts, "_windows_font_dirs", lambda: [win])
+    monkeypatch.setenv("NIANBAO_CACHE_DIR", str(tmp_path / "cache"))
+    chains, _states = fonts._find_faces()
+    assert {role: chain[0].path.name for role, chain in chains.items()} == {
+        "fang": "simfang.ttf",
+        "hei": "simhei.ttf",
+        "kai": "simkai.ttf",
+        "song": "simsun.ttc",
+        "title": "noto-serif-sc-bold-gb2312.ttf",
+    }
+    (win / "simkai.ttf").unlink()
+    with pytest.raises(FileNotFoundError, match="lxgw-wenkai"):
+        fonts._find_faces()
+
+
+def test_pg8000_is_the_driver_of_every_postgresql_url():
+    from model.store.db import engine_url, is_postgresql_url
+
+    for url in (
+        "postgresql://u:p@h:5432/db",
+        "postgresql+psycopg://u:p@h:5432/db",
+        "postgres://u:p@h:5432/db",
+        "postgresql+pg8000://u:p@h:5432/db",
+    ):
+        assert engine_url(url) == "postgresql+pg8000://u:p@h:5432/db", url
+        assert is_postgresql_url(url)
+    assert engine_url("sqlite:////tmp/年报.sqlite") == "sqlite:////tmp/年报.sqlite"
+    assert not is_postgresql_url("sqlite:///x.sqlite")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = [re.split(r"[<>=!~\[; ]", d, maxsplit=1)[0].lower() for d in project["dependencies"]]
+    assert "pg8000" in names and "psycopg" not in names
+
+
+def test_libpq_sslmode_is_said_to_pg8000():
+    import ssl
+
+    from sqlalchemy.engine import make_url
+
+    from model.store.db import engine_url, pg_connect_args
+
+    def args(url: str):
+        return pg_connect_args(make_url(engine_url(url)))
+
+    u, plain = args("postgresql://u:p@h/db")
+    assert plain == {} and u.query == {}
+    u, req = args("postgresql+psycopg://u:p@h/db?sslmode=require&application_name=nianbao")
+    assert dict(u.query) == {"application_name": "nianbao"}
+    assert req["ssl_context"].verify_mode == ssl.CERT_NONE and not req["ssl_context"].check_hostname
+    _u, full = args("postgresql://u:p@h/db?sslmode=verify-full")
+    assert full["ssl_context"].verify_mode == ssl.CERT_REQUIRED and full["ssl_context"].check_hostname
+    assert args("postgresql://u:p@h/db?sslmode=disable")[1] == {}
+    from model.store import StoreError
+    from model.store.db import create_engine
+
+    with pytest.raises(StoreError, match="数据库地址无效"):
+        create_engine("postgresql://u:p@h/db?sslmode=sometimes")
+
+
+def test_installer_is_per_user_on_windows_10_1809_with_both_programs():
+    iss = (PACKAGING / "nianbao.iss").read_bytes().decode("utf-8-sig")
+    settings = dict(
+        line.split("=", 1)
+        for line in iss.splitlines()
+        if "=" in line and not line.startswith((";", "#", "Name:", "Source:", "Type:", "Filename:"))
+    )
+    assert settings["MinVersion"] == "10.0.17763"
+    assert settings["PrivilegesRequired"] == "lowest"
+    assert "PrivilegesRequiredOverridesAllowed" not in settings  # no "install for all users"
+    code = "\n".join(line for line in iss.splitlines() if not line.lstrip().startswith(";"))
+    for machine_wide in ("[Registry]", "HKLM", "{commonpf", "{commondesktop}", "{commonprograms}"):
+        assert machine_wide not in code, machine_wide
+    assert '#define CliExe "nianbao-cli.exe"' in iss and 'Source: "{#Bundle}\\{#CliExe}"' in iss
+    assert rules.PROGRAMS["nianbao"]["console"] is False and rules.PROGRAMS["nianbao-cli"]["console"] is True
+
+
+def test_release_workflow_builds_signs_installs_tests_and_uninstalls():
+    text = (ROOT / ".github" / "workflows" / "windows-release.yml").read_text(encoding="utf-8")
+    assert "runs-on: windows-" in text
+    for step in (
+        "packaging/build.py",
+        "packaging/sign.py",
+        "build.installer()",
+        "/VERYSILENT",
+        "/CURRENTUSER",
+        "--self-test",
+        "unins000.exe",
+        "the uninstaller removed the clerk's database",
+        "HKLM:",
+    ):
+        assert step in text, step
+
+
+# --- the self-test's plugin check ----------------------------------------------------------------------------
+
+
+def test_self_test_plugin_check_fails_without_the_platform_plugin(qapp, tmp_path):
+    from PySide6.QtCore import QLibraryInfo
+
+    from gui import selftest
+
+    real = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+    selftest._plugins(real)  # the wheel's plugins: passes
+    with pytest.raises(selftest.SelfTestError, match=f"缺少 Qt 平台插件 {selftest.PLATFORM_PLUGIN}"):
+        selftest._plugins(tmp_path)
+    # a file of the right name that is no Qt plugin
+    (tmp_path / "platforms").mkdir()
+    suffix = ".dll" if sys.platform == "win32" else ".so"
+    prefix = "" if sys.platform == "win32" else "lib"
+    (tmp_path / "platforms" / f"{prefix}{selftest.PLATFORM_PLUGIN}{suffix}").write_bytes(b"not a plugin")
+    with pytest.raises(selftest.SelfTestError, match="无法读取"):
+        selftest._plugins(tmp_path)
+
+
+# --- the Windows layout (python -m bench --only windows_bundle) ----------------------------------------------
+
+
+def _windows_bundle_result() -> dict:
+    if not WINDOWS_BUNDLE_JSON.is_file():
+        if os.environ.get("NIANBAO_REQUIRE_BUNDLE") == "1":
+            pytest.fail(f"no {WINDOWS_BUNDLE_JSON} although NIANBAO_REQUIRE_BUNDLE=1")
+        pytest.skip(
+            "no windows_bundle figures: python -m bench --only windows_bundle > build/windows_bundle.json"
+        )
+    import json
+
+    data = json.loads(WINDOWS_BUNDLE_JSON.read_text(encoding="utf-8"))
+    return data.get("windows_bundle", data)
+
+
+def test_windows_bundle_within_budget_and_closed():
+    result = _windows_bundle_result()
+    assert "error" not in result, result
+    assert result["windows_missing_dlls"] == [], result["windows_missing_dlls_importers"]
+    assert 40 < result["windows_bundle_mb"] <= result["windows_bundle_budget_mb"] == 120.0
+    parts = result["windows_bundle_parts_mb"]
+    assert parts["qt"] > 20 and parts["python_runtime"] > 10 and parts["fonts"] > 5
+
+
+def test_windows_layout_has_what_the_program_needs():
+    _windows_bundle_result()
+    internal = WINDOWS_LAYOUT / "_internal"
+    for rel in (
+        "PySide6/Qt6Core.dll",
+        "PySide6/QtPrintSupport.pyd",
+        "PySide6/plugins/platforms/qwindows.dll",
+        "PySide6/plugins/styles/qmodernwindowsstyle.dll",
+        "PySide6/translations/qtbase_zh_CN.qm",
+        "pypdfium2_raw/pdfium.dll",
+        "tzdata/zoneinfo/Asia/Shanghai",
+        "resources/fonts/noto-serif-sc-bold-gb2312.ttf",
+        "resources/fonts/metrics/noto-serif-sc-bold-gb2312-0.bin",
+        "model/store/migrations/env.py",
+    ):
+        assert (internal / rel).is_file(), rel
+    for rel in (
+        "PySide6/opengl32sw.dll",
+        "PySide6/plugins/platforms/qdirect2d.dll",
+        "PySide6/Qt6Svg.dll",
+        "psycopg_binary",
+        "PIL/_avif.cp311-win_amd64.pyd",
+        "resources/fonts/wqy-microhei.ttf",
+        "resources/fonts/uming-cn.ttf",
+    ):
+        assert not (internal / rel).exists(), rel
+    assert (WINDOWS_LAYOUT / "nianbao.exe").is_file() and (WINDOWS_LAYOUT / "nianbao-cli.exe").is_file()
+
+
+def test_the_import_walk_finds_a_dll_that_is_not_shipped(tmp_path):
+    """The closure check can fail: a Qt binding without its Qt libraries is reported."""
+    _windows_bundle_result()
+    wb = _load("windows_bundle", ROOT / "bench" / "windows_bundle.py")
+    shutil.copyfile(WINDOWS_LAYOUT / "_internal" / "PySide6" / "QtCore.pyd", tmp_path / "QtCore.pyd")
+    layout = wb.Layout.__new__(wb.Layout)
+    layout.virtual = {}
+    missing = wb.missing_dlls(tmp_path, layout)
+    assert "Qt6Core.dll" in missing and missing["Qt6Core.dll"] == ["QtCore.pyd"], missing
+    assert not [n for n in missing if n.lower().startswith(("api-ms-", "kernel32"))]
+
+
+# --- code signing ---------------------------------------------------------------------------------------------
+
+
+def test_signing_with_a_throwaway_certificate_verifies_and_detects_a_change(tmp_path):
+    if not shutil.which("osslsigncode"):
+        pytest.skip("osslsigncode is not installed (Debian: apt-get install osslsigncode)")
+    _windows_bundle_result()
+    # the unsigned originals from the unpacked wheels (CI signs the layout itself before these tests)
+    wb = _load("windows_bundle", ROOT / "bench" / "windows_bundle.py")
+    sites = sorted(wb.cache_dir().glob("*/site-packages"), key=lambda p: p.stat().st_mtime)
+    assert sites, f"no unpacked wheels in {wb.cache_dir()}"
+    site = sites[-1]
+    for rel, name in (
+        ("PyInstaller/bootloader/Windows-64bit-intel/run.exe", "nianbao-cli.exe"),
+        ("_cffi_backend.cp311-win_amd64.pyd", "_cffi_backend.cp311-win_amd64.pyd"),
+        ("PySide6/Qt6Core.dll", "Qt6Core.dll"),
+    ):
+        shutil.copyfile(site / rel, tmp_path / name)
+    pkcs12, password, pem = signing.throwaway_certificate(tmp_path)
+    target = tmp_path
+    result = signing.sign(target, pkcs12, password, ca_file=pem)
+    assert not result.failed, result.failed
+    assert {p.name for p in result.signed} == {"nianbao-cli.exe", "_cffi_backend.cp311-win_amd64.pyd"}
+    assert [p.name for p in result.kept] == ["Qt6Core.dll"]  # Qt's own signature stays
+    exe = tmp_path / "nianbao-cli.exe"
+    assert signing.has_signature(exe)
+    data = bytearray(exe.read_bytes())
+    data[4096] ^= 0xFF
+    exe.write_bytes(bytes(data))
+    ok, text = signing.verify_file(exe, pem)
+    assert not ok and "MISMATCH" in text

@@ -377,7 +377,7 @@ def test_archive_files_and_verify(store, tmp_path):
 
     (folder / "年度报告.pdf").write_bytes(b"%PDF-1.7 changed")
     (folder / "年度报告（已签章）.pdf").unlink()
-    (folder / "多余.txt").write_text("x")
+    (folder / "多余.txt").write_text("x", encoding="utf-8")
     problems = store.archive_verify()
     assert any("已被改动" in p and "年度报告.pdf" in p for p in problems)
     assert any("缺少文件" in p and "已签章" in p for p in problems)
@@ -472,7 +472,7 @@ def test_fresh_database_is_at_head(store):
 
 
 def test_migrations_do_not_look_for_alembic_ini_in_the_working_directory(tmp_path, monkeypatch):
-    (tmp_path / "alembic.ini").write_text("[alembic]\nscript_location = /nonexistent\n")
+    (tmp_path / "alembic.ini").write_text("[alembic]\nscript_location = /nonexistent\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     with Store.open(sqlite_url(tmp_path / "a.sqlite")) as s:
         assert s.reports() == []

@@ -57,6 +57,7 @@ def _writer(db: Path, root: Path, rid: int, mode: str, edits: int = EDITS) -> su
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        encoding="utf-8",
         env=env,
         cwd=str(ROOT),
     )
@@ -239,7 +240,7 @@ def read_only(folder: Path):
 
 def _probe(folder: Path) -> bool:
     try:
-        (folder / "probe").write_text("x")
+        (folder / "probe").write_text("x", encoding="utf-8")
     except OSError:
         return True
     (folder / "probe").unlink()
@@ -490,7 +491,7 @@ def test_restore_checks_the_whole_zip_before_replacing_anything(tmp_path, damage
     elif damage == "truncated":
         bad.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     else:
-        bad.write_text("not a zip")
+        bad.write_text("not a zip", encoding="utf-8")
     target = tmp_path / "dst" / "db.sqlite"
     with Store.open(sqlite_url(target), archive_root=target.parent / "归档") as s:
         info = s.save_report(sample(), organ="原有机关")
@@ -519,6 +520,7 @@ def test_processes_opening_one_new_database_at_once(tmp_path):
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            encoding="utf-8",
             env=env,
         )
         for i in range(3)

@@ -87,8 +87,10 @@ def test_peek_needs_no_sqlalchemy(stored):
         "print(p.report.agency, p.previous is not None, 'sqlalchemy' in sys.modules)"
     )
     root = Path(__file__).resolve().parents[1]
-    env = dict(os.environ, PYTHONPATH=str(root))
-    out = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True)
+    env = dict(os.environ, PYTHONPATH=str(root), PYTHONIOENCODING="utf-8")  # whatever the locale's code page
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, encoding="utf-8"
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == [sample_report().agency, "True", "False"]
 

@@ -74,6 +74,15 @@ WINDOWS = {
     "title": (("FZXBSJW.TTF", 0), ("方正小标宋简体.ttf", 0), ("FZXBSK.TTF", 0), ("方正小标宋_GBK.ttf", 0)),
 }
 
+#: the shipped faces the Windows bundle leaves out (packaging/bundle_rules.py) → the Windows face it relies on
+#: instead; a missing shipped face is an error unless that face is there
+_WINDOWS_BUNDLE_LEAVES_OUT = {
+    "zhuque-fangsong-gb2312.ttf": "simfang.ttf",
+    "lxgw-wenkai-gb2312.ttf": "simkai.ttf",
+    "wqy-microhei.ttf": "simhei.ttf",
+    "uming-cn.ttf": "simsun.ttc",
+}
+
 #: bumped when the cached metrics' form changes
 _METRICS_VERSION = 2
 
@@ -482,13 +491,17 @@ def _find_faces() -> tuple[dict[str, list[Face]], dict[str, dict]]:
     bundled: dict[str, Face] = {}
     for key, (path, index, label) in BUNDLED.items():
         if not path.is_file():
-            raise FileNotFoundError(f"缺少字体文件 {path}，无法生成 PDF。")
+            if _WINDOWS_BUNDLE_LEAVES_OUT.get(path.name) not in listing:
+                raise FileNotFoundError(f"缺少字体文件 {path}，无法生成 PDF。")
+            continue  # the Windows bundle leaves out a stand-in of a face Windows has (packaging/README.md)
         f = face(path, index, label)
         if f is None:
             raise RuntimeError(f"字体 {path} 无法使用。")
         bundled[key] = f
     for role in ROLES:
-        primary.setdefault(role, bundled[_BUNDLED_FOR_ROLE[role]])
+        if role not in primary:
+            stand_in = bundled.get(_BUNDLED_FOR_ROLE[role]) or primary.get("song") or primary.get("fang")
+            primary[role] = stand_in or next(iter(bundled.values()))
     chains: dict[str, list[Face]] = {}
     order = ("fang", "song", "title", "kai", "hei")
     for role in ROLES:
@@ -496,8 +509,8 @@ def _find_faces() -> tuple[dict[str, list[Face]], dict[str, dict]]:
         for other in order:
             if primary[other] not in chain:
                 chain.append(primary[other])
-        for extra in (bundled["serif"], bundled["hei"], bundled[_BUNDLED_FOR_ROLE[role]]):
-            if extra not in chain:
+        for extra in (bundled.get("serif"), bundled.get("hei"), bundled.get(_BUNDLED_FOR_ROLE[role])):
+            if extra is not None and extra not in chain:
                 chain.append(extra)
         chains[role] = chain
     return chains, states

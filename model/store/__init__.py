@@ -1,7 +1,7 @@
 """The store and the yearly archive (no Qt).
 
 SQLAlchemy 2 (Core) over SQLite — WAL journal, foreign keys on, ``synchronous=FULL``, each edit one short
-``BEGIN IMMEDIATE`` transaction — or PostgreSQL (``postgresql+psycopg://…``) with the same code. The schema is
+``BEGIN IMMEDIATE`` transaction — or PostgreSQL (``postgresql+pg8000://…``) with the same code. The schema is
 managed by Alembic migrations shipped in ``model/store/migrations`` and run from code (no alembic.ini): opening
 an older database upgrades it after a copy beside it (``Store.upgrade_backup``); a newer one is refused
 (:class:`NewerDatabaseError`) and left untouched. When frozen with PyInstaller, bundle the folder

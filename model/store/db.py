@@ -28,6 +28,27 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
 
 
+#: PostgreSQL is spoken through pg8000 (pure Python): psycopg's binary wheel would add 7.7 MB of libpq and
+#: OpenSSL to the Windows bundle (packaging/README.md)
+PG_DRIVER = "pg8000"
+#: URL schemes that name PostgreSQL with any driver, or none (an address typed by hand, one remembered from
+#: a version that used psycopg)
+_PG_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2", "postgresql+pg8000"}
+
+
+def engine_url(url: str) -> str:
+    """The URL given to SQLAlchemy — the one place a database address is read: a PostgreSQL address with
+    whatever driver (or none) goes through :data:`PG_DRIVER`; anything else is returned as it is."""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme.strip().lower() in _PG_SCHEMES:
+        return f"postgresql+{PG_DRIVER}://{rest}"
+    return url
+
+
+def is_postgresql_url(url: str) -> bool:
+    return url.partition("://")[0].strip().lower() in _PG_SCHEMES
+
+
 def is_sqlite(engine_or_url: Engine | str) -> bool:
     url = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(engine_or_url)
     return url.get_backend_name() == "sqlite"
@@ -78,7 +99,10 @@ def translate(err: BaseException, where: str = "") -> StoreError:
         unique = unique_violation(err)
         if unique is not None:
             return unique
-    if isinstance(err, sa.exc.OperationalError) or isinstance(orig, sqlite3.OperationalError):
+    # (pg8000 reports a server it cannot reach as an InterfaceError, psycopg as an OperationalError)
+    if isinstance(err, sa.exc.OperationalError | sa.exc.InterfaceError) or isinstance(
+        orig, sqlite3.OperationalError
+    ):
         if "connect" in text or "connection" in text or "could not" in text:
             return StoreError(f"无法连接数据库服务器{at}：{orig}")
     if isinstance(err, sa.exc.ArgumentError | sa.exc.NoSuchModuleError):
@@ -141,6 +165,7 @@ def translated(where: str = "") -> Iterator[None]:
 def create_engine(url: str, read_only: bool = False) -> Engine:
     """The engine for ``url``. ``read_only`` (SQLite): the existing file opened read-only (``mode=ro``; in a
     folder nobody may write to, ``immutable=1``, so that SQLite creates no side file) — nothing is written."""
+    url = engine_url(url)
     try:
         u = make_url(url)
     except sa.exc.ArgumentError as err:
@@ -158,9 +183,38 @@ def create_engine(url: str, read_only: bool = False) -> Engine:
         _sqlite_events(engine)
         return engine
     try:
-        return sa.create_engine(u, pool_pre_ping=True, connect_args={"application_name": application_name()})
+        u, ssl_args = pg_connect_args(u)
+        connect_args = {"application_name": application_name(), **ssl_args}
+        return sa.create_engine(u, pool_pre_ping=True, connect_args=connect_args)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as err:
         raise StoreError(f"数据库地址无效或缺少驱动：{describe(url)}（{err}）") from None
+
+
+def pg_connect_args(u: sa.engine.URL) -> tuple[sa.engine.URL, dict[str, Any]]:
+    """libpq's ``sslmode`` (in addresses written for psycopg) said to pg8000, which takes an SSL context:
+    ``require`` encrypts without checking the certificate, ``verify-ca``/``verify-full`` check it against
+    the system's certificates (``sslrootcert=FILE``: against that file); ``disable``/``allow``/``prefer``
+    connect without SSL."""
+    query = dict(u.query)
+    mode = query.pop("sslmode", None)
+    root = query.pop("sslrootcert", None)
+    if mode is None and root is None:
+        return u, {}
+    u = u.set(query=query)
+    mode = str(mode or "verify-full").lower()
+    if mode in ("disable", "allow", "prefer"):
+        return u, {}
+    import ssl
+
+    context = ssl.create_default_context(cafile=str(root) if root else None)
+    if mode == "require":
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    elif mode == "verify-ca":
+        context.check_hostname = False
+    elif mode != "verify-full":
+        raise sa.exc.ArgumentError(f"sslmode={mode}")
+    return u, {"ssl_context": context}
 
 
 def _read_only_engine(path: Path) -> Engine:
