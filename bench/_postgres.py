@@ -19,6 +19,6 @@ def fresh_postgres() -> tuple[str | None, dict | None]:
             conn.execute(sa.text("DROP SCHEMA public CASCADE"))
             conn.execute(sa.text("CREATE SCHEMA public"))
         engine.dispose()
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         return None, {"error": f"PostgreSQL not reachable: {err.__class__.__name__}"}
     return url, None

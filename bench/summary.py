@@ -14,7 +14,7 @@ from bench._postgres import fresh_postgres
 from model.form import CURRENT_EDITION
 from model.sample import sample_report
 from model.store import Store, sqlite_url
-from model.store.core import encode
+from model.store.changes import encode
 from model.store.schema import cells as cells_table
 from model.store.schema import organs, reports
 from model.summary import summarize

@@ -305,7 +305,9 @@ def _modules(site: Path) -> _Finder:
     finder = _Finder([str(ROOT), str(site), stdlib], qt_excluded)
     finder.run_script(str(ROOT / "main.py"))
     hidden = list(rules.HIDDEN_IMPORTS) + [f"PySide6.{m}" for m in sorted(qtmodules.needed(ROOT))]
-    packages = [(p, ROOT if p.split(".")[0] in ("model", "gui") else site) for p in rules.COLLECTED_PACKAGES]
+    packages = [
+        (p, ROOT if p.split(".")[0] in ("model", "gui", "cli") else site) for p in rules.COLLECTED_PACKAGES
+    ]
     for name in HOOK_HIDDEN_IMPORTS:
         if name.endswith(".*"):
             packages.append((name[:-2], site))
@@ -481,7 +483,7 @@ def write_layout(layout: Layout, finder: _Finder, out: Path = LAYOUT) -> dict[st
         if options["script"] == "main.py":
             pyz = _pyz_size(finder.modules.values())
         else:  # the launcher: its own small analysis, the standard library only
-            launcher = _Finder([sysconfig.get_paths()["stdlib"]], {"PySide6", "model", "gui"})
+            launcher = _Finder([sysconfig.get_paths()["stdlib"]], {"PySide6", "model", "gui", "cli"})
             launcher.run_script(str(ROOT / options["script"]))
             pyz = _pyz_size(launcher.modules.values())
         virtual[f"{name}.exe (PKG: compiled Python code, icon, version resource)"] = pyz + icon + 4096

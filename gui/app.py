@@ -1,4 +1,4 @@
-"""Start the window: ``run(argv)`` (called by ``model.cli.main`` when there is no sub-command)."""
+"""Start the window: ``run(argv)`` (called by ``cli.main.main`` when there is no sub-command)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,20 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from model.files import APP_DIR_NAME
+
+if TYPE_CHECKING:
+    from model.report import Report
+    from model.store import Store
+    from model.store.peek import Peek, PeekInfo
+
+    from .main_window import MainWindow
 
 APP_NAME = QT_TRANSLATE_NOOP("app", "年报")
 #: the window's icon (a red seal with 年报); the .ico beside it is the executable's
@@ -20,7 +28,7 @@ ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "nianbao.pn
 
 def app_name() -> str:
     """The program's name as the clerk reads it (window and message box titles)."""
-    return QCoreApplication.translate("app", APP_NAME)
+    return QCoreApplication.translate("app", str(APP_NAME))
 
 
 def set_high_dpi_policy() -> None:
@@ -78,8 +86,10 @@ def install_translations(app: QApplication) -> list[QTranslator]:
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance()
-    if app is None:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
         set_high_dpi_policy()
         app = QApplication([sys.argv[0] if sys.argv else "nianbao", *(argv or [])])
     # one name everywhere: no organisation, so that Qt's own folders are …\Nianbao, as model.files' are
@@ -110,22 +120,22 @@ class OpeningStore:
     #: the store proper is not open yet (``gui/summary/record.py`` asks no 汇总 question of it)
     opening = True
 
-    def organs(self) -> list:
+    def organs(self) -> list[Any]:
         return []
 
-    def reports(self, *_args, **_kwargs) -> list:
+    def reports(self, *_args: object, **_kwargs: object) -> list[Any]:
         return []
 
     def close(self) -> None:
         pass
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
         return _still_opening
 
 
-def _still_opening(*_args, **_kwargs):  # noqa: ANN202
+def _still_opening(*_args: object, **_kwargs: object) -> NoReturn:
     from model.store.errors import StoreError
 
     raise StoreError(QCoreApplication.translate("OpeningStore", "数据库正在打开，请稍候再试。"))
@@ -137,17 +147,17 @@ class PeekStore(OpeningStore):
     else — every write among it — says the database is still opening, until the store proper takes over
     (:func:`_adopt`)."""
 
-    def __init__(self, peeked) -> None:  # noqa: ANN001 - a model.store.peek.Peek
+    def __init__(self, peeked: Peek) -> None:
         self._peeked = peeked
 
-    def load(self, report_id: int):  # noqa: ANN201
+    def load(self, report_id: int) -> tuple[Report, PeekInfo]:
         if report_id != self._peeked.info.id:
             _still_opening()
         import copy
 
         return copy.deepcopy(self._peeked.report), self._peeked.info
 
-    def previous_report(self, report_id: int):  # noqa: ANN201
+    def previous_report(self, report_id: int) -> Report | None:
         if report_id != self._peeked.info.id:
             _still_opening()
         import copy
@@ -155,7 +165,7 @@ class PeekStore(OpeningStore):
         return copy.deepcopy(self._peeked.previous)
 
 
-def _peek_last(window, url: str | None) -> bool:  # noqa: ANN001
+def _peek_last(window: MainWindow, url: str | None) -> bool:
     """Last year's report on screen from the SQLite file while the store opens (read-only until then)."""
     from model.store.paths import default_db_url
     from model.store.peek import peek
@@ -165,7 +175,7 @@ def _peek_last(window, url: str | None) -> bool:  # noqa: ANN001
         return False
     try:
         peeked = peek(default_db_url(url), last)
-    except Exception:  # noqa: BLE001 - no glance: the window waits for the store as before
+    except Exception:  # no glance: the window waits for the store as before
         peeked = None
     if peeked is None:
         return False
@@ -173,7 +183,7 @@ def _peek_last(window, url: str | None) -> bool:  # noqa: ANN001
     return window.open_report(last)
 
 
-def _adopt(window, store) -> None:  # noqa: ANN001
+def _adopt(window: MainWindow, store: Store) -> None:
     """The store is open: the report read from the file at start goes on with it when the store holds the same
     version and it is an ordinary report (not a 汇总 record, whose cells are summed on opening); otherwise the
     report is opened again from the store. Prose typed meanwhile (it could not be saved) is saved now."""
@@ -200,11 +210,11 @@ def _adopt(window, store) -> None:  # noqa: ANN001
     doc.infoChanged.emit()
 
 
-def _store_actions(window) -> list:
+def _store_actions(window: MainWindow) -> list[Any]:
     """What needs the store besides the report (which opens only after it): 新建, 导入, 选择数据库, the 汇总 menu."""
     from PySide6.QtWidgets import QMenu, QWidget
 
-    out: list = [getattr(window, "act_new", None), getattr(window, "act_import", None)]
+    out: list[Any] = [getattr(window, "act_new", None), getattr(window, "act_import", None)]
     out.append(getattr(window, "act_database", None))  # choosing another database waits for the first one
     start = getattr(window, "start", None)
     out += [getattr(start, "new_button", None), getattr(start, "import_button", None)]
@@ -226,7 +236,7 @@ def _import_store_code(names: tuple[str, ...] = PRELOADED) -> None:
         importlib.import_module(name)
 
 
-def after_open(window, store, files: list[str]) -> None:  # noqa: ANN001
+def after_open(window: MainWindow, store: Store, files: list[str]) -> None:
     """Once the store is open: the file given on the command line (else the last report), and what the
     clerk should know — a database on a network share, data moved from an earlier version's folder, a
     backup that is due."""
@@ -240,9 +250,10 @@ def after_open(window, store, files: list[str]) -> None:  # noqa: ANN001
         _adopt(window, store)  # the report read from the SQLite file at start goes on with the store
     else:
         window.reopen_last()
-    notes = []
-    if getattr(store, "network_note", None):
-        notes.append(store.network_note)
+    notes: list[str] = []
+    note = getattr(store, "network_note", None)
+    if note:
+        notes.append(note)
     moved = paths_mod._MIGRATED[0] if paths_mod._MIGRATED else []
     if moved:
         notes.append(
@@ -253,7 +264,7 @@ def after_open(window, store, files: list[str]) -> None:  # noqa: ANN001
     if notes:
         box = QMessageBox(QMessageBox.Icon.Information, app_name(), "\n\n".join(notes), parent=window)
         box.setObjectName("start_notes")
-        window.start_notes = box
+        window.start_notes = box  # type: ignore[attr-defined]  # kept for the tests
         box.open()
     remind_backup(window)
 
@@ -283,7 +294,7 @@ def run(argv: list[str] | None = None) -> int:
     window.start.set_opening(True)  # “正在打开数据库…” on the start page meanwhile
     drops = window.acceptDrops()
     window.setAcceptDrops(False)
-    state: dict = {"status": 0, "store": None}
+    state: dict[str, Any] = {"status": 0, "store": None}
 
     def store_code_ready(error: str) -> None:
         try:
@@ -346,7 +357,7 @@ def run(argv: list[str] | None = None) -> int:
                 relay.checks.emit()
             peeked.wait(10)  # the UI thread reads and shows the report meanwhile: no contest for the GIL
             _import_store_code()
-        except Exception as err:  # noqa: BLE001 - a broken installation: said on the UI thread
+        except Exception as err:  # a broken installation: said on the UI thread
             relay.imported.emit(f"{err.__class__.__name__}: {err}")
             return
         relay.imported.emit("")

@@ -8,11 +8,15 @@ the stack never holds a step that did not happen.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from model.report import Value
+
+if TYPE_CHECKING:
+    from .document import ReportDocument
 
 ID_TEXT = 1001
 
@@ -22,7 +26,7 @@ TEXT_MERGE_SECONDS = 2.0
 
 
 class SetCellsCommand(QUndoCommand):
-    def __init__(self, doc, changes: dict[str, tuple[Value, Value]], text: str):
+    def __init__(self, doc: ReportDocument, changes: dict[str, tuple[Value, Value]], text: str):
         super().__init__(text)
         self.doc = doc
         self.changes = changes
@@ -42,7 +46,14 @@ class SetTextCommand(QUndoCommand):
     into the typing before it nor takes in the typing after it."""
 
     def __init__(
-        self, doc, section: str, old: str, new: str, text: str | None = None, *, typing: bool = True
+        self,
+        doc: ReportDocument,
+        section: str,
+        old: str,
+        new: str,
+        text: str | None = None,
+        *,
+        typing: bool = True,
     ):
         heading = doc.form.text_sections[section].heading if section in doc.form.text_sections else section
         super().__init__(text or QCoreApplication.translate("commands", "编辑 %1").replace("%1", heading))
@@ -73,7 +84,7 @@ class SetTextCommand(QUndoCommand):
 
 
 class ExplainCommand(QUndoCommand):
-    def __init__(self, doc, rule: str, cells: tuple[str, ...], old: str, new: str):
+    def __init__(self, doc: ReportDocument, rule: str, cells: tuple[str, ...], old: str, new: str):
         super().__init__(
             QCoreApplication.translate("commands", "附加说明")
             if new.strip()

@@ -9,6 +9,7 @@ import logging
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QMessageLogContext,
     QObject,
     Qt,
     QtMsgType,
@@ -33,7 +34,7 @@ _LEVELS = {
 }
 
 
-def qt_message_handler(mode: QtMsgType, context, message: str) -> None:  # noqa: ANN001
+def qt_message_handler(mode: QtMsgType, context: QMessageLogContext | None, message: str) -> None:
     where = ""
     if context is not None and getattr(context, "file", None):
         where = f" ({context.file}:{context.line})"

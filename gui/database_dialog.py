@@ -48,14 +48,14 @@ def _sqlite_path(url: str) -> Path | None:
 
     try:
         return sqlite_path(url)
-    except Exception:  # noqa: BLE001 - an unparsable URL is no SQLite file
+    except Exception:  # an unparsable URL is no SQLite file
         return None
 
 
 class DatabaseDialog(QDialog):
     """Choose the database: ``url()`` after ``exec()`` is the chosen one (None to keep the current one)."""
 
-    def __init__(self, current_url: str = "", parent: QWidget | None = None, opener=None):  # noqa: ANN001
+    def __init__(self, current_url: str = "", parent: QWidget | None = None, opener=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("选择数据库"))
         self.current_url = current_url

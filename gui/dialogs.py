@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from model.form import FORM_2021
+from model.store.wording import describe
 
 from .backend import local_time
 from .listmodel import ColumnsModel, list_view
@@ -87,7 +88,7 @@ class Step:
         self.version, self.at, self.id = last.version, last.at, last.id
 
     def lines(self) -> list[str]:
-        return [r.describe() if hasattr(r, "describe") else f"{r.what} {r.key or ''}" for r in self.revisions]
+        return [describe(r) for r in self.revisions]
 
     def describe(self) -> str:
         revs = self.revisions

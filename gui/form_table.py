@@ -7,12 +7,17 @@ report held by a :class:`~gui.document.ReportDocument` and sends every edit back
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QCoreApplication,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
+    QPersistentModelIndex,
     QRect,
     QSize,
     Qt,
@@ -25,11 +30,13 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QGuiApplication,
+    QKeyEvent,
     QKeySequence,
     QPainter,
     QPalette,
     QPen,
     QPixmap,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -38,12 +45,20 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
+    QWidget,
 )
 
 from model.findings import Severity
 from model.form import GridCell, Table
 from model.report import accept_input, format_value
+
+if TYPE_CHECKING:
+    from .document import ReportDocument
+
+#: a model index as Qt's overrides take it
+Index = QModelIndex | QPersistentModelIndex
 
 KeyRole = Qt.ItemDataRole.UserRole + 1
 ExpectedRole = Qt.ItemDataRole.UserRole + 2
@@ -92,7 +107,7 @@ class FormTableModel(QAbstractTableModel):
     #: the same, with the cell it was typed into (shown beside the cell)
     refusedAt = Signal(QModelIndex, str)
 
-    def __init__(self, table: Table, doc, parent=None):
+    def __init__(self, table: Table, doc: ReportDocument, parent: QObject | None = None):
         super().__init__(parent)
         self.table = table
         self.layout = table.layout
@@ -107,19 +122,19 @@ class FormTableModel(QAbstractTableModel):
     # ---------------------------------------------------------------------------------------------
     # shape
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else self.layout.rows
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else self.layout.cols
 
-    def grid_cell(self, index: QModelIndex) -> GridCell | None:
+    def grid_cell(self, index: Index) -> GridCell | None:
         """The grid cell anchored at ``index`` (``None`` for a position covered by a span)."""
         if not index.isValid():
             return None
         return self._anchor.get((index.row(), index.column()))
 
-    def key_at(self, index: QModelIndex) -> str | None:
+    def key_at(self, index: Index) -> str | None:
         c = self.grid_cell(index)
         return c.key if c else None
 
@@ -138,7 +153,7 @@ class FormTableModel(QAbstractTableModel):
         """No edits: the report is final, or its cells are computed (a 汇总 record, ``doc.computed``)."""
         return bool(self.doc.read_only or getattr(self.doc, "computed", None))
 
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: Index) -> Qt.ItemFlag:
         c = self.grid_cell(index)
         if c is None or not c.key:
             return Qt.ItemFlag.ItemIsEnabled if c is not None else Qt.ItemFlag.NoItemFlags
@@ -147,7 +162,7 @@ class FormTableModel(QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         c = self.grid_cell(index)
         if c is None:
             return None
@@ -205,7 +220,7 @@ class FormTableModel(QAbstractTableModel):
                 out.append(self.index(c.row, c.col))
         return out
 
-    def _label_data(self, c: GridCell, role: int):
+    def _label_data(self, c: GridCell, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return c.text
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -220,7 +235,7 @@ class FormTableModel(QAbstractTableModel):
             return font
         return None
 
-    def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         key = self.key_at(index)
         if role != Qt.ItemDataRole.EditRole or not key or self.locked:
             return False
@@ -271,7 +286,9 @@ class FormTableModel(QAbstractTableModel):
                         self.refused.emit(self.tr("粘贴的内容超出表格的范围，未粘贴。"))
                         return False
                     continue
-                cell = self._cells[cells[j].key]
+                key = cells[j].key
+                assert key is not None  # a value cell
+                cell = self._cells[key]
                 try:
                     values[cell.key] = accept_input(item, cell.kind, cell.slash_allowed)
                 except ValueError as err:
@@ -293,7 +310,8 @@ class FormTableModel(QAbstractTableModel):
         for r in sorted(rows):
             out.append(
                 "\t".join(
-                    format_value(self.doc.report.get(c.key)) for c in sorted(rows[r], key=lambda c: c.col)
+                    format_value(self.doc.report.get(c.key or ""))
+                    for c in sorted(rows[r], key=lambda c: c.col)
                 )
             )
         return "\n".join(out) + "\n"
@@ -325,7 +343,7 @@ class CellDelegate(QStyledItemDelegate):
     delegate calling the base ``paint`` takes a reference from None at every cell painted, until the
     process aborts. What a wrong total should be is drawn as the cell's decoration instead."""
 
-    def createEditor(self, parent, option, index):
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         editor = QLineEdit(parent)
         editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         editor.setFrame(False)
@@ -334,11 +352,13 @@ class CellDelegate(QStyledItemDelegate):
     # NB: ``index.model().data(index, role)``, never ``index.data(role)``: with PySide6 6.12 on Python 3.11,
     # QModelIndex.data() returning None takes a reference from None each time (and the process aborts).
 
-    def setEditorData(self, editor, index):
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QLineEdit)
         editor.setText(index.model().data(index, Qt.ItemDataRole.EditRole) or "")
         editor.selectAll()
 
-    def setModelData(self, editor, model, index):
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        assert isinstance(editor, QLineEdit)
         if editor.text() != (model.data(index, Qt.ItemDataRole.EditRole) or ""):
             model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
 
@@ -347,7 +367,7 @@ class FormTableView(QTableView):
     """A grid like the printed form; spreadsheet keys: Enter down, Tab right, Delete clears,
     Ctrl+C / Ctrl+V tab-separated blocks."""
 
-    def __init__(self, model: FormTableModel, parent=None):
+    def __init__(self, model: FormTableModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.setModel(model)
         self.setItemDelegate(CellDelegate(self))
@@ -531,14 +551,14 @@ class FormTableView(QTableView):
         self._setting_widths = False
         self.fit_rows()
 
-    def _column_resized(self, *_args) -> None:
+    def _column_resized(self, *_args: object) -> None:
         if not self._setting_widths:
             self.auto_widths = False
             self.fit_rows()
         else:
             self._sync_frozen()
 
-    def resizeEvent(self, e) -> None:
+    def resizeEvent(self, e: QResizeEvent) -> None:
         super().resizeEvent(e)
         if self.auto_widths:
             self.apply_widths()
@@ -577,7 +597,7 @@ class FormTableView(QTableView):
     def _value_cells(self) -> list[list[GridCell]]:
         return self.form_model().value_rows()
 
-    def move(self, direction: str) -> None:
+    def move(self, direction: str) -> None:  # type: ignore[override]  # not QWidget.move(x, y): the cursor
         model = self.form_model()
         cur = model.grid_cell(self.currentIndex())
         rows = self._value_cells()
@@ -608,7 +628,7 @@ class FormTableView(QTableView):
         self.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.scrollTo(index)
 
-    def closeEditor(self, editor, hint) -> None:
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
         super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
         if hint == QAbstractItemDelegate.EndEditHint.EditNextItem:
             self.move("right")
@@ -617,13 +637,17 @@ class FormTableView(QTableView):
         elif hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
             self.move("down")
 
-    def event(self, e) -> bool:
-        if e.type() == QEvent.Type.KeyPress and e.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+    def event(self, e: QEvent) -> bool:
+        if (
+            e.type() == QEvent.Type.KeyPress
+            and isinstance(e, QKeyEvent)
+            and e.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+        ):
             self.keyPressEvent(e)
             return True
         return super().event(e)
 
-    def keyPressEvent(self, e) -> None:
+    def keyPressEvent(self, e: QKeyEvent) -> None:
         key = e.key()
         shift = bool(e.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

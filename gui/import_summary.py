@@ -6,11 +6,21 @@ blocking (``open()``), so that the imported report is already open behind it.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 class ImportSummaryDialog(QDialog):
-    def __init__(self, name: str, sections: list[str], cells: list[str], parent=None) -> None:  # noqa: ANN001
+    def __init__(
+        self, name: str, sections: list[str], cells: list[str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("导入结果：%1").replace("%1", name))
         intro = QLabel(

@@ -45,8 +45,14 @@ def add_actions(window: Any) -> list[QAction]:
     if isinstance(menu, QMenu):
         before = getattr(window, "act_database", None) or getattr(window, "act_close", None)
         for a in actions:
-            menu.insertAction(before, a)
-        menu.insertSeparator(before)
+            if before is None:  # insertAction(None, …) appends, but the stubs want an action
+                menu.addAction(a)
+            else:
+                menu.insertAction(before, a)
+        if before is None:
+            menu.addSeparator()
+        else:
+            menu.insertSeparator(before)
     return actions
 
 
@@ -129,7 +135,7 @@ def backup(window: Any, path: Path | str | None = None) -> Task | None:
             QCoreApplication.translate("Maintenance", "备份没有完成：%1").replace("%1", message),
         )
 
-    window.maintenance_task = run_task(
+    task = window.maintenance_task = run_task(
         window,
         QCoreApplication.translate("Maintenance", "备份"),
         backup_store,
@@ -139,7 +145,7 @@ def backup(window: Any, path: Path | str | None = None) -> Task | None:
         on_failed=failed,
         name="backup",
     )
-    return window.maintenance_task
+    return task
 
 
 # -------------------------------------------------------------------------------------------------
@@ -222,7 +228,7 @@ def restore(window: Any, path: Path | str | None = None, confirm: bool = True) -
                 from model.store import Store
 
                 use(Store.open(url, root))
-            except Exception:  # noqa: BLE001 - said below
+            except Exception:  # said below
                 pass
         _say(
             window,
@@ -230,7 +236,7 @@ def restore(window: Any, path: Path | str | None = None, confirm: bool = True) -
             QCoreApplication.translate("Maintenance", "没有恢复：%1").replace("%1", message),
         )
 
-    window.maintenance_task = run_task(
+    task = window.maintenance_task = run_task(
         window,
         QCoreApplication.translate("Maintenance", "从备份恢复"),
         restore_store,
@@ -242,7 +248,7 @@ def restore(window: Any, path: Path | str | None = None, confirm: bool = True) -
         on_failed=failed,
         name="restore",
     )
-    return window.maintenance_task
+    return task
 
 
 # -------------------------------------------------------------------------------------------------
@@ -290,7 +296,7 @@ def verify(window: Any) -> Task | None:
             QCoreApplication.translate("Maintenance", "归档未能核验：%1").replace("%1", message),
         )
 
-    window.maintenance_task = run_task(
+    task = window.maintenance_task = run_task(
         window,
         QCoreApplication.translate("Maintenance", "核验归档"),
         verify_archive,
@@ -299,7 +305,7 @@ def verify(window: Any) -> Task | None:
         on_failed=failed,
         name="verify",
     )
-    return window.maintenance_task
+    return task
 
 
 # -------------------------------------------------------------------------------------------------

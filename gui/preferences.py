@@ -148,5 +148,9 @@ def add_action(window: Any) -> QAction:
     window.act_preferences = act
     menu = window.menuBar().actions()[0].menu()
     if isinstance(menu, QMenu):
-        menu.insertAction(getattr(window, "act_quit", None), act)
+        before = getattr(window, "act_quit", None)
+        if before is None:  # insertAction(None, …) appends, but the stubs want an action
+            menu.addAction(act)
+        else:
+            menu.insertAction(before, act)
     return act

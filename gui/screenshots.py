@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "000_e8e20449add4641b.txt"
@@ -24,7 +25,7 @@ NAMES = {
 }
 
 
-def save(widget, path: Path) -> None:
+def save(widget: QWidget, path: Path) -> None:
     """A small PNG: the grab reduced to 256 colours (enough for a window)."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QImage
@@ -37,7 +38,7 @@ def save(widget, path: Path) -> None:
             Qt.ImageConversionFlag.ThresholdDither | Qt.ImageConversionFlag.AvoidDither,
         )
     )
-    image.save(str(path), "PNG", 9)
+    image.save(str(path), "PNG", 9)  # type: ignore[call-overload,unused-ignore]  # the stubs want bytes for the format
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         save(window, out / "screenshot-0-start.png")
         window.open_report(store.reports()[0].id)
         view = window.view
+        assert view is not None and window.doc is not None  # a report is open
         for i in range(view.tabs.count()):
             key = next(k for k, p in view.pages.items() if p is view.tabs.widget(i))
             view.tabs.setCurrentIndex(i)

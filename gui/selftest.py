@@ -68,7 +68,7 @@ class _Run:
             self.failed.append(name)
             _say(f"自检失败：{name}：{err}", error=True)
             raise
-        except Exception as err:  # noqa: BLE001 - every failure becomes a message and a non-zero exit
+        except Exception as err:  # every failure becomes a message and a non-zero exit
             self.failed.append(name)
             _say(f"自检失败：{name}：{err.__class__.__name__}: {err}", error=True)
             _say(traceback.format_exc(), error=True)
@@ -274,7 +274,7 @@ def run_self_test() -> int:
             _run(run, Path(tmp))
         except SelfTestError:
             pass
-        except Exception as err:  # noqa: BLE001 - outside any step: still a message, never a bare traceback
+        except Exception as err:  # outside any step: still a message, never a bare traceback
             run.failed.append("自检")
             _say(f"自检失败：{err.__class__.__name__}: {err}", error=True)
     seconds = time.perf_counter() - t0

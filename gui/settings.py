@@ -59,7 +59,8 @@ class Option(Generic[T]):
                 if isinstance(raw, str):
                     return [raw]  # type: ignore[return-value]
                 return list(raw)  # type: ignore[return-value]
-            return self.kind(raw)
+            value: T = self.kind(raw)
+            return value
         except (TypeError, ValueError):
             return self.default
 
@@ -136,7 +137,8 @@ class Settings:
     # typed shortcuts
     @property
     def last_report(self) -> int:
-        return self.get("last_report")
+        value: int = self.get("last_report")
+        return value
 
     @last_report.setter
     def last_report(self, value: int) -> None:

@@ -48,7 +48,7 @@ def message_of(err: BaseException) -> str:
     try:
         from model.store.errors import StoreError
     except ImportError:  # pragma: no cover
-        StoreError = ReportError  # type: ignore[misc,assignment]  # noqa: N806
+        StoreError = ReportError  # type: ignore[misc,assignment]
     if isinstance(err, TaskCancelled) or getattr(err, "cancelled", False):
         return QCoreApplication.translate("Task", "已取消。")
     if isinstance(err, StoreError | ReportError):
@@ -79,7 +79,14 @@ class Task(QObject):
     done = Signal()
     _result = Signal(object, object)  # (value, error) from the worker thread
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, name: str = "task", parent=None, **kwargs: Any):  # noqa: ANN001
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        name: str = "task",
+        parent: QObject | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(parent)
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.name = name
@@ -122,7 +129,7 @@ class Task(QObject):
         error: BaseException | None = None
         try:
             value = self.fn(*self.args, progress=self.report, **self.kwargs)
-        except BaseException as err:  # noqa: BLE001 - said on the UI thread
+        except BaseException as err:  # said on the UI thread
             error = err
             if not isinstance(err, TaskCancelled) and not getattr(err, "cancelled", False):
                 if message_of(err).startswith(QCoreApplication.translate("Task", "程序内部出错")):

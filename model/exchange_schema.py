@@ -76,7 +76,7 @@ _validator = None
 _validator_editions: tuple[str, ...] = ()
 
 
-def _get_validator():  # noqa: ANN202
+def _get_validator():
     global _validator, _validator_editions
     editions = tuple(FORMS)
     if _validator is None or editions != _validator_editions:

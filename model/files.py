@@ -14,8 +14,11 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 #: the one name of the program's folders and settings everywhere (no ``Nianbao\\Nianbao``, no ``nianbao``)
 APP_DIR_NAME = "Nianbao"
@@ -85,14 +88,14 @@ def _windows_known_folder(guid: str) -> str | None:  # pragma: no cover - Window
             ]
 
         g = GUID()
-        ctypes.oledll.ole32.CLSIDFromString(ctypes.c_wchar_p(guid), ctypes.byref(g))
+        ctypes.oledll.ole32.CLSIDFromString(ctypes.c_wchar_p(guid), ctypes.byref(g))  # type: ignore[attr-defined,unused-ignore]  # Windows only
         out = ctypes.c_wchar_p()
-        ctypes.windll.shell32.SHGetKnownFolderPath(ctypes.byref(g), 0, None, ctypes.byref(out))
+        ctypes.windll.shell32.SHGetKnownFolderPath(ctypes.byref(g), 0, None, ctypes.byref(out))  # type: ignore[attr-defined,unused-ignore]  # Windows only
         try:
             return out.value
         finally:
-            ctypes.windll.ole32.CoTaskMemFree(out)
-    except Exception:  # noqa: BLE001 - not Windows, or no shell: the fallback applies
+            ctypes.windll.ole32.CoTaskMemFree(out)  # type: ignore[attr-defined,unused-ignore]  # Windows only
+    except Exception:  # not Windows, or no shell: the fallback applies
         return None
 
 
@@ -131,7 +134,7 @@ def is_busy(err: BaseException) -> bool:
     return isinstance(err, PermissionError) and getattr(err, "winerror", None) in BUSY_WINERRORS
 
 
-def retry(action, path: Path | str, *args, **kwargs):  # noqa: ANN001, ANN201
+def retry(action: Callable[..., T], path: Path | str, *args: Any, **kwargs: Any) -> T:
     """``action(*args, **kwargs)`` — retried for about 3 s while it fails with a “file in use”
     :class:`PermissionError` (winerror 5 or 32); then :class:`FileBusyError` naming ``path``. Any other
     error is raised at once."""
@@ -144,7 +147,7 @@ def retry(action, path: Path | str, *args, **kwargs):  # noqa: ANN001, ANN201
             if delay is None:
                 raise FileBusyError(getattr(err, "filename", None) or path, err) from err
             time.sleep(delay)
-    return None  # pragma: no cover
+    raise AssertionError("unreachable")  # pragma: no cover - the last delay is None
 
 
 def replace(src: Path | str, target: Path | str) -> None:
@@ -178,7 +181,7 @@ def remove_tree(path: Path | str) -> None:
     import shutil
     import stat
 
-    def on_error(func, name, _exc):  # noqa: ANN001
+    def on_error(func: Callable[[str], object], name: str, _exc: object) -> None:
         with contextlib.suppress(OSError):
             os.chmod(name, stat.S_IWRITE)  # Windows refuses to remove a read-only file
         retry(func, name, name)
@@ -205,7 +208,7 @@ def remove_tree_quietly(path: Path | str) -> bool:
 
 
 @contextlib.contextmanager
-def temp_dir(prefix: str = "nianbao-", dir: Path | str | None = None) -> Iterator[Path]:  # noqa: A002
+def temp_dir(prefix: str = "nianbao-", dir: Path | str | None = None) -> Iterator[Path]:
     """A temporary folder, removed afterwards through :func:`retry` — never raising on the way out (a
     file the antivirus still holds stays behind for the system's clean-up)."""
     path = Path(tempfile.mkdtemp(prefix=prefix, dir=dir))
@@ -262,7 +265,7 @@ DRIVE_REMOTE = 4  # GetDriveTypeW
 def _drive_type(root: str) -> int:  # pragma: no cover - Windows only
     import ctypes
 
-    return int(ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)))
+    return int(ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)))  # type: ignore[attr-defined,unused-ignore]  # Windows only
 
 
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "afs", "9p", "davfs", "ncpfs"}
@@ -314,7 +317,7 @@ def is_network_path(path: Path | str) -> bool:
         if len(drive) == 2 and drive[1] == ":":
             try:
                 return _drive_type(drive + "\\") == DRIVE_REMOTE
-            except Exception:  # noqa: BLE001 - cannot ask: assume local
+            except Exception:  # cannot ask: assume local
                 return False
         return False
     if sys.platform.startswith("linux"):

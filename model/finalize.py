@@ -11,9 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import files
 from .store.errors import StoreError
+
+if TYPE_CHECKING:
+    from .store import Store
 
 #: the longest organ name written into a file name (longer ones are shortened with a hash)
 ORGAN_IN_FILE_NAME = 40
@@ -34,7 +38,7 @@ def pdf_name(organ: str, year: int | None, signed: bool = False) -> str:
     return f"{stem}（已签章）.pdf" if signed else f"{stem}.pdf"
 
 
-def archive_pdf(store, report_id: int, progress: Progress | None = None) -> Path:  # noqa: ANN001
+def archive_pdf(store: Store, report_id: int, progress: Progress | None = None) -> Path:
     """Export the PDF of the final report ``report_id`` into its archive folder; returns the archived file."""
     from .output.pdf import ExportError, export_pdf
 
@@ -50,7 +54,7 @@ def archive_pdf(store, report_id: int, progress: Progress | None = None) -> Path
     return folder / out.name
 
 
-def archive_signed(store, report_id: int, signed_pdf: Path) -> Path:  # noqa: ANN001
+def archive_signed(store: Store, report_id: int, signed_pdf: Path) -> Path:
     """Add a signed PDF of the final report ``report_id`` to its archive folder; returns the archived file."""
     info = store.info(report_id)
     name = pdf_name(info.organ, info.year, signed=True)
@@ -58,7 +62,7 @@ def archive_signed(store, report_id: int, signed_pdf: Path) -> Path:  # noqa: AN
     return folder / name
 
 
-def finalize(store, report_id: int, progress: Progress | None = None) -> Finalized:  # noqa: ANN001
+def finalize(store: Store, report_id: int, progress: Progress | None = None) -> Finalized:
     """Freeze the report (refused with :class:`~model.store.NotFinalizableError` while it has errors) and
     archive its PDF. A PDF that cannot be made does not undo the freezing: ``problem`` says why, and
     :func:`archive_pdf` can be run again."""

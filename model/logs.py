@@ -13,6 +13,8 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 from .files import app_data_dir
 
@@ -22,7 +24,7 @@ LOG_BYTES = 1_000_000
 LOG_COUNT = 5
 
 log = logging.getLogger("nianbao")
-_STATE: dict = {}
+_STATE: dict[str, Any] = {}
 
 
 def log_dir() -> Path:
@@ -121,7 +123,9 @@ def setup_logging(folder: Path | None = None) -> Path | None:
     return path
 
 
-def format_exception(exc_type, exc, tb) -> str:  # noqa: ANN001
+def format_exception(
+    exc_type: type[BaseException], exc: BaseException | None, tb: TracebackType | None
+) -> str:
     import traceback
 
     return "".join(traceback.format_exception(exc_type, exc, tb))
@@ -133,7 +137,7 @@ def install_hooks(show: Callable[[str], None] | None = None) -> None:
     interpreter itself (a fault in Qt, a DLL) to ``logs/崩溃记录.txt``."""
     setup_logging()
 
-    def hook(exc_type, exc, tb) -> None:  # noqa: ANN001
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
@@ -142,7 +146,7 @@ def install_hooks(show: Callable[[str], None] | None = None) -> None:
         if show is not None:
             try:
                 show(text)
-            except Exception:  # noqa: BLE001 - the message box itself failed: the log has it
+            except Exception:  # the message box itself failed: the log has it
                 log.exception("错误提示框未能显示")
 
     def thread_hook(args: threading.ExceptHookArgs) -> None:
@@ -154,7 +158,7 @@ def install_hooks(show: Callable[[str], None] | None = None) -> None:
         if show is not None:
             try:
                 show(text)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("错误提示框未能显示")
 
     sys.excepthook = hook
@@ -170,7 +174,7 @@ def enable_faulthandler() -> Path | None:
     try:
         log_dir().mkdir(parents=True, exist_ok=True)
         path = log_dir() / FAULT_FILE
-        fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - open for the life of the process
+        fh = open(path, "a", encoding="utf-8")  # open for the life of the process
         faulthandler.enable(file=fh, all_threads=True)
     except (OSError, ValueError, RuntimeError):
         return None

@@ -246,7 +246,7 @@ def value_from_json(raw: Any, key: str, form: Form | None = None) -> Value:
             raise ReportError(f"单元格 {key} 的值 {raw} 不是一个合理的数字（过大或不是有限数）。")
         if isinstance(raw, int):
             return raw
-        return int(d) if d == d.to_integral_value() and d.as_tuple().exponent >= 0 else d
+        return int(d) if d == d.to_integral_value() and _exponent(d) >= 0 else d
     if isinstance(raw, str):
         try:
             return parse_value(raw)
@@ -259,6 +259,13 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 #: a change written in words (the 2019 edition's 本年增/减): 增4, 增加4, 减4, 减少4
 _CHANGE = re.compile(r"^(增加?|减少?)(\d+)$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋／", "0123456789.-+/")
+
+
+def _exponent(d: Decimal) -> int:
+    """The exponent of a finite Decimal (its number of decimals, negated)."""
+    exponent = d.as_tuple().exponent
+    assert isinstance(exponent, int), d  # 'n', 'N', 'F': NaN and infinity, never a stored value
+    return exponent
 
 
 def parse_value(text: str) -> Value:
@@ -297,13 +304,13 @@ def value_problem(value: Value, kind: CellKind, slash_allowed: bool) -> str | No
         return "请填写数字"
     if value < 0 and kind is not CellKind.CHANGE:
         return "不能为负数"
-    if abs(value) >= MAX_MAGNITUDE:
+    if (value if value >= 0 else -value) >= MAX_MAGNITUDE:  # abs() of int | Decimal is no number to mypy
         return "数值过大，请核对"
     if kind in (CellKind.COUNT, CellKind.CHANGE):
         if isinstance(value, Decimal) and value != value.to_integral_value():
             return "件数应为整数"
         return None
-    if isinstance(value, Decimal) and -value.as_tuple().exponent > AMOUNT_DECIMALS:
+    if isinstance(value, Decimal) and -_exponent(value) > AMOUNT_DECIMALS:
         if value != round(value, AMOUNT_DECIMALS):
             return f"金额以万元为单位，最多保留 {AMOUNT_DECIMALS} 位小数"
     return None

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from .findings import SEVERITY_ORDER, Finding, Severity, TextSpan
 from .form import CellKind, Form, Relation, RowRole
-from .report import SLASH, Report, format_value, numeric, value_problem
+from .report import SLASH, Report, Value, format_value, numeric, value_problem
 
 
 def _fmt(v: object) -> str:
@@ -40,7 +40,7 @@ def relation_findings(report: Report, form: Form) -> Iterator[Finding]:
         yield from _relation(rel, cells, form)
 
 
-def _relation(rel: Relation, cells: dict, form: Form) -> Iterator[Finding]:
+def _relation(rel: Relation, cells: dict[str, Value], form: Form) -> Iterator[Finding]:
     keys = rel.total + rel.parts
     values = [cells.get(k) for k in keys]
     nums = [numeric(v) for v in values]
@@ -206,7 +206,7 @@ def cross_year_findings(report: Report, previous: Report | None, form: Form) -> 
         parts = [numeric(previous.cells.get(k)) for k in t.last]
         if this is None or any(p is None for p in parts):
             continue
-        expected = sum(parts)  # type: ignore[arg-type]
+        expected = sum(parts)  # type: ignore[arg-type,unused-ignore]
         if expected == this:
             continue
         said = "加".join(f"“{form.cell(k).name}” {_fmt(v)}" for k, v in zip(t.last, parts, strict=True))

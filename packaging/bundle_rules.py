@@ -232,7 +232,7 @@ NEVER_IMPORTED = (
     "reportlab.graphics",
 )
 #: packages imported whole (the command modules and the window are imported by name; Alembic's by its config)
-COLLECTED_PACKAGES = ["model", "gui", "alembic.ddl", "alembic.runtime"]
+COLLECTED_PACKAGES = ["model", "gui", "cli", "alembic.ddl", "alembic.runtime"]
 
 
 # --- data files -----------------------------------------------------------------------------------------------

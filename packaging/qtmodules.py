@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the program's own code (tests and benchmarks are not part of the bundle)
-SOURCE = ("main.py", "model", "gui")
+SOURCE = ("main.py", "model", "gui", "cli")
 
 #: used by a feature even before the code that uses it lands (printing is part of the program)
 ALWAYS = frozenset({"QtCore", "QtGui", "QtWidgets", "QtPrintSupport"})

@@ -78,7 +78,7 @@ def _pg_reachable() -> str | None:
         with engine.connect() as conn:
             conn.execute(sa.text("select 1"))
         engine.dispose()
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         return f"PostgreSQL at NIANBAO_TEST_PG_URL is not reachable: {err.__class__.__name__}"
     return None
 
@@ -149,3 +149,57 @@ def sqlite_store(tmp_path):
     s = Store.open(sqlite_url(tmp_path / "年报.db"), archive_root=tmp_path / "归档")
     yield s
     s.close()
+
+
+# -------------------------------------------------------------------------------------------------
+# shared by the store's tests (``from conftest import A_KEY, FEE, SAMPLE, needs_rules, sample``)
+
+SAMPLE = FIXTURES / "store_sample_2024.nianbao.json"
+
+
+def _form_keys() -> tuple[str, str]:
+    from model.form import FORM_2021
+
+    first_row = FORM_2021.table["t3"].rows[0].key
+    fee = next(c.key for c in FORM_2021.cells.values() if c.kind.value == "amount")
+    return f"t3.{first_row}.natural_person", fee
+
+
+#: a table-3 cell of the first row, and the one amount cell (信息处理费)
+A_KEY, FEE = _form_keys()
+
+
+def sample():  # a model.report.Report
+    """The store's sample report (a fresh copy each time)."""
+    from model.report import Report
+
+    return Report.from_json(SAMPLE.read_text(encoding="utf-8"))
+
+
+def needs_rules():
+    return pytest.importorskip("model.rules", reason="model.rules (the checks) is not in this tree yet")
+
+
+# -------------------------------------------------------------------------------------------------
+# the windows' tests
+
+
+@pytest.fixture
+def settings(tmp_path):
+    """The window's settings in an .ini file of the test's own (never the user's)."""
+    from PySide6.QtCore import QSettings
+
+    from gui.settings import Settings
+
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def doc(qapp, sqlite_store):
+    """A ReportDocument over a new report of 2024 in a SQLite store."""
+    from gui.document import ReportDocument
+
+    info = sqlite_store.new_year("宝鸡市渭滨区人民政府办公室", 2024)
+    d = ReportDocument(sqlite_store, info.id)
+    yield d
+    d.flush()

@@ -67,6 +67,7 @@ def run(*args: str, env_db: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_command_line_finalize_and_export_signed_from_the_store(tmp_path, monkeypatch):
     from model.output.sign import create_organ_certificate, verify_pdf
 

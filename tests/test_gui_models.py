@@ -11,15 +11,14 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtCore import QSettings, Qt
 
-from gui.dialogs import HistoryModel  # noqa: E402
-from gui.document import ReportDocument  # noqa: E402
-from gui.findings_panel import FindingsModel  # noqa: E402
-from gui.form_table import FormTableModel, GridRole, KeyRole  # noqa: E402
-from gui.settings import Settings  # noqa: E402
-from gui.start_page import ReportListModel  # noqa: E402
-from model.form import FORM_2021  # noqa: E402
+from gui.dialogs import HistoryModel
+from gui.findings_panel import FindingsModel
+from gui.form_table import FormTableModel, GridRole, KeyRole
+from gui.settings import Settings
+from gui.start_page import ReportListModel
+from model.form import FORM_2021
 
 ORGAN = "宝鸡市渭滨区人民政府办公室"
 
@@ -27,14 +26,6 @@ ORGAN = "宝鸡市渭滨区人民政府办公室"
 @pytest.fixture
 def store(sqlite_store):
     return sqlite_store  # the GUI is tested on SQLite only
-
-
-@pytest.fixture
-def doc(qapp, store):
-    info = store.new_year(ORGAN, 2024)
-    d = ReportDocument(store, info.id)
-    yield d
-    d.flush()
 
 
 @pytest.mark.parametrize("table", [t.key for t in FORM_2021.tables])

@@ -13,14 +13,13 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
-from PySide6.QtGui import QGuiApplication, QInputMethodEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent
+from PySide6.QtWidgets import QApplication
 
-from gui.main_window import MainWindow  # noqa: E402
-from gui.prose import py_index, qt_position  # noqa: E402
-from gui.settings import Settings  # noqa: E402
-from model.store import Store, sqlite_url  # noqa: E402
+from gui.main_window import MainWindow
+from gui.prose import py_index, qt_position
+from model.store import Store, sqlite_url
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -34,9 +33,8 @@ def db(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, db, tmp_path):
+def window(qtbot, db, settings):
     store = Store.open(db)
-    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     w = MainWindow(store, settings)
     qtbot.addWidget(w)
     w.resize(1280, 860)

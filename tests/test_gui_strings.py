@@ -117,10 +117,10 @@ def test_headings_and_status_are_looked_up_in_their_context(qapp):
     class Marking(QTranslator):
         """Translates every string of the contexts under test to «context|source»."""
 
-        def translate(self, context, source, disambiguation=None, n=-1):  # noqa: ARG002
+        def translate(self, context, source, disambiguation=None, n=-1):
             return f"{context}|{source}" if context in ("HistoryModel", "ReportListModel", "backend") else ""
 
-        def isEmpty(self) -> bool:  # noqa: N802
+        def isEmpty(self) -> bool:
             return False
 
     marking = Marking()

@@ -13,17 +13,16 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
-from PySide6.QtGui import QGuiApplication  # noqa: E402
-from PySide6.QtWidgets import QApplication, QLineEdit  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 
-from gui.form_table import COLOR_ERROR, ExpectedRole  # noqa: E402
-from gui.main_window import MainWindow  # noqa: E402
-from gui.settings import Settings  # noqa: E402
-from model.findings import Severity  # noqa: E402
-from model.form import FORM_2021  # noqa: E402
-from model.report import parse_value  # noqa: E402
-from model.store import Store, sqlite_url  # noqa: E402
+from gui.form_table import COLOR_ERROR, ExpectedRole
+from gui.main_window import MainWindow
+from model.findings import Severity
+from model.form import FORM_2021
+from model.report import parse_value
+from model.store import Store, sqlite_url
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -49,11 +48,6 @@ def fixture_report() -> tuple[dict[str, list[str]], dict[str, str]]:
 @pytest.fixture
 def db(tmp_path):
     return sqlite_url(tmp_path / "年报.db")
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
 
 
 @pytest.fixture
@@ -102,6 +96,7 @@ def key_of(view) -> str:
     return view.form_model().key_at(view.currentIndex())
 
 
+@pytest.mark.slow
 def test_type_the_fixture_see_errors_and_fix_them(qtbot, window):
     new_report(window)
     doc = window.doc

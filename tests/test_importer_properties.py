@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -106,6 +107,7 @@ def _expected(report: Report) -> dict:
     return out
 
 
+@pytest.mark.slow
 @PROPS
 @given(reports())
 def test_render_then_import_gives_the_same_cells(report):
@@ -120,6 +122,7 @@ def test_render_then_import_gives_the_same_cells(report):
     assert got.template == "2021"
 
 
+@pytest.mark.slow
 @PROPS
 @given(reports())
 def test_render_then_import_as_one_cell_per_line(report):
@@ -153,6 +156,7 @@ def _safe(call):
         return None
 
 
+@pytest.mark.slow
 @PROPS
 @given(st.text(max_size=400))
 def test_random_text_raises_only_report_error(text):
@@ -179,6 +183,7 @@ def test_truncated_reports_never_invent_a_cell(data):
             assert v == FULL[i][k], (k, cut)
 
 
+@pytest.mark.slow
 @PROPS
 @given(st.data())
 def test_mixed_up_reports_raise_only_report_error(data):

@@ -95,9 +95,9 @@ def test_check_and_import_import_no_heavy_library(command):
 def test_sub_command_help_imports_only_its_module():
     proc, modules = _imported([str(ROOT / "main.py"), "summary", "--help"])
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "model.summary.commands" in modules
+    assert "cli.summary" in modules
     assert not _heavy(modules)
-    assert "model.output.commands" not in modules and "model.store.commands" not in modules
+    assert "cli.output" not in modules and "cli.store" not in modules
 
 
 _SIGN_AND_VERIFY = r"""
@@ -116,6 +116,7 @@ print("OK" if status.intact else "BROKEN", "pyhanko" in sys.modules)
 """
 
 
+@pytest.mark.slow
 def test_sign_and_verify_never_import_aiohttp(tmp_path):
     proc, modules = _imported(["-c", _SIGN_AND_VERIFY, str(tmp_path), str(FIXTURES / "seal.png")])
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -124,6 +125,7 @@ def test_sign_and_verify_never_import_aiohttp(tmp_path):
     assert not {m for m in modules if m.split(".")[0] in ("aiohttp", "yarl", "multidict")}
 
 
+@pytest.mark.slow
 def test_cli_export_sign_verify_never_import_aiohttp(tmp_path):
     import json
 
@@ -187,6 +189,7 @@ print("aiohttp" in sys.modules, AIOHttpFetcherBackend.__init__.__module__, LazyS
 """
 
 
+@pytest.mark.slow
 def test_a_part_of_a_stand_in_package_imports_the_real_package():
     proc = subprocess.run(
         [sys.executable, "-c", _PART], cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=300

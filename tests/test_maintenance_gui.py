@@ -16,16 +16,16 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
-from test_store import needs_rules, sample  # noqa: E402
+from conftest import needs_rules, sample
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 
-from gui import maintenance  # noqa: E402
-from gui.main_window import MainWindow  # noqa: E402
-from gui.settings import Settings  # noqa: E402
-from gui.tasks import Task, TaskDialog  # noqa: E402
-from model.store import Store, sqlite_url  # noqa: E402
-from model.store import maintenance as model_maintenance  # noqa: E402
+from gui import maintenance
+from gui.main_window import MainWindow
+from gui.settings import Settings
+from gui.tasks import Task, TaskDialog
+from model.store import Store, sqlite_url
+from model.store import maintenance as model_maintenance
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 

@@ -6,17 +6,8 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from gui.document import ReportDocument  # noqa: E402
-from gui.form_table import FormTableModel  # noqa: E402
-from model.form import FORM_2021  # noqa: E402
-
-
-@pytest.fixture
-def doc(qapp, sqlite_store):
-    info = sqlite_store.new_year("宝鸡市渭滨区人民政府办公室", 2024)
-    d = ReportDocument(sqlite_store, info.id)
-    yield d
-    d.flush()
+from gui.form_table import FormTableModel
+from model.form import FORM_2021
 
 
 def test_a_paste_starts_at_the_cell_pasted_into_not_at_the_rows_first_column(doc):

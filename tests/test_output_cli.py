@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from model.cli import main
+from cli.main import main
 from model.output.sign import create_organ_certificate
 from model.sample import sample_report
 

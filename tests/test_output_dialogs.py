@@ -9,12 +9,12 @@ import pytest
 pytest.importorskip("PySide6.QtWidgets")
 pytest.importorskip("pypdfium2")
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings
 
-from gui import output_dialogs as od  # noqa: E402
-from model.output.pdf import export_pdf  # noqa: E402
-from model.output.sign import create_organ_certificate, verify_pdf  # noqa: E402
-from model.sample import sample_report  # noqa: E402
+from gui import output_dialogs as od
+from model.output.pdf import export_pdf
+from model.output.sign import create_organ_certificate, verify_pdf
+from model.sample import sample_report
 
 SEAL = Path(__file__).resolve().parent / "fixtures" / "seal.png"
 
@@ -190,7 +190,7 @@ def test_print_keeps_the_page_shape_on_other_paper(qtbot, tmp_path, monkeypatch)
     done: list[tuple[int, int]] = []
 
     class Painter(QPainter):
-        def drawImage(self, target, image):  # noqa: N802 — Qt's name
+        def drawImage(self, target, image):  # Qt's name
             drawn.append((target, image.width(), image.height(), self.viewport()))
             return super().drawImage(target, image)
 

@@ -62,6 +62,7 @@ def reports():
         yield f"random{i}", r
 
 
+@pytest.mark.slow
 def test_every_part_of_a_spanning_label_is_tall_enough_for_its_text():
     cut = 0
     checked = 0
@@ -119,6 +120,7 @@ def _last_page_text(data: bytes, pages: int, tmp_path: Path) -> str:
     return "".join(out.split())
 
 
+@pytest.mark.slow
 @needs_poppler
 def test_last_page_has_body_text_above_the_signature(tmp_path):
     cases = [("017", fixture_report("published/017_shuyang-county-gov_2025.txt"))]

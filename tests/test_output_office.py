@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from docx.oxml.ns import qn
 
-from model.cli import main
+from cli.main import main
 from model.fill import fill_totals
 from model.form import FORM_2019, FORM_2021
 from model.importer import import_file

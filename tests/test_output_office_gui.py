@@ -13,15 +13,15 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings
 
-from gui import output_dialogs as od  # noqa: E402
-from gui.main_window import MainWindow  # noqa: E402
-from gui.settings import Settings  # noqa: E402
-from model.importer import import_file  # noqa: E402
-from model.output.xlsx import read_xlsx_cells  # noqa: E402
-from model.sample import sample_report  # noqa: E402
-from model.store import Store, sqlite_url  # noqa: E402
+from gui import output_dialogs as od
+from gui.main_window import MainWindow
+from gui.settings import Settings
+from model.importer import import_file
+from model.output.xlsx import read_xlsx_cells
+from model.sample import sample_report
+from model.store import Store, sqlite_url
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 

@@ -259,7 +259,7 @@ def test_fonts_registered_once():
 def test_import_is_light():
     code = (
         "import sys, model.output, model.output.pdf, model.output.sign, model.output.html, "
-        "model.output.commands, model.output.fonts, model.output.pdfa\n"
+        "cli.output, model.output.fonts, model.output.pdfa\n"
         "heavy = [m for m in sys.modules if m.split('.')[0] in "
         "('reportlab', 'pyhanko', 'pikepdf', 'cryptography', 'PySide6', 'PIL')]\n"
         "print(heavy)"

@@ -252,6 +252,7 @@ def test_icon_has_every_windows_size():
 # --- the self-test --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_self_test_passes():
     proc = subprocess.run(
         [sys.executable, "main.py", "--self-test"],
@@ -268,6 +269,7 @@ def test_self_test_passes():
     assert "自检通过" in proc.stdout
 
 
+@pytest.mark.slow
 def test_self_test_fails_with_a_message_when_a_step_fails():
     code = (
         "import sys, model.rules\n"
@@ -482,7 +484,7 @@ def test_frozen_cli_program_passes_arguments_output_and_exit_status(bundle, tmp_
 
 
 def test_frozen_command_line_imports_checks_and_exports(bundle, tmp_path):
-    """The sub-commands are imported by name (model.cli.COMMAND_MODULES): each must be in the bundle."""
+    """The sub-commands are imported by name (cli.main.COMMAND_MODULES): each must be in the bundle."""
     exe = str(build.executable(bundle))
 
     def nianbao(*args: str) -> subprocess.CompletedProcess:
@@ -591,7 +593,7 @@ def test_rules_levers():
         "PIL.Image",
         "reportlab.pdfgen.canvas",
         "pg8000",
-        "model.cli",
+        "cli.main",
         "unittests",
     ):
         assert not rules.module_excluded(module), module

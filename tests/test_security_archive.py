@@ -12,7 +12,7 @@ import shutil
 import pytest
 from test_store import sample
 
-from model.cli import main
+from cli.main import main
 from model.store import Store, sqlite_url
 from model.store.archive import MANIFEST, REPORT_JSON
 

@@ -64,6 +64,7 @@ def test_the_window_offers_no_quiet_fallback_for_its_parts():
         "model/rules.py",
         "model/output/pdf.py",
         "model/store/core.py",
+        "model/store/finalizing.py",
     ):
         assert "except ImportError" not in (ROOT / path).read_text(encoding="utf-8"), path
         assert "except ModuleNotFoundError" not in (ROOT / path).read_text(encoding="utf-8"), path

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_store import SAMPLE
 
-from model.cli import main
+from cli.main import main
 from model.report import Report, ReportError
 
 

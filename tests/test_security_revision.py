@@ -13,9 +13,9 @@ import pytest
 import sqlalchemy as sa
 from test_store import A_KEY, SAMPLE, sample
 
-from model.cli import main
+from cli.main import main
 from model.store import ConflictError, Store, sqlite_url
-from model.store.core import who
+from model.store.changes import who
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def _edit(path, key: str, value) -> None:  # noqa: ANN001
+def _edit(path, key: str, value) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     data["cells"][key] = value
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -108,7 +108,7 @@ def test_the_window_import_of_a_stale_file_asks_and_can_replace(qtbot, sqlite_st
     yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
     answers = [yes, no, yes, yes]
 
-    def question(parent, title, text, *a, **k):  # noqa: ANN001, ANN202
+    def question(parent, title, text, *a, **k):
         asked.append(text)
         return answers.pop(0)
 
@@ -146,7 +146,7 @@ def test_two_writers_creating_one_report_at_once_one_is_told(pg_url, tmp_path):
                 try:
                     s.save_report(sample())
                     outcome.append(None)
-                except BaseException as err:  # noqa: BLE001
+                except BaseException as err:
                     outcome.append(err)
 
             t = threading.Thread(target=save)

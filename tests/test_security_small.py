@@ -14,7 +14,7 @@ import pytest
 from test_store import sample
 from test_store_faults import read_only
 
-from model.cli import main
+from cli.main import main
 from model.store import BusyError, CorruptError, DiskFullError, Store, sqlite_url
 from model.store import db as db_mod
 

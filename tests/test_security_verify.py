@@ -14,10 +14,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from model.cli import main  # noqa: E402
-from model.output.pdf import export_pdf  # noqa: E402
-from model.output.sign import create_organ_certificate, sign_pdf, verify_pdf  # noqa: E402
-from model.sample import sample_report  # noqa: E402
+from cli.main import main
+from model.output.pdf import export_pdf
+from model.output.sign import create_organ_certificate, sign_pdf, verify_pdf
+from model.sample import sample_report
 
 SEAL = Path(__file__).resolve().parent / "fixtures" / "seal.png"
 PASSWORD = "机关密码123"

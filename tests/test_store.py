@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from conftest import A_KEY, FEE, SAMPLE, needs_rules, sample
 
 from model.form import ALL_CELL_KEYS, FORM_2021
 from model.report import Report
@@ -24,25 +25,18 @@ from model.store import (
     Store,
     StoreError,
     default_db_url,
+    edits,
     sqlite_url,
 )
 from model.store.db import alembic_config, head_revision
+from model.store.wording import describe
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SAMPLE = FIXTURES / "store_sample_2024.nianbao.json"
 
 T3 = FORM_2021.table["t3"]
 FIRST_ROW, CARRIED_IN, LAST_ROW = T3.rows[0].key, T3.rows[1].key, T3.rows[-1].key
-FEE = next(c.key for c in FORM_2021.cells.values() if c.kind.value == "amount")
-A_KEY = f"t3.{FIRST_ROW}.natural_person"
-
-
-def sample() -> Report:
-    return Report.from_json(SAMPLE.read_text(encoding="utf-8"))
-
-
-def needs_rules():
-    return pytest.importorskip("model.rules", reason="model.rules (the checks) is not in this tree yet")
+assert A_KEY == f"t3.{FIRST_ROW}.natural_person"
+__all__ = ["A_KEY", "FEE", "SAMPLE", "needs_rules", "sample"]  # other test modules import these from here too
 
 
 # -------------------------------------------------------------------------------------------------
@@ -141,19 +135,19 @@ def test_set_cells_is_one_transaction(store, monkeypatch):
     info = store.save_report(sample())
     before = store.load(info.id)[0].cells
     keys = [f"t3.{FIRST_ROW}.{c.key}" for c in T3.columns][:3]
-    real = Store._apply
+    real = edits.apply
     calls = []
 
-    def failing(self, conn, rid, what, key, new):
-        calls.append(key)
+    def failing(conn, rid, change):
+        calls.append(change.key)
         if len(calls) == 2:
             raise sa.exc.OperationalError("insert", {}, Exception("simulated failure"))
-        return real(self, conn, rid, what, key, new)
+        return real(conn, rid, change)
 
-    monkeypatch.setattr(Store, "_apply", failing)
+    monkeypatch.setattr(edits, "apply", failing)
     with pytest.raises(StoreError):
         store.set_cells(info.id, {k: 777 for k in keys})
-    monkeypatch.setattr(Store, "_apply", real)
+    monkeypatch.setattr(edits, "apply", real)
     report, info2 = store.load(info.id)
     assert report.cells == before and info2.version == info.version
     assert store.history(info.id)[-1].what == "create"
@@ -229,7 +223,7 @@ def test_history_records_every_change_and_restore_brings_back(store):
     assert [h.what for h in hist] == ["create", "cell", "cell", "text", "meta", "explanation"]
     cell = next(h for h in hist if h.key == FEE)
     assert (cell.old, cell.new, cell.version) == ("0.35", "2.5", v2)
-    assert "行政事业性收费" in cell.describe() and "0.35 → 2.5" in cell.describe()
+    assert "行政事业性收费" in describe(cell) and "0.35 → 2.5" in describe(cell)
     assert all(h.at.tzinfo is not None for h in hist)
 
     v = store.restore(info.id, 1)
@@ -393,21 +387,27 @@ def test_archive_files_and_verify(store, tmp_path):
     assert [p for p in store.archive_verify() if "已定稿，但归档文件夹缺失" in p and str(folder) in p]
 
 
-def test_totals_sum_every_cell(store):
-    ids = []
+def test_unit_sums_sum_every_cell_in_sql(store):
     for i, organ in enumerate(["甲局", "乙局", "丙局"]):
         r = sample()
         r.cells[A_KEY] = i + 1
         r.cells[FEE] = Decimal("0.0001") * (i + 1)
         r.cells["t2.rules.issued"] = "/"
-        ids.append(store.save_report(r, organ=organ).id)
-    store.save_report(sample(), organ="丁局", year=2023)
-    totals = store.totals(year=2024)
-    assert totals[A_KEY] == 6 and isinstance(totals[A_KEY], int)
-    assert totals[FEE] == Decimal("0.0006")
-    assert "t2.rules.issued" not in totals
-    assert store.totals(organs=["甲局", "丁局"])[A_KEY] == 1 + sample().cells[A_KEY]
-    assert store.totals(report_ids=ids[:2])[A_KEY] == 3
+        store.ensure_organ(organ, parent="上级")
+        store.save_report(r, organ=organ)
+    store.ensure_organ("丁局", parent="上级")
+    store.save_report(sample(), organ="丁局", year=2023)  # another year: not summed
+    store.save_report(sample(), organ="上级")  # the parent's own report: not summed
+    sums = store.unit_sums("上级", 2024)
+    by_key = {c.key: c for c in sums.cells}
+    assert sums.reporting == sorted(["甲局", "乙局", "丙局"])
+    assert float(by_key[A_KEY].total) == 6 and by_key[A_KEY].numbers == 3 and by_key[A_KEY].slashes == 0
+    assert round(float(by_key[FEE].total), 4) == 0.0006
+    issued = by_key["t2.rules.issued"]
+    assert issued.total is None and issued.numbers == 0 and issued.slashes == 3
+    assert store.units_of("上级") == sorted(["甲局", "乙局", "丙局", "丁局"]) and store.parents() == ["上级"]
+    with pytest.raises(StoreError, match="没有机关"):
+        store.unit_sums("没有的机关", 2024)
 
 
 def test_delete_draft(store):
@@ -479,7 +479,7 @@ def test_migrations_do_not_look_for_alembic_ini_in_the_working_directory(tmp_pat
     assert alembic_config().get_main_option("script_location").endswith("migrations")
 
 
-def _seed_revision_0001(conn) -> None:  # noqa: ANN001
+def _seed_revision_0001(conn) -> None:
     """A database at schema revision 0001 holding one organ, one draft report (version 3) and one cell."""
     from alembic import command
 

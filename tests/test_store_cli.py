@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_store import SAMPLE, needs_rules, sample
+from conftest import SAMPLE, needs_rules, sample
 
-from model.cli import main
+from cli.main import main
 from model.store import Store, sqlite_url
 
 ROOT = Path(__file__).resolve().parents[1]

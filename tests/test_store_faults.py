@@ -19,8 +19,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import A_KEY, FEE, needs_rules, sample
 from sqlalchemy import event
-from test_store import A_KEY, FEE, needs_rules, sample
 
 from model.form import FORM_2021
 from model.store import CorruptError, DiskFullError, Store, StoreError, sqlite_url
@@ -137,7 +137,7 @@ def _lane(lane: int, runs: int, tmp: Path, seed: int, results: list, errors: lis
         with Store.open(sqlite_url(db), archive_root=root) as s:  # earlier runs untouched by later kills
             for rid, state in finals.items():
                 assert s.load(rid)[0].to_exchange() == state
-    except BaseException as err:  # noqa: BLE001
+    except BaseException as err:
         errors.append(err)
 
 
@@ -505,6 +505,7 @@ def test_restore_checks_the_whole_zip_before_replacing_anything(tmp_path, damage
     assert not (tmp_path / "evil.txt").exists()
 
 
+@pytest.mark.slow
 def test_processes_opening_one_new_database_at_once(tmp_path):
     """The first opening creates the schema; several processes doing it at once must not trip over each other."""
     db = tmp_path / "新库.sqlite"

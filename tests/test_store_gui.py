@@ -11,14 +11,14 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from test_store import sample  # noqa: E402
+from conftest import sample
+from PySide6.QtCore import QSettings
 
-from gui.database_dialog import DatabaseDialog, choose_database  # noqa: E402
-from gui.main_window import MainWindow  # noqa: E402
-from gui.settings import Settings  # noqa: E402
-from model.store import Store, default_db_url, remembered_db_url, sqlite_url  # noqa: E402
-from model.store import paths as paths_mod  # noqa: E402
+from gui.database_dialog import DatabaseDialog, choose_database
+from gui.main_window import MainWindow
+from gui.settings import Settings
+from model.store import Store, default_db_url, remembered_db_url, sqlite_url
+from model.store import paths as paths_mod
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -64,7 +64,7 @@ def test_a_new_database_file(qtbot, tmp_path, home):
     d.store.close()
 
 
-def QDialog_Accepted():  # noqa: N802
+def QDialog_Accepted():
     from PySide6.QtWidgets import QDialog
 
     return QDialog.DialogCode.Accepted
@@ -133,7 +133,7 @@ def test_the_window_switches_to_the_chosen_database_and_remembers_it(
     actions = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
     assert "选择数据库(&D)…" in actions and actions.index("选择数据库(&D)…") < actions.index("关闭报告(&C)")
 
-    def run(self):  # noqa: ANN001, ANN202 - the clerk picks the other file and presses OK
+    def run(self):  # the clerk picks the other file and presses OK
         self.existing_edit.setText(str(other))
         self.buttons["existing"].setChecked(True)
         self.accept()
@@ -151,7 +151,7 @@ def test_the_window_switches_to_the_chosen_database_and_remembers_it(
     # back to the default: remembered as no choice
     window.store.close()
 
-    def default(self):  # noqa: ANN001, ANN202
+    def default(self):
         self.buttons["default"].setChecked(True)
         self.accept()
         return self.result()
@@ -183,8 +183,8 @@ def test_a_postgresql_server(qtbot, home, pg_url):
 
 
 def test_restore_and_finalize_in_the_window_refuse_a_stale_version(qtbot, window, monkeypatch):
+    from conftest import A_KEY, needs_rules
     from PySide6.QtWidgets import QMessageBox
-    from test_store import A_KEY, needs_rules
 
     needs_rules()
     shown = []

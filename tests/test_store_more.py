@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from test_store import A_KEY, needs_rules, sample
+from conftest import A_KEY, needs_rules, sample
 
+from cli.main import main
 from model import files
-from model.cli import main
 from model.store import ConflictError, Store, StoreError, sqlite_url
 from model.store.db import translate
 
@@ -81,7 +81,7 @@ def test_a_unique_violation_is_translated(store):
     assert str(translate(caught.value)).startswith("该机关该年度的报告已经存在")
 
 
-def _race(pg_url: str, statement: str, params: dict, action) -> BaseException | None:  # noqa: ANN001
+def _race(pg_url: str, statement: str, params: dict, action) -> BaseException | None:
     """Hold ``statement`` uncommitted in another connection while ``action()`` runs into the same unique
     key, then commit: ``action`` meets the unique violation (PostgreSQL waits for the other transaction)."""
     engine = sa.create_engine(pg_url)
@@ -90,7 +90,7 @@ def _race(pg_url: str, statement: str, params: dict, action) -> BaseException | 
     def run() -> None:
         try:
             action()
-        except BaseException as err:  # noqa: BLE001
+        except BaseException as err:
             caught[0] = err
 
     with engine.connect() as conn:
@@ -173,13 +173,13 @@ def test_a_closed_pipe_is_quiet(tmp_path):
 
 
 def test_broken_pipe_in_a_command_exits_quietly(monkeypatch, capsys):
-    import model.cli as cli
+    import cli.main as cli
 
-    def broken(_args):  # noqa: ANN001, ANN202
+    def broken(_args):
         raise BrokenPipeError(32, "Broken pipe")
 
     class Parser:
-        def parse_args(self, argv):  # noqa: ANN001, ANN202
+        def parse_args(self, argv):
             import argparse
 
             return argparse.Namespace(command="store", func=broken)
@@ -341,6 +341,7 @@ def test_store_open_and_the_command_line_follow_the_saved_choice(monkeypatch, tm
 # CI cannot go green without PostgreSQL
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("require", "outcome"),
     [({"NIANBAO_REQUIRE_PG": "1"}, "1 error"), ({"CI": "true"}, "1 error"), ({}, "1 skipped")],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from model.sample import sample_report
-from model.store import core
+from model.store import edits
 
 
 def text_revisions(store, rid):
@@ -37,6 +37,6 @@ def test_another_section_or_a_pause_starts_a_new_revision(store, monkeypatch):
     v = store.set_text(info.id, "problems", "甲")
     v = store.set_text(info.id, "other", "乙", expected_version=v)
     assert len(text_revisions(store, info.id)) == 2
-    monkeypatch.setattr(core, "TYPING_GAP", dt.timedelta(seconds=-1))  # every keystroke "after a pause"
+    monkeypatch.setattr(edits, "TYPING_GAP", dt.timedelta(seconds=-1))  # every keystroke "after a pause"
     store.set_text(info.id, "other", "乙丙", expected_version=v)
     assert len(text_revisions(store, info.id)) == 3

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from model.cli import main as cli_main
+from cli.main import main as cli_main
 from model.findings import Severity
 from model.form import FORM_2021
 from model.report import Report

@@ -13,17 +13,17 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
-from PySide6.QtGui import QImage  # noqa: E402
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QImage
 
-from gui.summary.charts import KINDS, ChartWidget  # noqa: E402
-from gui.summary.import_dialog import BatchImportDialog  # noqa: E402
-from gui.summary.models import BIG_BG, FAILED_BG  # noqa: E402
-from gui.summary.views import ALARM, CompareDialog, SummaryDialog  # noqa: E402
-from model.form import FORM_2021  # noqa: E402
-from model.report import Report  # noqa: E402
-from model.sample import sample_report  # noqa: E402
-from model.summary import chart_data, summarize  # noqa: E402
+from gui.summary.charts import KINDS, ChartWidget
+from gui.summary.import_dialog import BatchImportDialog
+from gui.summary.models import BIG_BG, FAILED_BG
+from gui.summary.views import ALARM, CompareDialog, SummaryDialog
+from model.form import FORM_2021
+from model.report import Report
+from model.sample import sample_report
+from model.summary import chart_data, summarize
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 

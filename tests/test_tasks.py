@@ -13,8 +13,8 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from gui.tasks import Task, TaskCancelled, TaskDialog, run_task  # noqa: E402
-from model.store.errors import StoreError  # noqa: E402
+from gui.tasks import Task, TaskCancelled, TaskDialog, run_task
+from model.store.errors import StoreError
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 

@@ -36,7 +36,7 @@ _WINDOWED = r"""
 import sys
 sys.stdout = None
 sys.stderr = None
-from model.cli import main
+from cli.main import main
 code = main(sys.argv[1:])
 open(sys.argv[0] + ".code", "w").write(str(code))
 sys.exit(code)
@@ -62,6 +62,7 @@ def test_check_without_streams_exits_1_and_logs_the_findings(tmp_path):
     assert "nianbao.stdout" in log and '"findings"' in log and "t3.outcome_sum" in log
 
 
+@pytest.mark.slow
 def test_backup_without_streams_writes_its_file(tmp_path):
     from model.sample import sample_report
     from model.store import Store, sqlite_url
@@ -99,7 +100,7 @@ def test_log_stream_never_raises_and_keeps_lines():
 
 
 def test_a_file_on_the_command_line_opens_in_the_window(monkeypatch, tmp_path):
-    from model import cli
+    import cli.main as cli
 
     report = tmp_path / "报告.nianbao.json"
     report.write_text(
@@ -520,7 +521,7 @@ def test_password_file_from_cmd(tmp_path, data):
 
 
 def test_password_file_in_the_export_command(tmp_path, monkeypatch):
-    from model.output.commands import _password
+    from cli.output import _password
 
     pw = tmp_path / "pw.txt"
     pw.write_bytes("秘密 \r\n第二行\r\n".encode("gbk"))

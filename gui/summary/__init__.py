@@ -4,10 +4,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMenu
+
+if TYPE_CHECKING:
+    from .import_dialog import BatchImportDialog
+    from .views import CompareDialog, SummaryDialog
 
 
 def _refresh_start(window: Any) -> None:
@@ -21,7 +25,7 @@ def _current_organ(window: Any) -> str:
     return getattr(getattr(doc, "info", None), "organ", "") or ""
 
 
-def open_import(window: Any):  # noqa: ANN201
+def open_import(window: Any) -> BatchImportDialog:
     from .import_dialog import BatchImportDialog
 
     dialog = BatchImportDialog(window.store, parent=window)
@@ -30,7 +34,7 @@ def open_import(window: Any):  # noqa: ANN201
     return dialog
 
 
-def open_summary(window: Any):  # noqa: ANN201
+def open_summary(window: Any) -> SummaryDialog:
     from .views import SummaryDialog
 
     dialog = SummaryDialog(window.store, parent=window)
@@ -39,7 +43,7 @@ def open_summary(window: Any):  # noqa: ANN201
     return dialog
 
 
-def open_compare(window: Any):  # noqa: ANN201
+def open_compare(window: Any) -> CompareDialog:
     from .views import CompareDialog
 
     dialog = CompareDialog(window.store, _current_organ(window), parent=window)

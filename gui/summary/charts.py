@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -62,7 +62,7 @@ def _nice_max(v: float) -> float:
     step = 10 ** len(str(int(v))) / 10
     for m in (1, 1.2, 1.6, 2, 2.4, 4, 5, 6, 8, 10):  # quarters of these are round numbers
         if v <= m * step:
-            return m * step
+            return float(m * step)
     return v
 
 
@@ -73,7 +73,7 @@ def _num(v: float) -> str:
 class ChartWidget(QWidget):
     """One chart of ``kind`` (see :data:`KINDS`) over :class:`ChartData`."""
 
-    def __init__(self, kind: str, data: ChartData | None = None, parent=None):
+    def __init__(self, kind: str, data: ChartData | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         if kind not in KINDS:
             raise ValueError(kind)
@@ -85,7 +85,7 @@ class ChartWidget(QWidget):
     @property
     def title(self) -> str:
         name = self.data.name if self.data and self.data.name else ""
-        what = self.tr(KINDS[self.kind])
+        what = self.tr(str(KINDS[self.kind]))
         if self.kind == "shares" and self.data is not None and self.data.years:
             what = what.replace(self.tr("本年度"), self.tr("%1年").replace("%1", str(self.data.years[-1])))
         return f"{name} {what}".strip()
@@ -94,12 +94,12 @@ class ChartWidget(QWidget):
         self.data = data
         self.update()
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(560, 340)
 
     # --- drawing --------------------------------------------------------------------------------
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
+    def paintEvent(self, _event: QPaintEvent) -> None:
         p = QPainter(self)
         try:
             self.draw(p, QRectF(self.rect()))
@@ -124,7 +124,7 @@ class ChartWidget(QWidget):
         path = Path(path)
         try:
             with atomic_path(path) as tmp:
-                if not self.to_image(size).save(str(tmp), "PNG"):
+                if not self.to_image(size).save(str(tmp), "PNG"):  # type: ignore[call-overload,unused-ignore]  # the stubs want bytes for the format
                     raise OSError
         except OSError:
             raise OSError(self.tr("无法写入 %1").replace("%1", str(path))) from None
@@ -263,7 +263,7 @@ class ChartWidget(QWidget):
 class ChartsView(QWidget):
     """The four charts of one organ or summary, each with a button to save it as PNG."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.charts: dict[str, ChartWidget] = {}
         grid = QGridLayout()

@@ -63,7 +63,7 @@ class ImportWorker(QThread):
         except StoreError as err:
             self.failed.emit(str(err))
             return
-        except Exception as err:  # noqa: BLE001 - never a traceback for the clerk
+        except Exception as err:  # never a traceback for the clerk
             self.failed.emit(self.tr("导入中断：%1").replace("%1", f"{err.__class__.__name__}: {err}"))
             return
         self.done.emit(items)
@@ -339,7 +339,7 @@ class BatchImportDialog(QDialog):
             return  # the close button is disabled while importing; Esc waits too
         super().reject()
 
-    def closeEvent(self, e) -> None:  # noqa: N802
+    def closeEvent(self, e) -> None:
         if self.running:
             e.ignore()
             return

@@ -253,7 +253,7 @@ class ComparisonModel(ColumnsModel):
         self.lines: list = []
 
     @property
-    def COLUMNS(self) -> tuple[str, ...]:  # noqa: N802
+    def COLUMNS(self) -> tuple[str, ...]:
         years = self.comparison.years if self.comparison else []
         year = QCoreApplication.translate("ComparisonModel", "%1年")
         return (
@@ -301,7 +301,7 @@ class SummaryGridModel(QAbstractTableModel):
     """One table of the form as printed (``Table.layout``: headings, labels, merged cells) with the summed
     values in its value cells — computed, read-only, a '/' or blank unit cell noted in the tooltip."""
 
-    def __init__(self, table, parent=None):  # noqa: ANN001 - a model.form.Table
+    def __init__(self, table, parent=None):  # a model.form.Table
         super().__init__(parent)
         self.table = table
         self.layout = table.layout
@@ -312,10 +312,10 @@ class SummaryGridModel(QAbstractTableModel):
         self.summary = summary
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else self.layout.rows
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else self.layout.cols
 
     def spans(self) -> list[tuple[int, int, int, int]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QWidget
 
 BANNER = "background:#e8f0fb; color:#1d3f6e; padding:6px; border:1px solid #9db8dd;"
 
@@ -25,7 +25,7 @@ def computed_parent(store: Any, report_id: int) -> str | None:
         from model.summary import summary_parent
 
         return summary_parent(store, report_id)
-    except Exception:  # noqa: BLE001 - a stand-in store, or no database yet: an ordinary report
+    except Exception:  # a stand-in store, or no database yet: an ordinary report
         return None
 
 
@@ -64,7 +64,7 @@ def computed_banner(view: QWidget) -> QLabel | None:
     label.setWordWrap(True)
     label.setStyleSheet(BANNER)
     layout = view.layout()
-    if layout is not None:
+    if isinstance(layout, QBoxLayout):
         layout.insertWidget(1, label)
 
     def update() -> None:

@@ -10,6 +10,13 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from model.report import Report
+    from model.store import Store
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -17,7 +24,7 @@ PARENT = "示范区人民政府"
 UNITS = ("示范区教育局", "示范区民政局", "示范区自然资源局", "示范区城关街道办事处", "示范区河口镇人民政府")
 
 
-def _report(organ: str, year: int, k: int):  # noqa: ANN202
+def _report(organ: str, year: int, k: int) -> Report:
     from model.fill import fill_totals
     from model.form import CURRENT_FORM
     from model.sample import sample_report
@@ -37,7 +44,7 @@ def _report(organ: str, year: int, k: int):  # noqa: ANN202
     return r
 
 
-def make_store(folder: Path):  # noqa: ANN201
+def make_store(folder: Path) -> Store:
     from model.store import Store, sqlite_url
 
     store = Store.open(sqlite_url(folder / "年报.db"), archive_root=folder / "归档")
@@ -50,8 +57,8 @@ def make_store(folder: Path):  # noqa: ANN201
     return store
 
 
-def save(widget, path: Path) -> None:
-    widget.grab().toImage().save(str(path), "PNG", 9)
+def save(widget: QWidget, path: Path) -> None:
+    widget.grab().toImage().save(str(path), "PNG", 9)  # type: ignore[call-overload,unused-ignore]  # the stubs want bytes for the format
 
 
 def main(argv: list[str]) -> int:

@@ -88,7 +88,7 @@ class UnitCheckWorker(QThread):
     def run(self) -> None:
         try:
             units = unit_status(self.store, self.parent_organ, self.year, check=True)
-        except Exception:  # noqa: BLE001 - the table keeps the unchecked states
+        except Exception:  # the table keeps the unchecked states
             return
         self.checked.emit(self.generation, units)
 
@@ -426,7 +426,7 @@ class SummaryDialog(QDialog):
             w.wait()
         super().done(r)
 
-    def closeEvent(self, e) -> None:  # noqa: N802
+    def closeEvent(self, e) -> None:
         for w in list(self.workers):
             w.wait()
         super().closeEvent(e)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 from ..report import ReportError
 
@@ -48,10 +49,10 @@ _BLOCK = {
 _SKIP = {"script", "style", "head", "noscript", "template", "iframe", "object", "svg"}
 
 
-def _cell_text(el) -> str:
+def _cell_text(el: Any) -> str:
     parts: list[str] = []
 
-    def walk(e) -> None:
+    def walk(e: Any) -> None:
         if not isinstance(e.tag, str) or e.tag.lower() in _SKIP:
             if e.tail:
                 parts.append(e.tail)
@@ -68,7 +69,7 @@ def _cell_text(el) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _html_table(table) -> list[str]:
+def _html_table(table: Any) -> list[str]:
     lines: list[str] = []
     rows = [r for r in table.iter("tr") if _owner_table(r) is table]
     for tr in rows:
@@ -79,7 +80,7 @@ def _html_table(table) -> list[str]:
     return lines
 
 
-def _owner_table(el):
+def _owner_table(el: Any) -> Any:
     p = el.getparent()
     while p is not None and (not isinstance(p.tag, str) or p.tag.lower() != "table"):
         p = p.getparent()
@@ -106,7 +107,7 @@ def html_to_text(source: str) -> str:
             lines.extend(x.strip() for x in text.split("\n") if x.strip())
         cur.clear()
 
-    def walk(e) -> None:
+    def walk(e: Any) -> None:
         tag = e.tag.lower() if isinstance(e.tag, str) else ""
         if not tag or tag in _SKIP:
             if e.tail:
@@ -164,7 +165,7 @@ def docx_to_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def _docx_table(table) -> list[str]:
+def _docx_table(table: Any) -> list[str]:
     lines: list[str] = []
     above: dict[int, object] = {}  # the elements are kept, so that their ids stay theirs
     for row in table.rows:

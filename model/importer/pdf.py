@@ -11,6 +11,7 @@ by form feeds.  A PDF without a text layer (a scan) is refused: there is nothing
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..report import ReportError
 
@@ -43,7 +44,7 @@ class Glyph:
         return self.top - self.bottom
 
 
-def _glyphs(page) -> list[Glyph]:  # noqa: ANN001 - a pypdfium2 page
+def _glyphs(page: Any) -> list[Glyph]:  # a pypdfium2 page
     textpage = page.get_textpage()
     try:
         out = []

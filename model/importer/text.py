@@ -496,7 +496,7 @@ def read_text(text: str) -> ImportResult:
     return ImportResult(report, _missing(form, heads, reads, report), unread, sections_missing)
 
 
-def _missing(form, heads: dict[str, int], reads: dict[str, TableRead], report: Report) -> list[str]:
+def _missing(form: Form, heads: dict[str, int], reads: dict[str, TableRead], report: Report) -> list[str]:
     notes: list[str] = []
     numerals = {s.text_key: s for s in form.sections if s.text_key}
     for tk, s in numerals.items():

@@ -12,6 +12,7 @@ Nothing heavy is imported here: reportlab, pikepdf and pyHanko load when a funct
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 _API = {
     "export_pdf": "pdf",
@@ -30,7 +31,7 @@ _API = {
 __all__ = sorted(_API)
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _API:
         module = importlib.import_module(f"{__name__}.{_API[name]}")
         return getattr(module, name)

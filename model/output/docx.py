@@ -16,6 +16,7 @@ import io
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from model.report import Report
 
@@ -80,7 +81,7 @@ def _chars(text: str) -> float:
 # low-level XML helpers (python-docx covers most; East Asian fonts, grids, borders and fields it does not)
 
 
-def _el(tag: str, **attrs: str):
+def _el(tag: str, **attrs: str) -> Any:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -115,10 +116,10 @@ _ORDER = {
 }
 
 
-def _place(parent, element) -> None:
+def _place(parent: Any, element: Any) -> None:
     """Put ``element`` into ``parent`` where the schema's order wants it (replacing one of its kind)."""
 
-    def local(e) -> str:
+    def local(e: Any) -> str:
         return e.tag.rsplit("}", 1)[-1] if isinstance(e.tag, str) else ""
 
     order = _ORDER[local(parent)].split()
@@ -133,7 +134,7 @@ def _place(parent, element) -> None:
     parent.append(element)
 
 
-def _set_fonts(rpr, face: str) -> None:
+def _set_fonts(rpr: Any, face: str) -> None:
     """``w:rFonts`` naming ``face`` for every script, the East Asian one included."""
     from docx.oxml.ns import qn
 
@@ -146,7 +147,7 @@ def _set_fonts(rpr, face: str) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
-def _run(paragraph, text: str, role: str, size: float, spacing: float = 0.0):
+def _run(paragraph: Any, text: str, role: str, size: float, spacing: float = 0.0) -> Any:
     """A run of ``text`` in the face of ``role``; ``spacing``: points added after each character."""
     from docx.shared import Pt
 
@@ -159,11 +160,11 @@ def _run(paragraph, text: str, role: str, size: float, spacing: float = 0.0):
     return run
 
 
-def _ppr_append(paragraph, element) -> None:
+def _ppr_append(paragraph: Any, element: Any) -> None:
     _place(paragraph._p.get_or_add_pPr(), element)
 
 
-def _indent(paragraph, *, first_chars: int = 0, right_chars: float = 0, size: float = BODY) -> None:
+def _indent(paragraph: Any, *, first_chars: int = 0, right_chars: float = 0, size: float = BODY) -> None:
     """Indents in characters (``w:firstLineChars``, ``w:rightChars``) and their equivalents in twips."""
     attrs: dict[str, str] = {}
     if first_chars:
@@ -176,7 +177,7 @@ def _indent(paragraph, *, first_chars: int = 0, right_chars: float = 0, size: fl
         _ppr_append(paragraph, _el("w:ind", **attrs))
 
 
-def _spacing(paragraph, line: float, *, grid: bool = True) -> None:
+def _spacing(paragraph: Any, line: float, *, grid: bool = True) -> None:
     from docx.enum.text import WD_LINE_SPACING
     from docx.shared import Pt
 
@@ -193,7 +194,7 @@ def _spacing(paragraph, line: float, *, grid: bool = True) -> None:
 # the document
 
 
-def _page(document, draft: bool = False) -> None:
+def _page(document: Any, draft: bool = False) -> None:
     """A4, the margins of the PDF, the grid of 22 lines × 28 characters, page numbers in the footers; while
     the report has errors (``draft``) every page's header says 草稿."""
     from docx.oxml.ns import qn
@@ -232,7 +233,7 @@ def _page(document, draft: bool = False) -> None:
             run.font.color.rgb = RGBColor(0x99, 0x99, 0x99)
 
 
-def _page_number(paragraph, align: str) -> None:
+def _page_number(paragraph: Any, align: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if align == "right" else WD_ALIGN_PARAGRAPH.LEFT
@@ -255,7 +256,7 @@ def _page_number(paragraph, align: str) -> None:
     _run(paragraph, " —", "song", PAGE_NO)
 
 
-def _styles(document) -> None:
+def _styles(document: Any) -> None:
     """The defaults and Normal: 仿宋_GB2312 三号 (16 pt), justified, on the grid, no space between paragraphs;
     Chinese as the East Asian language. (The grid's character pitch is counted from the default size.)"""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -288,7 +289,7 @@ def _styles(document) -> None:
     normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
-def _title(document, title: str, agency: str) -> None:
+def _title(document: Any, title: str, agency: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     lines = [title]
@@ -308,13 +309,13 @@ def _title(document, title: str, agency: str) -> None:
     _blank(document)
 
 
-def _blank(document, keep_with_next: bool = False) -> None:
+def _blank(document: Any, keep_with_next: bool = False) -> None:
     p = document.add_paragraph()
     _spacing(p, PITCH)
     p.paragraph_format.keep_with_next = keep_with_next
 
 
-def _prose(document, text: str, role: str = "fang", keep_with_next: bool = False) -> None:
+def _prose(document: Any, text: str, role: str = "fang", keep_with_next: bool = False) -> None:
     roles = _prose_roles(text) if role == "fang" else [role] * len(text)
     p = document.add_paragraph()
     _spacing(p, PITCH)
@@ -330,7 +331,7 @@ def _prose(document, text: str, role: str = "fang", keep_with_next: bool = False
             start = i
 
 
-def _borders(table) -> None:
+def _borders(table: Any) -> None:
     """Every line of the table: single, ½ pt, black (the PDF's 0.6 pt rounded to Word's eighths)."""
     tbl_pr = table._tbl.tblPr
     borders = _el("w:tblBorders")
@@ -344,7 +345,7 @@ def _borders(table) -> None:
     _place(tbl_pr, _el("w:tblLayout", type="fixed"))
 
 
-def _table(document, table, report: Report) -> None:
+def _table(document: Any, table: Any, report: Report) -> None:
     """One of tables 二–四: the grid of :attr:`Table.layout`, merged as the official form merges it."""
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -407,7 +408,7 @@ def _table(document, table, report: Report) -> None:
                 run.add_break()
 
 
-def _signature(document, agency: str, date: str) -> None:
+def _signature(document: Any, agency: str, date: str) -> None:
     """The organ and the date at the end: the date ends four characters from the right, the organ's name
     centred over it (never closer than two characters to the edge), as in the PDF."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH

@@ -431,7 +431,7 @@ def _make_font(name: str, path: Path, state: dict):
             self._asciiReadable = rl_config.ttfAsciiReadable
             self.shapable = False
 
-        def stringWidth(self, text, size, encoding="utf8"):  # noqa: N802 — reportlab's name
+        def stringWidth(self, text, size, encoding="utf8"):  # reportlab's name
             # (reportlab's C accelerator wants a dict of widths; ours is a mapping over the packed arrays)
             widths, missing = self.face.charWidths, self.face.defaultWidth
             return sum(widths.get(ord(ch), missing) for ch in text) * 0.001 * size
@@ -458,7 +458,7 @@ def _find_faces() -> tuple[dict[str, list[Face]], dict[str, dict]]:
         if why is None:
             try:
                 state = load_state(path, index)
-            except Exception as err:  # noqa: BLE001 — a face reportlab cannot read: use another
+            except Exception as err:  # a face reportlab cannot read: use another
                 why = f"无法读取（{err}）"
         if state is None:
             skipped.append((path, why or "无法读取"))

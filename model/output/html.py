@@ -8,7 +8,9 @@ keeps it readable on a phone (wide tables scroll sideways inside their own box).
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
+from model.form import Table
 from model.report import Report
 
 from .layout import cell_text
@@ -36,9 +38,9 @@ td{text-align:center;min-width:2.5em}
 """.strip()
 
 
-def _table_html(table, report: Report) -> str:
+def _table_html(table: Table, report: Report) -> str:
     lay = table.layout
-    by_row: dict[int, list] = {}
+    by_row: dict[int, list[Any]] = {}
     for c in lay.cells:
         by_row.setdefault(c.row, []).append(c)
     out = [f'<div class="table-wrap"><table data-table="{table.key}">']

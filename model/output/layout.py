@@ -5,6 +5,7 @@ Drawn by :mod:`model.output.pdf`; everything comes from :attr:`model.form.Table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from model.form import GridCell, Table
@@ -38,7 +39,7 @@ def align_of(cell: GridCell) -> str:
     return "center"
 
 
-def balanced_lines(text: str, width: float, measure) -> list[str]:
+def balanced_lines(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
     """As few lines as :func:`break_lines` makes, but of even length: 结果/维持, not 结果维/持.
 
     The narrowest width that still gives the same number of lines (禁则 kept: the breaking is the same)."""

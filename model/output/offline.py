@@ -17,6 +17,7 @@ import importlib
 import sys
 import types
 from importlib.machinery import ModuleSpec, PathFinder
+from typing import Any
 
 #: the modules that import aiohttp on import, and the names each exports (the client imports the fetchers'
 #: ``util``, so the fetchers come first)
@@ -64,7 +65,9 @@ def _import_real(name: str) -> types.ModuleType:
 
 
 def _proxy_class(module: str, name: str) -> type:
-    def __new__(cls, *args, **kwargs):  # noqa: N807 - the real class's object, the real module loaded now
+    def __new__(
+        cls: type, *args: Any, **kwargs: Any
+    ) -> Any:  # the real class's object, the real module loaded now
         return getattr(_real(module), name)(*args, **kwargs)
 
     doc = "pyHanko 的网络组件，首次使用时加载"
@@ -76,7 +79,7 @@ class _StandIns:
     real one has been asked for."""
 
     @staticmethod
-    def find_spec(name: str, path=None, target=None) -> ModuleSpec | None:
+    def find_spec(name: str, path: object = None, target: object = None) -> ModuleSpec | None:
         if name in MODULES and name not in _real_wanted:
             return ModuleSpec(name, _StandIns)  # type: ignore[arg-type]
         for module in MODULES:
@@ -105,4 +108,4 @@ class _StandIns:
 def keep_offline() -> None:
     """Add the import hook (once). A module pyHanko has already imported stays as it is."""
     if _StandIns not in sys.meta_path:
-        sys.meta_path.insert(0, _StandIns)  # type: ignore[arg-type]
+        sys.meta_path.insert(0, _StandIns)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import functools
 import io
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 __all__ = ["make_pdfa", "check_pdfa", "srgb_profile"]
 
@@ -84,13 +86,14 @@ def check_pdfa(path_or_bytes: str | Path | bytes) -> list[str]:
         names = pdf.Root.get("/Names")
         if names is not None and "/JavaScript" in names:
             problems.append("文件含有 JavaScript")
-        seen: set = set()
+        seen: set[tuple[int, int]] = set()
         for pno, page in enumerate(pdf.pages, 1):
             for font in _fonts_of(page.obj, seen):
                 if not _embedded(font):
                     problems.append(f"第 {pno} 页的字体 {font.get('/BaseFont')} 未嵌入")
             for annot in page.obj.get("/Annots") or []:
-                normal = (annot.get("/AP") or {}).get("/N")
+                appearance: Any = annot.get("/AP") or {}
+                normal = appearance.get("/N")
                 if isinstance(normal, pikepdf.Stream):
                     for font in _fonts_of(normal, seen):
                         if not _embedded(font):
@@ -107,7 +110,7 @@ def check_pdfa(path_or_bytes: str | Path | bytes) -> list[str]:
     return problems
 
 
-def _fonts_of(obj, seen: set):
+def _fonts_of(obj: Any, seen: set[tuple[int, int]]) -> Iterator[Any]:
     """Every font dictionary reachable from a page's (or form's) resources."""
     import pikepdf
 
@@ -131,7 +134,7 @@ def _fonts_of(obj, seen: set):
             yield from _fonts_of(xobj, seen)
 
 
-def _embedded(font) -> bool:
+def _embedded(font: Any) -> bool:
     import pikepdf
 
     if font.get("/Subtype") == pikepdf.Name.Type3:

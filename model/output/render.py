@@ -6,11 +6,12 @@ PySide6-Essentials has no QtPdf (it is in the much larger Addons wheel), so page
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 __all__ = ["page_count", "page_sizes", "render_page"]
 
 
-def _open(path: str | Path):
+def _open(path: str | Path) -> Any:
     import pypdfium2 as pdfium
 
     try:
@@ -38,7 +39,7 @@ def page_sizes(path: str | Path) -> list[tuple[float, float]]:
         doc.close()
 
 
-def render_page(path: str | Path, index: int, dpi: float = 150, *, rotate: int = 0):
+def render_page(path: str | Path, index: int, dpi: float = 150, *, rotate: int = 0) -> Any:
     """One page as a Pillow RGB image at ``dpi`` (``rotate``: 0, 90, 180 or 270 degrees clockwise)."""
     doc = _open(path)
     try:

@@ -778,7 +778,7 @@ def _verify_bytes(data: bytes, roots) -> list[tuple[int, SignatureStatus]]:
         end = _byte_range_end(sig_obj)
         try:
             sig = EmbeddedPdfSignature(reader, sig_field, name)
-        except Exception:  # noqa: BLE001 — a signature that cannot be parsed (damaged /Contents) is broken
+        except Exception:  # a signature that cannot be parsed (damaged /Contents) is broken
             found.append((end, _broken(name, "签名已损坏：签名数据无法读取")))
             continue
         found.append((end, _check(sig, roots)))
@@ -824,7 +824,7 @@ def _padding_intact(data: bytes, sig_obj) -> bool:
             n = raw[1] & 0x7F
             length, head = int.from_bytes(raw[2 : 2 + n], "big"), 2 + n
         return not raw[head + length :].strip(b"\0")
-    except Exception:  # noqa: BLE001 — unreadable: pyHanko's own check says the signature is broken
+    except Exception:  # unreadable: pyHanko's own check says the signature is broken
         return True
 
 
@@ -835,7 +835,7 @@ def _report_organ(data: bytes) -> str:
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             return str(pdf.docinfo.get("/Author", "")).strip()
-    except Exception:  # noqa: BLE001
+    except Exception:
         return ""
 
 
@@ -851,7 +851,7 @@ def _what_changed(signed: bytes, now: bytes) -> str:
             for pa, pb in zip(a.pages, b.pages, strict=True):
                 if _digest(pa.obj) != _digest(pb.obj):
                     return "content"
-    except Exception:  # noqa: BLE001 — cannot compare: say the worse
+    except Exception:  # cannot compare: say the worse
         return "content"
     return "metadata"
 
@@ -894,7 +894,7 @@ def _byte_range_end(sig_obj) -> int:
     try:
         br = [int(x) for x in sig_obj.get_object()["/ByteRange"]]
         return br[2] + br[3]
-    except Exception:  # noqa: BLE001
+    except Exception:
         return 1 << 62
 
 
@@ -921,14 +921,14 @@ def _check(sig, roots) -> SignatureStatus:
     try:
         info = certificate_info(sig.signer_cert)
         time = sig.self_reported_timestamp
-    except Exception:  # noqa: BLE001
+    except Exception:
         return _broken(sig.field_name, "签名已损坏：签名者证书无法读取")
     vc = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
     try:
         st = validate_pdf_signature(sig, vc)
         intact, valid, trusted = st.intact, st.valid, st.trusted
         coverage, level, docmdp = st.coverage, st.modification_level, st.docmdp_ok
-    except Exception:  # noqa: BLE001 — whatever fails, the signature does not hold
+    except Exception:  # whatever fails, the signature does not hold
         intact, valid, trusted = False, False, False
         coverage, level, docmdp = None, None, False
     covers_all = coverage == SignatureCoverageLevel.ENTIRE_FILE
@@ -964,7 +964,7 @@ def _verify_damaged(path: Path, data: bytes, roots, err: Exception) -> list[Sign
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             ranges = _signature_ranges(pdf)
-    except Exception:  # noqa: BLE001 — not a PDF even for pikepdf
+    except Exception:  # not a PDF even for pikepdf
         raise VerifyError(f"“{path.name}”不是可读的 PDF 文件（{err}）。") from None
     # signature dictionaries pikepdf no longer reaches from the form (their revision's cross-reference lost)
     known = {end for _, end in ranges}

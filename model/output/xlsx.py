@@ -15,6 +15,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+from model.form import Section
 from model.report import SLASH, Report, Value, format_value
 
 from .layout import align_of, cell_text, measure_table
@@ -32,14 +33,21 @@ COLUMN_UNIT = 5.25
 _SHEET_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
-def sheet_name(section) -> str:
+def sheet_name(section: Section) -> str:
     return section.heading.translate(_SHEET_FORBIDDEN)[:31]
 
 
-def _number(v: Value):
+def _decimals(v: Decimal) -> int:
+    """How many decimals a finite Decimal has (0 for a whole number written without them)."""
+    exponent = v.as_tuple().exponent
+    assert isinstance(exponent, int), v  # 'n', 'N', 'F': NaN and infinity, never a cell value
+    return -exponent
+
+
+def _number(v: Value) -> Value:
     """A cell value as Excel holds it: numbers as numbers."""
     if isinstance(v, Decimal):
-        return int(v) if v == v.to_integral_value() and v.as_tuple().exponent >= 0 else v
+        return int(v) if v == v.to_integral_value() and _decimals(v) <= 0 else v
     return v
 
 
@@ -60,6 +68,7 @@ def render_xlsx(report: Report, progress: Progress | None = None) -> bytes:
     for n, section in enumerate(tables):
         if progress:
             progress(0.1 + 0.8 * n / len(tables), f"写入{section.heading}")
+        assert section.table is not None
         table = form.table[section.table]
         lay = table.layout
         ws = wb.create_sheet(sheet_name(section))
@@ -105,7 +114,7 @@ def render_xlsx(report: Report, progress: Progress | None = None) -> bytes:
                 if v is not None:
                     cell.value = v
                     if isinstance(v, Decimal):
-                        cell.number_format = "0." + "0" * max(1, -v.as_tuple().exponent)
+                        cell.number_format = "0." + "0" * max(1, _decimals(v))
             else:
                 cell.value = cell_text(g, report)
             cell.font = cell_font

@@ -41,7 +41,8 @@ API (the window codes against this)::
     store.set_text(report_id, section, text, expected_version=None) -> int
     store.set_meta(report_id, agency=…, title=…, date=…, expected_version=None, template=…) -> int
     store.explain(report_id, rule, cells, text, expected_version=None) -> int   # empty text removes
-    store.history(report_id) -> list[Revision]        # Revision(id, at, what, key, old, new, version); .describe()
+    store.history(report_id) -> list[Revision]        # Revision(id, at, what: ChangeKind, key, old, new, version);
+                                                      # wording.describe(revision): the line in 修改历史
     store.restore(report_id, version, expected_version=None) -> int   # state at that version, recorded as a change
     store.previous_report(report_id) -> Report | None # last year's report of the same organ (for rules.check)
     store.finalize(report_id, archive_root=None) -> Path   # archive folder <root>/<organ>/<year>/第N版;
@@ -52,12 +53,14 @@ API (the window codes against this)::
     store.archive_verify(archive_root=None) -> list[str]  # problems in Chinese; empty = all good
     store.archive_check(archive_root=None) -> (problems, elsewhere)  # elsewhere: finals archived on another
                                                       # computer (ReportInfo.archive_host), not here
-    store.totals(year=None, organs=None, report_ids=None) -> {key: int | Decimal}   # summed in SQL
+    store.units_of(parent) / store.parents() / store.unit_sums(parent, year) / store.unit_cells(…)
+                                                      # the 汇总's queries (model.store.sums), summed in SQL
     store.backup(zip_path) -> Path;  Store.restore_backup(zip_path, url=None, archive_root=None)
 
 A cell value is as in :mod:`model.report` (``None`` blank, ``"/"``, ``int``, ``Decimal``; a typed string is
-parsed). A revision's ``what`` is ``cell`` / ``text`` / ``meta`` / ``explanation`` / ``status`` / ``create`` /
-``restore``; ``old`` and ``new`` are text (``None`` = blank).
+parsed). A revision's ``what`` is a :class:`ChangeKind` (cell / text / meta / explanation / status / create /
+restore; a ``str`` enum, stored as its value); ``old`` and ``new`` are text (``None`` = blank). An edit is a
+list of :class:`Change` (kind, key, old, new).
 
 Every error is a :class:`StoreError` with a Chinese message: :class:`ConflictError` (stale write),
 :class:`FrozenError` (final report), :class:`NotFinalizableError`, :class:`NotFoundError`,
@@ -66,7 +69,7 @@ Every error is a :class:`StoreError` with a Chinese message: :class:`ConflictErr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import (
     BusyError,
@@ -82,14 +85,16 @@ from .errors import (
 from .paths import app_data_dir, default_db_url, remember_db_url, remembered_db_url, sqlite_url
 
 if TYPE_CHECKING:
-    from .core import Organ, ReportInfo, Revision, Store, default_archive_root
+    from .changes import Change, ChangeKind, Revision
+    from .core import Store, default_archive_root
+    from .reports import Organ, ReportInfo
 
 #: names from ``core`` — imported on first use, so that ``import model.store`` (the command line, the window's
 #: first paint) does not pay for SQLAlchemy
-_CORE = {"Organ", "ReportInfo", "Revision", "Store", "default_archive_root"}
+_CORE = {"Change", "ChangeKind", "Organ", "ReportInfo", "Revision", "Store", "default_archive_root"}
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _CORE:
         from . import core
 
@@ -99,6 +104,8 @@ def __getattr__(name: str):
 
 __all__ = [
     "BusyError",
+    "Change",
+    "ChangeKind",
     "ConflictError",
     "CorruptError",
     "DiskFullError",

@@ -11,6 +11,7 @@ import platform
 import shutil
 import uuid
 from pathlib import Path
+from typing import Any
 
 from .. import files
 from ..files import sha256_file
@@ -31,7 +32,7 @@ def revision_folder(root: Path, organ: str, year: int, revision_no: int) -> Path
     return Path(root) / safe_name(organ) / str(year) / f"第{revision_no}版"
 
 
-def _manifest_data(folder: Path, meta: dict) -> dict:
+def _manifest_data(folder: Path, meta: dict[str, Any]) -> dict[str, Any]:
     files = {}
     for p in sorted(folder.iterdir()):
         if p.is_file() and p.name != MANIFEST and not p.name.startswith("."):
@@ -39,14 +40,14 @@ def _manifest_data(folder: Path, meta: dict) -> dict:
     return {"format": MANIFEST_FORMAT, "format_version": 1, **meta, "files": files}
 
 
-def write_manifest(folder: Path, meta: dict) -> None:
+def write_manifest(folder: Path, meta: dict[str, Any]) -> None:
     data = _manifest_data(folder, meta)
     write_bytes_atomic(
         folder / MANIFEST, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"), "写入归档清单"
     )
 
 
-def read_manifest(folder: Path) -> dict:
+def read_manifest(folder: Path) -> dict[str, Any]:
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
@@ -60,7 +61,9 @@ def read_manifest(folder: Path) -> dict:
     return data
 
 
-def write_final(root: Path, organ: str, year: int, revision_no: int, report_json: str, meta: dict) -> Path:
+def write_final(
+    root: Path, organ: str, year: int, revision_no: int, report_json: str, meta: dict[str, Any]
+) -> Path:
     """Create the folder of a final revision; returns it. All or nothing: built aside, then renamed."""
     folder = revision_folder(root, organ, year, revision_no)
     tmp = folder.parent / f".{folder.name}.tmp-{uuid.uuid4().hex[:8]}"

@@ -26,12 +26,16 @@ import sqlite3
 import uuid
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import files
 from ..files import sha256_file
 from .db import head_revision, known_revisions, sqlite_path
 from .errors import CorruptError, DiskFullError, NewerDatabaseError, StoreError
 from .paths import atomic_path, os_error, probe_writable
+
+if TYPE_CHECKING:
+    from .core import Store
 
 FORMAT = "nianbao-backup"
 INDEX = "backup.json"
@@ -51,7 +55,7 @@ def sqlite_copy(src: Path, dst: Path) -> None:
         s.close()
 
 
-def make_backup(store, zip_path: Path) -> Path:  # noqa: ANN001
+def make_backup(store: Store, zip_path: Path) -> Path:
     db = store.path
     if db is None:
         raise StoreError(
@@ -98,7 +102,8 @@ def _is_temporary(name: str) -> bool:
 def _schema_of(db: Path) -> str | None:
     con = sqlite3.connect(str(db))
     try:
-        return con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        version: str | None = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        return version
     except sqlite3.Error:
         return None
     finally:
@@ -242,7 +247,7 @@ def check_backup(zip_path: Path, workdir: Path) -> tuple[Path, list[tuple[str, P
             size = 0
             try:
                 with zf.open(name) as src, open(target, "wb") as dst:
-                    for chunk in iter(lambda: src.read(1 << 20), b""):  # noqa: B023
+                    for chunk in iter(lambda: src.read(1 << 20), b""):
                         size += len(chunk)
                         total += len(chunk)
                         if size > cap or total > MAX_TOTAL_BYTES:

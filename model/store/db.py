@@ -10,15 +10,19 @@ import contextlib
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from .errors import BusyError, ConflictError, CorruptError, DiskFullError, NewerDatabaseError, StoreError
 from .paths import os_error, probe_writable
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
@@ -114,7 +118,7 @@ def _disk_nearly_full(where: str) -> bool:
     try:
         path = sqlite_path(where)
         return path is not None and shutil.disk_usage(path.parent).free < 16 * 1024 * 1024
-    except Exception:  # noqa: BLE001 - not a URL, no such folder: no judgement
+    except Exception:  # not a URL, no such folder: no judgement
         return False
 
 
@@ -186,7 +190,7 @@ def create_engine(url: str, read_only: bool = False) -> Engine:
         raise StoreError(f"数据库地址无效或缺少驱动：{describe(url)}（{err}）") from None
 
 
-def pg_connect_args(u: sa.engine.URL) -> tuple[sa.engine.URL, dict]:
+def pg_connect_args(u: sa.engine.URL) -> tuple[sa.engine.URL, dict[str, Any]]:
     """libpq's ``sslmode`` (in addresses written for psycopg) said to pg8000, which takes an SSL context:
     ``require`` encrypts without checking the certificate, ``verify-ca``/``verify-full`` check it against
     the system's certificates (``sslrootcert=FILE``: against that file); ``disable``/``allow``/``prefer``
@@ -249,7 +253,7 @@ def application_name() -> str:
 
 def _sqlite_events(engine: Engine, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
-    def _connect(dbapi_conn, _record):  # noqa: ANN001
+    def _connect(dbapi_conn: Any, _record: object) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -259,7 +263,7 @@ def _sqlite_events(engine: Engine, read_only: bool = False) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(conn):  # noqa: ANN001
+    def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
 
@@ -289,6 +293,7 @@ def set_wal(engine: Engine) -> None:
     wanted = "delete" if on_network_share(engine) else "wal"
     raw = engine.raw_connection()
     try:
+        assert raw.driver_connection is not None
         cur = raw.driver_connection.cursor()
         mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
         if str(mode).lower() != wanted:
@@ -309,7 +314,7 @@ def now() -> dt.datetime:
 # migrations
 
 
-def alembic_config(connection=None):  # noqa: ANN001
+def alembic_config(connection: Connection | None = None) -> Config:
     from alembic.config import Config
 
     cfg = Config()  # no alembic.ini: everything from code
@@ -321,7 +326,9 @@ def alembic_config(connection=None):  # noqa: ANN001
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None  # the migrations have one head
+    return head
 
 
 def known_revisions() -> set[str]:
@@ -406,7 +413,9 @@ def check_readable(engine: Engine, url: str) -> None:
     check_schema(engine, rev, tables, url)
 
 
-def check_and_upgrade(engine: Engine, url: str, backup=None) -> str | None:  # noqa: ANN001
+def check_and_upgrade(
+    engine: Engine, url: str, backup: Callable[[Connection], Path | str | None] | None = None
+) -> Path | str | None:
     """Bring the schema to the head revision.
 
     A fresh database is created; an older one is upgraded after ``backup(conn)`` (called inside the

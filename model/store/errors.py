@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class StoreError(Exception):
     """Something the store could not do; ``str(err)`` is a Chinese message fit to show."""
@@ -10,10 +12,10 @@ class StoreError(Exception):
 class ConflictError(StoreError):
     """A stale write: the report changed since the caller read it (optimistic version check)."""
 
-    def __init__(self, message: str, current_version: int | None = None, changes: list | None = None):
+    def __init__(self, message: str, current_version: int | None = None, changes: list[Any] | None = None):
         super().__init__(message)
         self.current_version = current_version
-        #: the revisions made since the caller's version, when known (:class:`model.store.core.Revision`)
+        #: the revisions made since the caller's version, when known (:class:`model.store.changes.Revision`)
         self.changes = changes or []
 
 
@@ -28,7 +30,7 @@ class FrozenError(StoreError):
 class NotFinalizableError(StoreError):
     """Finalising a report that still has errors; ``findings`` holds them."""
 
-    def __init__(self, message: str, findings: list | None = None):
+    def __init__(self, message: str, findings: list[Any] | None = None):
         super().__init__(message)
         self.findings = findings or []
 

@@ -20,11 +20,15 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .. import files
 from .db import APPLICATION_PREFIX, describe, sqlite_path
 from .errors import StoreError
 from .paths import app_data_dir, atomic_path, os_error
+
+if TYPE_CHECKING:
+    from .core import Store
 
 Progress = Callable[[float, str], None]
 
@@ -47,7 +51,7 @@ def _said_done(progress: Progress | None, text: str) -> None:
     """The last word, once the work is done and kept: a cancel that comes now is too late to matter."""
     try:
         _say(progress, 1.0, text)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         if not getattr(err, "cancelled", False):
             raise
 
@@ -65,7 +69,7 @@ class RestoreFailed(StoreError):
     """The restore did not happen and everything was put back; ``store`` is the database reopened as it
     was (None when even that failed — then the message says so)."""
 
-    def __init__(self, message: str, store=None):  # noqa: ANN001
+    def __init__(self, message: str, store: Store | None = None):
         super().__init__(message)
         self.store = store
 
@@ -78,7 +82,7 @@ def _backups_file() -> Path:
     return app_data_dir() / BACKUPS_FILE
 
 
-def _read_backups() -> dict:
+def _read_backups() -> dict[str, Any]:
     try:
         data = json.loads(_backups_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -129,7 +133,7 @@ def default_backup_name(now: dt.datetime | None = None) -> str:
 # backup and verification
 
 
-def backup_store(store, zip_path: Path, progress: Progress | None = None) -> Path:  # noqa: ANN001
+def backup_store(store: Store, zip_path: Path, progress: Progress | None = None) -> Path:
     """Back the store up into ``zip_path`` (:meth:`Store.backup`) and record the time."""
     zip_path = files.fit_path(Path(zip_path))
     _say(progress, BUSY, "正在复制数据库和归档…")
@@ -146,7 +150,7 @@ class ArchiveCheck:
     elsewhere: list[str] = field(default_factory=list)
 
 
-def verify_archive(store, progress: Progress | None = None) -> ArchiveCheck:  # noqa: ANN001
+def verify_archive(store: Store, progress: Progress | None = None) -> ArchiveCheck:
     """Every file of the archive hashed again (:meth:`Store.archive_check`)."""
     _say(progress, BUSY, "正在逐个核对归档文件的 SHA-256…")
     problems, elsewhere = store.archive_check()
@@ -231,7 +235,7 @@ def _restart_manager_holders(paths: list[Path]) -> list[str]:  # pragma: no cove
     if not paths:
         return []
     try:
-        rm = ctypes.WinDLL("rstrtmgr")
+        rm = ctypes.WinDLL("rstrtmgr")  # type: ignore[attr-defined,unused-ignore]  # Windows only
         session = wintypes.DWORD()
         key = ctypes.create_unicode_buffer(33)
         if rm.RmStartSession(ctypes.byref(session), 0, key):
@@ -290,7 +294,8 @@ def _pg_holders(url: str) -> list[str]:
 
 
 def _in_use_message(url: str, found: list[str]) -> str:
-    where = files.native(sqlite_path(url)) if sqlite_path(url) else describe(url)
+    path = sqlite_path(url)
+    where = files.native(path) if path else describe(url)
     if found:
         who = "；".join(found)
         return f"数据库“{where}”仍被以下窗口或程序打开：{who}。请先关闭它们，再恢复备份。未作任何改动。"
@@ -352,7 +357,7 @@ def restore_store(
     *,
     release: Callable[[], None] | None = None,
     progress: Progress | None = None,
-):  # noqa: ANN201 - a Store
+) -> Store:
     """Replace the database ``url`` and its archive with the backup ``zip_path``; returns the reopened
     :class:`~model.store.Store`.
 

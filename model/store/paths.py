@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .. import files
-from ..files import app_data_dir
+from ..files import app_data_dir as app_data_dir  # re-exported: model.store.app_data_dir
 from .errors import DiskFullError, StoreError
 
 DB_FILE = "nianbao.sqlite"

@@ -121,7 +121,7 @@ def peek(url: str, report_id: int) -> Peek | None:
             prev_info = _info(conn, prev[0])
             previous = _load(conn, prev[0], prev_info) if prev_info else None
         return Peek(report, info, previous)
-    except Exception:  # noqa: BLE001 - a damaged or unexpected file: the store will say what is wrong
+    except Exception:  # a damaged or unexpected file: the store will say what is wrong
         return None
     finally:
         conn.close()

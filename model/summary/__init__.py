@@ -27,7 +27,7 @@ API::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .batch import ImportItem, collect_files, import_batch, summary_line
@@ -62,7 +62,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in __all__ and not name.startswith("__"):
         from importlib import import_module
 

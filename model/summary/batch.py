@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ..importer import import_file
 from ..report import ReportError
-from ..store import Store, StoreError
-from ..store.core import slots
+from ..store import ReportInfo, Store, StoreError
+from ..store.changes import slots
 from .core import SUMMARY_SUFFIX
 
 __all__ = ["IMPORT_SUFFIXES", "ImportItem", "collect_files", "import_batch", "import_fixed", "summary_line"]
@@ -212,7 +212,7 @@ def _import_one(
     return item
 
 
-def _undo(store: Store, report_id: int, before) -> None:  # noqa: ANN001 - ReportInfo | None
+def _undo(store: Store, report_id: int, before: ReportInfo | None) -> None:
     """Take back a stored file whose second step failed: a new report is deleted, a replaced one restored."""
     try:
         if before is None:

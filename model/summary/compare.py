@@ -68,9 +68,11 @@ class Comparison:
 
 
 def _big(change: int | Decimal, last: int | Decimal) -> bool:
-    if abs(change) < BIG_MIN:
+    size = change if change >= 0 else -change  # abs() of int | Decimal is no number to mypy
+    base = last if last >= 0 else -last
+    if size < BIG_MIN:
         return False
-    return last == 0 or abs(change) * 100 >= BIG_PCT * abs(last)
+    return last == 0 or size * 100 >= BIG_PCT * base
 
 
 def compare(reports: dict[int, Report], year: int | None = None, name: str = "", span: int = 3) -> Comparison:

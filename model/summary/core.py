@@ -10,22 +10,15 @@ print or export it like any report.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from types import ModuleType
 
 from ..findings import Finding, Severity
 from ..form import CURRENT_FORM, TEXT_KEYS
 from ..report import SLASH, Report, format_value, numeric
-from ..store import Store, StoreError
-from ..store.db import describe, translated
-from ..store.schema import cells as t_cells
-from ..store.schema import organs as t_organs
-from ..store.schema import reports as t_reports
+from ..store import Store
+from ..store.sums import SUMMARY_CODE
 
 __all__ = [
     "SUMMARY_CODE",
@@ -47,8 +40,6 @@ __all__ = [
     "units_of",
 ]
 
-#: the organ code marking the record that holds a summary's own prose
-SUMMARY_CODE = "汇总"
 SUMMARY_SUFFIX = "（汇总）"
 
 #: rule id of the findings of :func:`check_parent`
@@ -60,7 +51,7 @@ def summary_organ(parent: str) -> str:
     return f"{parent.strip()}{SUMMARY_SUFFIX}"
 
 
-def is_summary_organ(organ) -> bool:  # noqa: ANN001 - an Organ
+def is_summary_organ(organ: object) -> bool:  # an Organ
     return getattr(organ, "code", None) == SUMMARY_CODE
 
 
@@ -106,56 +97,18 @@ class Summary:
 # organs
 
 
-@contextlib.contextmanager
-def _conn(store: Store) -> Iterator[Connection]:
-    """A read connection; database errors become :class:`StoreError` with a Chinese message."""
-    with translated(describe(store.url)), store.engine.connect() as conn:
-        yield conn
-
-
-def _organ_row(conn, name: str):  # noqa: ANN001, ANN202
-    return conn.execute(sa.select(t_organs).where(t_organs.c.name == name)).one_or_none()
-
-
 def units_of(store: Store, parent: str) -> list[str]:
     """The organs directly under ``parent`` (by name), sorted."""
-    with _conn(store) as conn:
-        row = _organ_row(conn, parent)
-        if row is None:
-            return []
-        names = conn.execute(
-            sa.select(t_organs.c.name)
-            .where(t_organs.c.parent_id == row.id)
-            .where(sa.or_(t_organs.c.code.is_(None), t_organs.c.code != SUMMARY_CODE))
-            .order_by(t_organs.c.name)
-        ).scalars()
-        return list(names)
+    return store.units_of(parent)
 
 
 def parents(store: Store) -> list[str]:
     """Organs that have units under them."""
-    child = t_organs.alias("child")
-    with _conn(store) as conn:
-        q = (
-            sa.select(t_organs.c.name)
-            .where(sa.exists().where(child.c.parent_id == t_organs.c.id))
-            .order_by(t_organs.c.name)
-        )
-        return list(conn.execute(q).scalars())
+    return store.parents()
 
 
 # -------------------------------------------------------------------------------------------------
 # the sum
-
-
-def _unit_reports(parent_id: int, year: int):  # noqa: ANN202
-    """A sub-query: the ids of the units' reports for the year."""
-    return (
-        sa.select(t_reports.c.id)
-        .join(t_organs, t_organs.c.id == t_reports.c.organ_id)
-        .where(t_organs.c.parent_id == parent_id, t_reports.c.year == year)
-        .where(sa.or_(t_organs.c.code.is_(None), t_organs.c.code != SUMMARY_CODE))
-    )
 
 
 def _as_value(s: object) -> int | Decimal:
@@ -171,38 +124,22 @@ def summarize(store: Store, parent: str, year: int) -> Summary:
     a cell no unit wrote a number in stays blank, or "/" when every unit wrote "/". The prose, title and
     date come from the summary's stored record (empty before it is first saved)."""
     parent = parent.strip()
-    with _conn(store) as conn:
-        prow = _organ_row(conn, parent)
-        if prow is None:
-            raise StoreError(f"数据库中没有机关“{parent}”。")
-        ids = _unit_reports(prow.id, year)
-        sums = conn.execute(
-            sa.select(
-                t_cells.c.key,
-                sa.func.sum(t_cells.c.num),
-                sa.func.count(t_cells.c.num),
-                sa.func.count(),  # a stored cell holds a number or "/": count() - count(num) are the "/"
-            )
-            .where(t_cells.c.report_id.in_(ids))
-            .group_by(t_cells.c.key)
-        ).all()
-        reporting = list(
-            conn.execute(ids.with_only_columns(t_organs.c.name).order_by(t_organs.c.name)).scalars()
-        )
+    sums = store.unit_sums(parent, year)
+    reporting = sums.reporting
     all_units = units_of(store, parent)
     present = set(reporting)
     report = Report(agency=parent, year=year)
     numbers: dict[str, int] = {}
     slashes: dict[str, int] = {}
-    for key, total, count, stored in sums:
+    for c in sums.cells:
+        key, total, count, slash = c.key, c.total, c.numbers, c.slashes
         if key not in CURRENT_FORM.cells:
             continue
-        slash = int(stored or 0) - int(count or 0)
-        numbers[key] = int(count or 0)
-        slashes[key] = int(slash or 0)
+        numbers[key] = count
+        slashes[key] = slash
         if count:
             report.cells[key] = _as_value(total)
-        elif slash and int(slash) == len(reporting):
+        elif slash and slash == len(reporting):
             report.cells[key] = SLASH
     record = store.find(summary_organ(parent), year)
     if record is not None:
@@ -226,18 +163,7 @@ def summarize(store: Store, parent: str, year: int) -> Summary:
 
 def cell_units(store: Store, parent: str, year: int, key: str) -> dict[str, list[str]]:
     """Which units wrote "/" in a cell and which left it blank: ``{"slash": [...], "blank": [...]}``."""
-    with _conn(store) as conn:
-        prow = _organ_row(conn, parent)
-        if prow is None:
-            return {"slash": [], "blank": []}
-        rows = conn.execute(
-            sa.select(t_organs.c.name, t_cells.c.value)
-            .select_from(t_reports)
-            .join(t_organs, t_organs.c.id == t_reports.c.organ_id)
-            .outerjoin(t_cells, sa.and_(t_cells.c.report_id == t_reports.c.id, t_cells.c.key == key))
-            .where(t_reports.c.id.in_(_unit_reports(prow.id, year)))
-            .order_by(t_organs.c.name)
-        ).all()
+    rows = store.unit_cells(parent, year, key)
     return {
         "slash": [n for n, v in rows if v == SLASH],
         "blank": [n for n, v in rows if v is None],
@@ -315,15 +241,13 @@ def sync_summary(store: Store, parent: str, year: int) -> Summary:
 
 def summary_parent(store: Store, report_id: int) -> str | None:
     """The parent whose 汇总 the stored report ``report_id`` is (the “<parent>（汇总）” record), else None."""
-    with _conn(store) as conn:
-        row = conn.execute(
-            sa.select(t_organs.c.name, t_organs.c.code)
-            .join(t_reports, t_reports.c.organ_id == t_organs.c.id)
-            .where(t_reports.c.id == report_id)
-        ).one_or_none()
-    if row is None or row.code != SUMMARY_CODE or not row.name.endswith(SUMMARY_SUFFIX):
+    found = store.organ_of(report_id)
+    if found is None:
         return None
-    return row.name[: -len(SUMMARY_SUFFIX)] or None
+    name, code = found
+    if code != SUMMARY_CODE or not name.endswith(SUMMARY_SUFFIX):
+        return None
+    return name[: -len(SUMMARY_SUFFIX)] or None
 
 
 def resync_record(store: Store, report_id: int) -> bool:
@@ -442,9 +366,11 @@ def unit_status(store: Store, parent: str, year: int, check: bool = True) -> lis
     then drafts."""
     infos = {i.organ: i for i in store.reports() if i.year == year}
     out: list[UnitStatus] = []
-    rules = None
+    rules: ModuleType | None = None
     if check:
-        from .. import rules
+        from .. import rules as rules_module
+
+        rules = rules_module
     for organ in units_of(store, parent):
         info = infos.get(organ)
         if info is None:

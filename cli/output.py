@@ -42,8 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _reports(args):
     """The report to export and last year's: from FILE (and --previous), or from the store by --organ/--year.
     With a report from the store, returns its id too (to archive what is exported of a final report)."""
-    from model.cli import CommandError
-    from model.commands import read_report
+    from cli.main import CommandError
+    from cli.report import read_report
 
     if args.file and (args.organ or args.year):
         raise CommandError("请指定报告文件，或用 --organ 与 --year 从数据库中选择报告，二者不能同时使用。")
@@ -68,7 +68,7 @@ def _reports(args):
 
 
 def _password(args) -> str:
-    from model.cli import CommandError
+    from cli.main import CommandError
 
     if args.password_file:
         try:
@@ -94,7 +94,7 @@ def run_export(args) -> int:
 
 
 def _export(args, report, previous, store, info) -> int:
-    from model.cli import CommandError
+    from cli.main import CommandError
 
     if not args.output:
         if args.sign or args.seal or args.html:
@@ -103,9 +103,9 @@ def _export(args, report, previous, store, info) -> int:
             raise CommandError("请用 -o 指定输出的 PDF 文件（或用 --docx、--xlsx 导出 Word、Excel）。")
         return _export_office(args, report, previous)
 
-    from . import fonts
-    from .pdf import ExportError, export_pdf, report_has_errors, write_atomic
-    from .sign import SigningError, sign_pdf
+    from model.output import fonts
+    from model.output.pdf import ExportError, export_pdf, report_has_errors, write_atomic
+    from model.output.sign import SigningError, sign_pdf
 
     out = Path(args.output)
     if args.seal and not args.sign:
@@ -122,7 +122,7 @@ def _export(args, report, previous, store, info) -> int:
         print(f"警告：以下字符无法打印，在 PDF 中将显示为空框：{where}", file=sys.stderr)
     try:
         if args.sign:
-            from .sign import seal_warnings, signer_of
+            from model.output.sign import seal_warnings, signer_of
 
             who = signer_of(args.sign, password)
             if report.agency and who != report.agency:
@@ -139,7 +139,7 @@ def _export(args, report, previous, store, info) -> int:
             else:
                 export_pdf(report, made, previous=previous, draft=draft)
             if args.html:
-                from .html import render_html
+                from model.output.html import render_html
 
                 write_atomic(Path(args.html), render_html(report).encode("utf-8"))
             write_atomic(out, made.read_bytes())
@@ -162,9 +162,8 @@ def _export(args, report, previous, store, info) -> int:
 
 def _export_office(args, report, previous, draft: bool | None = None) -> int:
     """``--docx`` and ``--xlsx``: the report for Word, tables 二–四 for Excel."""
-    from model.cli import CommandError
-
-    from .pdf import ExportError, report_has_errors
+    from cli.main import CommandError
+    from model.output.pdf import ExportError, report_has_errors
 
     if not (args.docx or args.xlsx):
         return 0
@@ -173,11 +172,11 @@ def _export_office(args, report, previous, draft: bool | None = None) -> int:
     note = "（草稿：报告仍有错误）" if draft else ""
     try:
         if args.docx:
-            from .docx import export_docx
+            from model.output.docx import export_docx
 
             print(f"已导出 Word 文档 {export_docx(report, args.docx, draft=draft)}{note}")
         if args.xlsx:
-            from .xlsx import export_xlsx
+            from model.output.xlsx import export_xlsx
 
             print(f"已导出 Excel 工作簿 {export_xlsx(report, args.xlsx)}{note}")
     except ExportError as err:
@@ -186,9 +185,8 @@ def _export_office(args, report, previous, draft: bool | None = None) -> int:
 
 
 def run_verify(args) -> int:
-    from model.cli import CommandError
-
-    from .sign import VerifyError, verify_pdf
+    from cli.main import CommandError
+    from model.output.sign import VerifyError, verify_pdf
 
     try:
         results = verify_pdf(args.file)

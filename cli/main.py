@@ -15,10 +15,10 @@ import sys
 #: modules that add sub-commands, and the commands each adds; only the module of the command given is
 #: imported, so that ``import`` and ``check`` do not pay for the store or the PDF stack
 COMMAND_MODULES = {
-    "model.commands": ("import", "check"),
-    "model.store.commands": ("store", "archive", "backup", "restore"),
-    "model.output.commands": ("export", "verify"),
-    "model.summary.commands": ("summary",),
+    "cli.report": ("import", "check"),
+    "cli.store": ("store", "archive", "backup", "restore"),
+    "cli.output": ("export", "verify"),
+    "cli.summary": ("summary",),
 }
 
 
@@ -131,7 +131,7 @@ def file_to_open(argv: list[str]) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     if sys.stdout is None or sys.stderr is None:  # a windowed build: what would go there goes to the log
-        from .logs import ensure_streams
+        from model.logs import ensure_streams
 
         ensure_streams()
     argv = sys.argv[1:] if argv is None else argv

@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..cli import CommandError
-from ..commands import read_report
-from .errors import BusyError, ConflictError, StoreError
+from model.store.errors import BusyError, ConflictError, StoreError
+
+from .main import CommandError
+from .report import read_report
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,8 +54,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_restore)
 
 
-def _open(args: argparse.Namespace, reading: bool = False):  # noqa: ANN202
-    from . import Store
+def _open(args: argparse.Namespace, reading: bool = False):
+    from model.store import Store
 
     try:
         if reading:  # list, show, archive verify: also from a read-only folder
@@ -66,7 +67,7 @@ def _open(args: argparse.Namespace, reading: bool = False):  # noqa: ANN202
         raise CommandError(str(err)) from None
 
 
-def _run(args: argparse.Namespace, action, reading: bool = False) -> int:  # noqa: ANN001
+def _run(args: argparse.Namespace, action, reading: bool = False) -> int:
     store = _open(args, reading)
     try:
         return action(store)
@@ -81,7 +82,7 @@ def _run(args: argparse.Namespace, action, reading: bool = False) -> int:  # noq
 def _save(args: argparse.Namespace) -> int:
     report = read_report(args.file)
 
-    def action(store) -> int:  # noqa: ANN001
+    def action(store) -> int:
         try:
             info = store.save_report(report, organ=args.organ, year=args.year, force=args.force)
         except ConflictError as err:
@@ -100,7 +101,7 @@ def _save(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    def action(store) -> int:  # noqa: ANN001
+    def action(store) -> int:
         infos = store.reports()
         if not infos:
             print("数据库中还没有报告。")
@@ -112,8 +113,8 @@ def _list(args: argparse.Namespace) -> int:
     return _run(args, action, reading=True)
 
 
-def _find(store, organ: str, year: int):  # noqa: ANN001, ANN202
-    from .core import check_year
+def _find(store, organ: str, year: int):
+    from model.store.reports import check_year
 
     info = store.find(organ, check_year(year))  # 99999999999999999999999: said, not an overflow
     if info is None:
@@ -122,7 +123,7 @@ def _find(store, organ: str, year: int):  # noqa: ANN001, ANN202
 
 
 def _show(args: argparse.Namespace) -> int:
-    def action(store) -> int:  # noqa: ANN001
+    def action(store) -> int:
         report, info = store.load(_find(store, args.organ, args.year).id)
         report.revision = info.version  # an edit of this file is an edit of this version
         print(report.to_json())
@@ -132,8 +133,8 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _finalize(args: argparse.Namespace) -> int:
-    def action(store) -> int:  # noqa: ANN001
-        from ..finalize import finalize
+    def action(store) -> int:
+        from model.finalize import finalize
 
         done = finalize(store, _find(store, args.organ, args.year).id)
         print(f"已定稿并归档：{done.folder}")
@@ -145,7 +146,7 @@ def _finalize(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    def action(store) -> int:  # noqa: ANN001
+    def action(store) -> int:
         problems, elsewhere = store.archive_check()
         for p in elsewhere:  # a shared server: another computer's archive is no problem of this one
             print(p)
@@ -161,8 +162,8 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    def action(store) -> int:  # noqa: ANN001
-        from .maintenance import backup_store
+    def action(store) -> int:
+        from model.store.maintenance import backup_store
 
         out = backup_store(store, Path(args.out))  # the time recorded: the window's reminder counts it
         print(f"已备份到：{out}")
@@ -172,7 +173,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from . import Store, default_db_url
+    from model.store import Store, default_db_url
 
     try:
         Store.restore_backup(Path(args.zip), getattr(args, "db", None) or default_db_url())

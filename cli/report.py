@@ -12,16 +12,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cli import CommandError
+from .main import CommandError
 
 if TYPE_CHECKING:
-    from .report import Report
+    from model.report import Report
 
 
 def read_report(path: str) -> Report:
     """Any file ``import`` reads, as a report; :class:`CommandError` (exit 2) if it cannot be read."""
-    from .importer import import_file
-    from .report import ReportError
+    from model.importer import import_file
+    from model.report import ReportError
 
     try:
         result = import_file(Path(path))
@@ -42,7 +42,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .rules import check, has_errors
+    from model.rules import check, has_errors
 
     report = read_report(args.file)
     previous = read_report(args.previous) if args.previous else None

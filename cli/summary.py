@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..cli import CommandError
-from ..store import StoreError
+from model.store import StoreError
+
+from .main import CommandError
 
 #: findings of the parent check shown on stderr
 SHOWN = 10
@@ -27,9 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from ..store import Store
-    from ..store.paths import write_bytes_atomic
-    from .core import check_parent, summarize, units_of
+    from model.store import Store
+    from model.store.paths import write_bytes_atomic
+    from model.summary.core import check_parent, summarize, units_of
 
     if args.output:
         folder = Path(args.output).absolute().parent
