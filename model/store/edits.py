@@ -228,18 +228,7 @@ def discard(conn: Connection, report_id: int, expected_version: int | None) -> i
         .where(t_reports.c.id == report_id)
         .values(status=DELETED, year=-report_id, version=row.version + 1, updated_at=t)
     )
-    conn.execute(
-        sa.insert(t_rev).values(
-            report_id=report_id,
-            at=t,
-            what=ChangeKind.STATUS.value,
-            key=str(year),
-            old=DRAFT,
-            new=DELETED,
-            version=row.version + 1,
-            by=who(),
-        )
-    )
+    status_revision(conn, report_id, t, str(year), DRAFT, DELETED, row.version + 1)
     version: int = row.version + 1
     return version
 
@@ -278,15 +267,22 @@ def undelete(conn: Connection, report_id: int, organ_id: int | None, organ: str)
         .where(t_reports.c.id == report_id)
         .values(status=DRAFT, year=year, version=row.version + 1, updated_at=t)
     )
+    status_revision(conn, report_id, t, str(year), DELETED, DRAFT, row.version + 1)
+
+
+def status_revision(
+    conn: Connection, report_id: int, at: dt.datetime, key: str | None, old: str, new: str, version: int
+) -> None:
+    """The revision that records a change of a report's status (finalised, reopened, deleted, brought back)."""
     conn.execute(
         sa.insert(t_rev).values(
             report_id=report_id,
-            at=t,
+            at=at,
             what=ChangeKind.STATUS.value,
-            key=str(year),
-            old=DELETED,
-            new=DRAFT,
-            version=row.version + 1,
+            key=key,
+            old=old,
+            new=new,
+            version=version,
             by=who(),
         )
     )

@@ -15,14 +15,12 @@ from sqlalchemy.engine import Connection
 
 from . import archive as archive_mod
 from . import reports
-from .changes import ChangeKind, who
 from .db import now
-from .edits import lock
+from .edits import lock, status_revision
 from .errors import ConflictError, FrozenError, NotFinalizableError, StoreError
 from .reports import DRAFT, FINAL
 from .schema import archive_files as t_afiles
 from .schema import reports as t_reports
-from .schema import revisions as t_rev
 
 if TYPE_CHECKING:
     from .core import Store
@@ -99,18 +97,7 @@ def finalize(
                     archive_root=str(store.archive_root.absolute()),
                 )
             )
-            conn.execute(
-                sa.insert(t_rev).values(
-                    report_id=report_id,
-                    at=t,
-                    what=ChangeKind.STATUS.value,
-                    key=str(folder),
-                    old=DRAFT,
-                    new=FINAL,
-                    version=row.version + 1,
-                    by=who(),
-                )
-            )
+            status_revision(conn, report_id, t, str(folder), DRAFT, FINAL, row.version + 1)
             anchor(conn, report_id, folder, store.archive_root)
     except BaseException:
         archive_mod.discard(folder)
@@ -131,18 +118,7 @@ def reopen(store: Store, report_id: int) -> int:
             .where(t_reports.c.id == report_id)
             .values(status=DRAFT, version=row.version + 1, revision_no=row.revision_no + 1, updated_at=t)
         )
-        conn.execute(
-            sa.insert(t_rev).values(
-                report_id=report_id,
-                at=t,
-                what=ChangeKind.STATUS.value,
-                key=None,
-                old=FINAL,
-                new=DRAFT,
-                version=row.version + 1,
-                by=who(),
-            )
-        )
+        status_revision(conn, report_id, t, None, FINAL, DRAFT, row.version + 1)
         new_version: int = row.version + 1
         return new_version
 
