@@ -203,3 +203,28 @@ def doc(qapp, sqlite_store):
     d = ReportDocument(sqlite_store, info.id)
     yield d
     d.flush()
+
+
+# -------------------------------------------------------------------------------------------------
+# the command line, in process (``from conftest import run_cli``)
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """``main.py ARGV`` in this process: (exit code, stdout, stderr)."""
+    from cli.main import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def cli_db(tmp_path, monkeypatch) -> str:
+    """A SQLite address for ``--db`` in a folder of its own (``--db`` in a folder that does not exist is refused
+    without ``--create``); the archive beside it; no NIANBAO_DB from the environment."""
+    from model.store import sqlite_url
+
+    monkeypatch.setenv("NIANBAO_ARCHIVE", str(tmp_path / "归档"))
+    monkeypatch.delenv("NIANBAO_DB", raising=False)
+    (tmp_path / "库").mkdir()
+    return sqlite_url(tmp_path / "库" / "nianbao.sqlite")

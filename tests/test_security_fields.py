@@ -8,16 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import run_cli as run
 from test_store import SAMPLE
 
-from cli.main import main
 from model.report import Report, ReportError
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _sample() -> dict:

@@ -11,25 +11,11 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from conftest import run_cli as run
 from test_store import A_KEY, SAMPLE, sample
 
-from cli.main import main
 from model.store import ConflictError, Store, sqlite_url
 from model.store.changes import who
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch) -> str:
-    monkeypatch.setenv("NIANBAO_ARCHIVE", str(tmp_path / "归档"))
-    monkeypatch.delenv("NIANBAO_DB", raising=False)
-    (tmp_path / "库").mkdir()  # (--db in a folder that does not exist is refused without --create)
-    return sqlite_url(tmp_path / "库" / "nianbao.sqlite")
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _edit(path, key: str, value) -> None:
@@ -38,40 +24,40 @@ def _edit(path, key: str, value) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
-def test_a_stale_save_is_refused_and_says_who_changed_what(db, capsys, tmp_path):
+def test_a_stale_save_is_refused_and_says_who_changed_what(cli_db, capsys, tmp_path):
     organ = sample().agency
-    code, out, err = run(capsys, "--db", db, "store", "save", str(SAMPLE))
+    code, out, err = run(capsys, "--db", cli_db, "store", "save", str(SAMPLE))
     assert code == 0 and "替换" not in err
-    code, out, _ = run(capsys, "--db", db, "store", "show", organ, "2024")
+    code, out, _ = run(capsys, "--db", cli_db, "store", "show", organ, "2024")
     assert code == 0 and json.loads(out)["revision"] == 1
     first, second = tmp_path / "甲.json", tmp_path / "乙.json"
     first.write_text(out, encoding="utf-8")
     second.write_text(out, encoding="utf-8")
     _edit(first, A_KEY, 777)
     _edit(second, "t2.rules.issued", 555)
-    code, out, err = run(capsys, "--db", db, "store", "save", str(first))
+    code, out, err = run(capsys, "--db", cli_db, "store", "save", str(first))
     assert code == 0, err
-    code, out, err = run(capsys, "--db", db, "store", "save", str(second))
+    code, out, err = run(capsys, "--db", cli_db, "store", "save", str(second))
     assert code == 3, out + err
     assert "第 1 版" in err and "第 2 版" in err and "--force" in err and "Traceback" not in err
     assert "→ 777" in err and who() in err  # what was changed since, and by whom
-    with Store.open(db) as s:
+    with Store.open(cli_db) as s:
         report, info = s.load(s.find(organ, 2024).id)
         assert report.cells[A_KEY] == 777 and report.cells["t2.rules.issued"] != 555 and info.version == 2
-    code, out, err = run(capsys, "--db", db, "store", "save", str(second), "--force")
+    code, out, err = run(capsys, "--db", cli_db, "store", "save", str(second), "--force")
     assert code == 0, err
-    with Store.open(db) as s:
+    with Store.open(cli_db) as s:
         report, info = s.load(s.find(organ, 2024).id)
         assert report.cells["t2.rules.issued"] == 555 and info.version == 3
         assert all(r.by == who() for r in s.history(info.id))
     # a file of the current version is an edit of it: saved
-    code, out, _ = run(capsys, "--db", db, "store", "show", organ, "2024")
+    code, out, _ = run(capsys, "--db", cli_db, "store", "show", organ, "2024")
     first.write_text(out, encoding="utf-8")
     _edit(first, A_KEY, 1)
-    assert run(capsys, "--db", db, "store", "save", str(first))[0] == 0
+    assert run(capsys, "--db", cli_db, "store", "save", str(first))[0] == 0
     # a file without a revision (a published report, a unit's submission) is new content: replaces the draft,
     # and says so (also to the second of two processes creating the same report at once on SQLite)
-    code, out, err = run(capsys, "--db", db, "store", "save", str(SAMPLE))
+    code, out, err = run(capsys, "--db", cli_db, "store", "save", str(SAMPLE))
     assert code == 0 and "已用此文件替换" in err
 
 
@@ -169,11 +155,11 @@ def test_two_processes_saving_one_new_report_at_once_on_sqlite(tmp_path):
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    db = sqlite_url(tmp_path / "db.sqlite")
-    with Store.open(db):
+    cli_db = sqlite_url(tmp_path / "db.sqlite")
+    with Store.open(cli_db):
         pass  # the schema first: the race is about the report, not the database
     env = dict(os.environ, PYTHONPATH=str(root), NIANBAO_ARCHIVE=str(tmp_path / "归档"))
-    cmd = [sys.executable, str(root / "main.py"), "--db", db, "store", "save", str(SAMPLE)]
+    cmd = [sys.executable, str(root / "main.py"), "--db", cli_db, "store", "save", str(SAMPLE)]
     procs = [
         subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         for _ in "ab"

@@ -11,18 +11,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import run_cli as run
 from test_store import sample
 from test_store_faults import read_only
 
-from cli.main import main
 from model.store import BusyError, CorruptError, DiskFullError, Store, sqlite_url
 from model.store import db as db_mod
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _digest(folder: Path) -> dict[str, str]:
