@@ -72,14 +72,21 @@ def _advances(tt: TTFont) -> tuple[dict[str, int], float]:
     return {g: aw for g, (aw, _lsb) in tt["hmtx"].metrics.items()}, 1000.0 / upem
 
 
-def _simple_font_problems(where: str, font) -> list[str]:
-    desc = font.get("/FontDescriptor")
+def _truetype(where: str, font, desc) -> tuple[TTFont | None, list[str]]:
+    """The embedded TrueType program of ``font`` (described by ``desc``), or the problem: not embedded; None
+    without a problem for another kind of embedded program."""
     data = _program(desc) if desc is not None else None
     if data is None:
-        return [f"{where}: font {font.get('/BaseFont')} is not embedded"]
+        return None, [f"{where}: font {font.get('/BaseFont')} is not embedded"]
     if "/FontFile2" not in desc:
-        return []
-    tt = TTFont(io.BytesIO(data))
+        return None, []
+    return TTFont(io.BytesIO(data)), []
+
+
+def _simple_font_problems(where: str, font) -> list[str]:
+    tt, problems = _truetype(where, font, font.get("/FontDescriptor"))
+    if tt is None:
+        return problems
     adv, k = _advances(tt)
     order = tt.getGlyphOrder()
     # a symbolic TrueType font: codes through the (3,0) or (1,0) cmap, else code = glyph id
@@ -90,7 +97,6 @@ def _simple_font_problems(where: str, font) -> list[str]:
             break
     first = int(font.get("/FirstChar", 0))
     widths = [float(w) for w in font.get("/Widths", [])]
-    missing = float(desc.get("/MissingWidth", 0))
     out = []
     for i, w in enumerate(widths):
         code = first + i
@@ -106,19 +112,14 @@ def _simple_font_problems(where: str, font) -> list[str]:
             out.append(
                 f"{where}: {font.get('/BaseFont')} code {code}: /Widths {w:g} but the program has {actual:g}"
             )
-    del missing
     return out
 
 
 def _cid_font_problems(where: str, font) -> list[str]:
     desc_font = font.DescendantFonts[0]
-    desc = desc_font.get("/FontDescriptor")
-    data = _program(desc) if desc is not None else None
-    if data is None:
-        return [f"{where}: font {font.get('/BaseFont')} is not embedded"]
-    if "/FontFile2" not in desc:
-        return []
-    tt = TTFont(io.BytesIO(data))
+    tt, problems = _truetype(where, font, desc_font.get("/FontDescriptor"))
+    if tt is None:
+        return problems
     adv, k = _advances(tt)
     order = tt.getGlyphOrder()
     c2g = desc_font.get("/CIDToGIDMap")
